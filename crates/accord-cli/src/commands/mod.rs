@@ -1,0 +1,29 @@
+//! One module per command group. Each is a thin shell: parse, read, call the library, print.
+
+pub mod bench;
+pub mod demo;
+mod demo_plan;
+pub mod import;
+pub mod plan;
+pub mod status;
+pub mod x12;
+
+use std::future::Future;
+use std::process::ExitCode;
+
+use accord_store::Store;
+
+use crate::failure::fail;
+
+/// Runs an async command on a runtime made for it.
+pub fn block_on<F: Future<Output = anyhow::Result<ExitCode>>>(f: F) -> anyhow::Result<ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(f)
+}
+
+/// Opens (creating and migrating if needed) the database named by `--db`.
+pub async fn open_store(url: &str) -> anyhow::Result<Store> {
+    Store::connect(url).await.map_err(fail)
+}

@@ -1,0 +1,96 @@
+//! # accord (the command)
+//!
+//! A thin shell over Accord's libraries: it parses arguments, reads files, opens the database,
+//! reads the clock, calls the pure rules and the store, and prints. No rule lives here.
+//!
+//! Exit codes come from the one error table (`accord_core::ErrorCode`, `docs/errors.md`); usage
+//! errors exit with 2.
+
+mod commands;
+mod failure;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::failure::Failure;
+
+/// Accord: managed behavioral-health care — eligibility, authorizations, claims, remittance,
+/// appeals and the provider network, with every rule explained.
+#[derive(Debug, Parser)]
+#[command(name = "accord", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    /// Database URL: sqlite://FILE (created if missing) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "ACCORD_DATABASE_URL",
+        default_value = "sqlite://accord.db"
+    )]
+    db: String,
+
+    /// More log output (-v info, -vv debug). Logs go to stderr; RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a demo database in the current directory: the demo plan and a synthetic population.
+    Demo(commands::demo::DemoArgs),
+    /// Check a plan configuration directory.
+    #[command(subcommand)]
+    Plan(commands::plan::PlanCommand),
+    /// Import members or providers from a CSV or JSON file (all rows or none).
+    Import(commands::import::ImportArgs),
+    /// Show what the database holds.
+    Status,
+    /// Read, check and generate X12 5010 files.
+    #[command(subcommand)]
+    X12(commands::x12::X12Command),
+    /// Run a benchmark and print its figures.
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
+}
+
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.verbose);
+    let result = match cli.command {
+        Command::Demo(args) => commands::block_on(commands::demo::run(&cli.db, args)),
+        Command::Plan(cmd) => commands::plan::run(cmd),
+        Command::Import(args) => commands::block_on(commands::import::run(&cli.db, args)),
+        Command::Status => commands::block_on(commands::status::run(&cli.db)),
+        Command::X12(cmd) => commands::x12::run(cmd),
+        Command::Bench(cmd) => commands::bench::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if let Some(f) = err.downcast_ref::<Failure>() {
+                eprintln!("error: {}", f.message);
+                ExitCode::from(f.code.info().exit_code)
+            } else {
+                eprintln!("error: {err:#}");
+                ExitCode::from(accord_core::ErrorCode::Internal.info().exit_code)
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! # accord-plan
+//!
+//! A plan is a directory of human-editable files, loaded and validated once at start. This crate
+//! owns that directory's format and everything read from it:
+//!
+//! - `plan.toml` → [`PlanConfig`]: identity, program, time zone, and every clock and window
+//!   RULES.md names (CLM-02, UM-02/06/07/09/11, ELIG-03/04, APL, CMP, DSP, REC), plan holidays,
+//!   member cost share (PAY-02), with the pure rule lookups over them
+//!   (e.g. [`PlanConfig::um_non_urgent_days`]).
+//! - `services.csv` → [`ServiceCatalog`] (CLM-04, CLM-08, CLM-09), `auth_grid.csv` →
+//!   [`AuthGrid`] (UM-01, UM-09, UM-12), `fee_schedule.csv` → [`FeeSchedule`] (PAY-01),
+//!   `ncci_ptp.csv` / `mue.csv` → [`NcciTable`] / [`MueTable`] in CMS's layouts (CLM-05),
+//!   `poverty_guidelines.csv` → [`PovertyGuidelines`] (PAY-05).
+//! - [`Plan::load`] reads them all and returns either a valid [`Plan`] or [`PlanErrors`] listing
+//!   every problem in every file as `file:line: field: message`.
+//!
+//! No plan data lives in code: every number comes from the files (serde defaults equal the
+//! RULES.md defaults and are documented in `docs/plan-configuration.md`). Format and choices:
+//! `docs/decisions/0005-configuration-format.md`.
+
+pub mod config;
+pub mod errors;
+pub mod fees;
+pub mod grid;
+pub mod keys;
+pub mod load;
+pub mod mue;
+pub mod ncci;
+pub mod poverty;
+pub mod services;
+mod table;
+
+pub use config::{
+    Appeals, Complaints, CostShare, Disputes, EmergencyNotification, FilingBasis,
+    InitialEncounters, NotificationRule, OtherCoverageSettings, PlanConfig, PlanHoliday, Recovery,
+    TimelyFiling, UmSettings,
+};
+pub use errors::{PlanError, PlanErrors};
+pub use fees::{FeeEntry, FeeSchedule};
+pub use grid::{AuthGrid, AuthRule, Requirement};
+pub use keys::{DateSpan, ModifierSet};
+pub use load::{Plan, PlanSummary};
+pub use mue::{MueAdjudication, MueEdit, MueTable};
+pub use ncci::{NcciTable, PtpEdit, PtpModifierIndicator};
+pub use poverty::PovertyGuidelines;
+pub use services::{Service, ServiceCatalog, ServiceUnit};

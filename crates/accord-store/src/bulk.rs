@@ -1,0 +1,78 @@
+//! Multi-row `INSERT … VALUES (…), (…)` in chunks that respect each backend's limit on bind
+//! parameters. One statement per chunk; every full chunk has the same text, so the prepared
+//! statement is reused.
+
+use sqlx::AnyConnection;
+
+use crate::StoreError;
+use crate::codec::{Value, bind_all};
+use crate::url::Backend;
+
+/// At most this many rows per statement, whatever the parameter limit allows: larger statements
+/// stop paying off and cost memory.
+const MAX_ROWS: usize = 1_000;
+
+/// Inserts `rows` (each with one value per column, in column order) into `table`. A database error
+/// is classified with [`StoreError::from_write`].
+pub(crate) async fn insert_rows(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    table: &'static str,
+    columns: &[&str],
+    rows: Vec<Vec<Value>>,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let per_chunk = (backend.max_params() / columns.len()).clamp(1, MAX_ROWS);
+    let mut full_sql: Option<String> = None;
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Value>> = rows.by_ref().take(per_chunk).collect();
+        let sql = if chunk.len() == per_chunk {
+            full_sql
+                .get_or_insert_with(|| insert_sql(table, columns, per_chunk))
+                .clone()
+        } else {
+            insert_sql(table, columns, chunk.len())
+        };
+        let q = bind_all(sqlx::query(&sql), chunk.into_iter().flatten());
+        q.execute(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_write(table, e))?;
+    }
+    Ok(())
+}
+
+/// `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)` for `n` rows.
+fn insert_sql(table: &str, columns: &[&str], n: usize) -> String {
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut p = 0;
+    for r in 0..n {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..columns.len() {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            p += 1;
+            sql.push('$');
+            sql.push_str(&p.to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_are_numbered_across_rows() {
+        assert_eq!(
+            super::insert_sql("t", &["a", "b"], 2),
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! # accord-store
+//!
+//! Accord's persistence: the records of `accord-core` (members, eligibility spans, other coverage,
+//! providers, locations, pay-to vendors, status spans, sanctions) and the append-only `events` log
+//! that is their audit trail and history, on SQLite (the default: bundled, one file, no setup) or
+//! PostgreSQL (production).
+//!
+//! - [`Store`]: a pool on one database, chosen by the URL scheme ([`DatabaseUrl`], [`Backend`]);
+//!   it migrates the schema on connect and answers queries.
+//! - [`UnitOfWork`]: one transaction whose every change also writes its [`Event`]s (actor, time,
+//!   reason); committed whole or not at all.
+//! - [`StoreError`]: what can go wrong, mapped onto [`accord_core::ErrorCode`].
+//!
+//! One implementation of the queries serves both backends: sqlx's `Any` driver with statements
+//! built at run time, `$1` placeholders and portable SQL (see `docs/storage.md` and
+//! `docs/decisions/0001-database-layer.md`). Modules go by area: [`members`] (ELIG-01, ELIG-04),
+//! [`providers`] (NET-01, NET-05, NET-08), [`events`].
+//!
+//! Architecture invariant: only this crate knows SQL. Other crates see domain types and
+//! [`StoreError`], never a table, a column or a query.
+
+mod bulk;
+mod codec;
+mod error;
+pub mod events;
+pub mod members;
+pub mod migrate;
+pub mod providers;
+mod store;
+mod url;
+
+pub use error::StoreError;
+pub use events::Event;
+pub use store::{Store, TableCounts, UnitOfWork};
+pub use url::{Backend, DatabaseUrl};
+
+#[cfg(test)]
+mod send_check {
+    fn is_send<T: Send>(_: &T) {}
+    // Compile-time check: every public future is `Send`, so web handlers can await them.
+    #[allow(dead_code, clippy::all)]
+    async fn futures_are_send(s: crate::Store, mut u: crate::UnitOfWork) {
+        let id = accord_core::MemberId::parse("M1").unwrap();
+        is_send(&s.get_member(&id));
+        is_send(&s.counts());
+        is_send(&s.content_digest());
+        is_send(&s.events_for("a", "b"));
+        is_send(&crate::Store::connect("x"));
+        is_send(&s.begin("a", "b", jiff::Timestamp::now()));
+        is_send(&u.insert_members(&[]));
+        is_send(&u.record_event("a", "b", "c", serde_json::Value::Null));
+        is_send(&u.end_eligibility(&id, "p", jiff::civil::date(2020, 1, 1), None));
+        is_send(&u.commit());
+    }
+}

@@ -1,0 +1,988 @@
+//! One suite, both backends. Every story below runs on SQLite (a fresh file in a temp dir) and, when
+//! `ACCORD_TEST_DATABASE_URL` names a PostgreSQL database, on PostgreSQL too, each in its own
+//! schema so tests run in parallel. Test names cite the rule a story proves.
+
+use std::future::Future;
+use std::io::Write as _;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use accord_core::member::{EligibilitySpan, Member, OtherCoverage, Program, Sex};
+use accord_core::provider::{
+    Location, NetworkStatus, PayToVendor, Provider, ProviderKind, Sanction, SanctionLevel,
+    StatusSpan,
+};
+use accord_core::{Date, ErrorCode, MemberId, Money, Npi, TaxId, Timestamp, VendorNumber};
+use accord_store::events::{MEMBER, PROVIDER, action};
+use accord_store::{Backend, Store, StoreError};
+use jiff::civil::date;
+use serde_json::json;
+use sqlx::Connection as _;
+
+const PG_ENV: &str = "ACCORD_TEST_DATABASE_URL";
+
+// ---------------------------------------------------------------------------------------------
+// Harness
+// ---------------------------------------------------------------------------------------------
+
+/// A database for one test: a SQLite file or a PostgreSQL schema. `another()` makes a second,
+/// independent one of the same backend.
+#[derive(Clone)]
+struct TestDb {
+    url: String,
+    backend: Backend,
+    dir: Arc<tempfile::TempDir>,
+    schemas: Arc<Mutex<Vec<String>>>,
+    pg_base: Option<String>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestDb {
+    fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("accord.db").display());
+        TestDb {
+            url,
+            backend: Backend::Sqlite,
+            dir: Arc::new(dir),
+            schemas: Arc::default(),
+            pg_base: None,
+        }
+    }
+
+    async fn postgres(base: &str) -> TestDb {
+        let db = TestDb {
+            url: String::new(),
+            backend: Backend::Postgres,
+            dir: Arc::new(tempfile::tempdir().expect("temp dir")),
+            schemas: Arc::default(),
+            pg_base: Some(base.to_owned()),
+        };
+        db.new_schema().await
+    }
+
+    async fn new_schema(&self) -> TestDb {
+        let base = self.pg_base.clone().expect("postgres");
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let schema = format!(
+            "accord_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            nanos
+        );
+        let mut conn = sqlx::PgConnection::connect(&base).await.expect("connect");
+        sqlx::raw_sql(&format!("CREATE SCHEMA {schema}"))
+            .execute(&mut conn)
+            .await
+            .expect("create schema");
+        conn.close().await.ok();
+        self.schemas.lock().unwrap().push(schema.clone());
+        let sep = if base.contains('?') { '&' } else { '?' };
+        TestDb {
+            url: format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+            ..self.clone()
+        }
+    }
+
+    async fn another(&self) -> TestDb {
+        match self.backend {
+            Backend::Sqlite => {
+                let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+                TestDb {
+                    url: format!(
+                        "sqlite://{}",
+                        self.dir.path().join(format!("other{n}.db")).display()
+                    ),
+                    ..self.clone()
+                }
+            }
+            Backend::Postgres => self.new_schema().await,
+        }
+    }
+
+    async fn store(&self) -> Store {
+        Store::connect(&self.url).await.expect("connect")
+    }
+
+    async fn drop_schemas(&self) {
+        let Some(base) = &self.pg_base else { return };
+        let schemas = std::mem::take(&mut *self.schemas.lock().unwrap());
+        if let Ok(mut conn) = sqlx::PgConnection::connect(base).await {
+            for s in schemas {
+                let _ = sqlx::raw_sql(&format!("DROP SCHEMA {s} CASCADE"))
+                    .execute(&mut conn)
+                    .await;
+            }
+            conn.close().await.ok();
+        }
+    }
+}
+
+async fn on_sqlite<F, Fut>(story: F)
+where
+    F: FnOnce(TestDb) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    story(TestDb::sqlite()).await;
+}
+
+async fn on_postgres<F, Fut>(story: F)
+where
+    F: FnOnce(TestDb) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let Ok(base) = std::env::var(PG_ENV) else {
+        return;
+    };
+    let db = TestDb::postgres(&base).await;
+    let mut cleanup = DropSchemas(Some(db.clone()));
+    story(db.clone()).await;
+    // Passed: drop the schema here, where the runtime can still finish the story's rollbacks.
+    cleanup.0 = None;
+    db.drop_schemas().await;
+}
+
+/// If a story panics, drops its PostgreSQL schemas from another thread once the test's runtime
+/// (and with it the story's connections and locks) is gone. `Drop` cannot await, and blocking
+/// here would stop the runtime from releasing the locks the `DROP SCHEMA` waits for.
+struct DropSchemas(Option<TestDb>);
+
+impl Drop for DropSchemas {
+    fn drop(&mut self) {
+        if let Some(db) = self.0.take() {
+            std::thread::spawn(move || {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    rt.block_on(db.drop_schemas());
+                }
+            });
+        }
+    }
+}
+
+macro_rules! suite {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test] async fn $story() { crate::on_sqlite(crate::$story).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test] async fn $story() { crate::on_postgres(crate::$story).await } )*
+        }
+    };
+}
+
+suite!(
+    members_round_trip,
+    elig_01_spans_round_trip_in_date_order,
+    elig_01_retro_termination_is_an_event,
+    elig_01_ending_a_missing_span_is_not_found,
+    elig_01_end_before_start_is_refused_and_changes_nothing,
+    elig_04_other_coverage_round_trip,
+    net_01_provider_locations_and_pay_to_round_trip,
+    net_05_sanctions_round_trip,
+    net_08_status_spans_round_trip,
+    every_insert_writes_one_event_with_actor_time_and_reason,
+    record_event_is_kept_with_its_data,
+    error_mid_way_leaves_nothing_half_written,
+    dropped_unit_of_work_rolls_back,
+    duplicate_keys_are_conflicts_naming_the_key,
+    counts_are_per_table_and_display,
+    content_digest_is_stable_and_tracks_content,
+    older_database_is_upgraded_on_connect,
+    bulk_insert_spans_many_chunks,
+);
+
+/// The one line that says the PostgreSQL half of the suite did not run. Written straight to
+/// stderr so the test harness does not swallow it.
+#[test]
+fn postgres_suite_skipped_notice() {
+    if std::env::var_os(PG_ENV).is_none() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "accord-store: PostgreSQL tests skipped ({PG_ENV} is not set; e.g. postgres://postgres@127.0.0.1:5432/test)"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------------------------
+
+fn at(s: &str) -> Timestamp {
+    s.parse().expect("timestamp")
+}
+
+fn mid(s: &str) -> MemberId {
+    MemberId::parse(s).expect("member id")
+}
+
+fn member(id: &str) -> Member {
+    Member {
+        member_id: mid(id),
+        first_name: "Ada".into(),
+        last_name: "O'Brien-Łukasz".into(),
+        birth_date: date(1985, 2, 28),
+        sex: Sex::F,
+        zip: "60601".into(),
+        family_size: Some(3),
+        annual_income: Some(Money::parse("41250.50").expect("money")),
+        sud_consent: true,
+    }
+}
+
+fn bare_member(id: &str) -> Member {
+    Member {
+        member_id: mid(id),
+        first_name: "Bo".into(),
+        last_name: "Ng".into(),
+        birth_date: date(2001, 12, 1),
+        sex: Sex::U,
+        zip: "606011234".into(),
+        family_size: None,
+        annual_income: None,
+        sud_consent: false,
+    }
+}
+
+fn span(id: &str, plan: &str, start: Date, end: Option<Date>) -> EligibilitySpan {
+    EligibilitySpan {
+        member_id: mid(id),
+        plan_code: plan.into(),
+        program: Program::Medicaid,
+        start,
+        end,
+    }
+}
+
+fn npi(n: u32) -> Npi {
+    Npi::from_first_nine(n)
+}
+
+fn provider(n: u32) -> Provider {
+    Provider {
+        npi: npi(n),
+        kind: ProviderKind::Individual,
+        name: format!("Clinician {n}"),
+        tax_id: TaxId::parse("12-3456789").expect("tin"),
+        specialty: "lcsw".into(),
+        license_number: Some("149-000123".into()),
+        license_expires: Some(date(2027, 6, 30)),
+        facility_npi: Some(npi(200_000_001)),
+    }
+}
+
+fn facility(n: u32) -> Provider {
+    Provider {
+        npi: npi(n),
+        kind: ProviderKind::Facility,
+        name: "Lakeside CMHC".into(),
+        tax_id: TaxId::parse("98-7654321").expect("tin"),
+        specialty: "cmhc".into(),
+        license_number: None,
+        license_expires: None,
+        facility_npi: None,
+    }
+}
+
+const T0: &str = "2026-01-05T14:30:00Z";
+
+async fn seed_members(store: &Store, ids: &[&str]) {
+    let mut uow = store.begin("seed", "test fixture", at(T0)).await.unwrap();
+    let members: Vec<Member> = ids.iter().map(|id| member(id)).collect();
+    uow.insert_members(&members).await.unwrap();
+    uow.commit().await.unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stories
+// ---------------------------------------------------------------------------------------------
+
+async fn members_round_trip(db: TestDb) {
+    let store = db.store().await;
+    let mut uow = store
+        .begin("importer", "initial load", at(T0))
+        .await
+        .unwrap();
+    uow.insert_members(&[member("M-100"), bare_member("M-200")])
+        .await
+        .unwrap();
+    uow.commit().await.unwrap();
+    assert_eq!(
+        store.get_member(&mid("m-100")).await.unwrap(),
+        Some(member("M-100"))
+    );
+    assert_eq!(
+        store.get_member(&mid("M-200")).await.unwrap(),
+        Some(bare_member("M-200"))
+    );
+    assert_eq!(store.get_member(&mid("M-999")).await.unwrap(), None);
+    let m = store.get_member(&mid("M-100")).await.unwrap().unwrap();
+    assert_eq!(m.annual_income.unwrap().amount().to_string(), "41250.50");
+}
+
+async fn elig_01_spans_round_trip_in_date_order(db: TestDb) {
+    let store = db.store().await;
+    seed_members(&store, &["M1", "M2"]).await;
+    let spans = vec![
+        span("M1", "ACCORD-IL", date(2026, 7, 1), None),
+        EligibilitySpan {
+            program: Program::StateFunded,
+            ..span("M1", "OTHER", date(2026, 4, 1), Some(date(2026, 6, 30)))
+        },
+        span("M1", "ACCORD-IL", date(2026, 1, 1), Some(date(2026, 3, 31))),
+        span("M2", "ACCORD-IL", date(2025, 1, 1), None),
+    ];
+    let mut uow = store.begin("feed", "834 daily", at(T0)).await.unwrap();
+    uow.insert_eligibility(&spans).await.unwrap();
+    uow.commit().await.unwrap();
+    let got = store.eligibility(&mid("M1")).await.unwrap();
+    assert_eq!(
+        got,
+        vec![spans[2].clone(), spans[1].clone(), spans[0].clone()]
+    );
+    assert_eq!(store.eligibility(&mid("M2")).await.unwrap().len(), 1);
+    assert!(store.eligibility(&mid("M3")).await.unwrap().is_empty());
+}
+
+async fn elig_01_retro_termination_is_an_event(db: TestDb) {
+    let store = db.store().await;
+    seed_members(&store, &["M1"]).await;
+    let mut uow = store.begin("feed", "834 daily", at(T0)).await.unwrap();
+    uow.insert_eligibility(&[span("M1", "ACCORD-IL", date(2026, 1, 1), None)])
+        .await
+        .unwrap();
+    uow.commit().await.unwrap();
+
+    let when = at("2026-03-10T08:00:00.123456789Z");
+    let mut uow = store
+        .begin("enrollment-feed", "state 834: retro termination", when)
+        .await
+        .unwrap();
+    uow.end_eligibility(
+        &mid("M1"),
+        "ACCORD-IL",
+        date(2026, 1, 1),
+        Some(date(2026, 2, 14)),
+    )
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+
+    let spans = store.eligibility(&mid("M1")).await.unwrap();
+    assert_eq!(spans[0].end, Some(date(2026, 2, 14)));
+    let events = store.events_for(MEMBER, "M1").await.unwrap();
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            action::MEMBER_ADDED,
+            action::ELIGIBILITY_ADDED,
+            action::ELIGIBILITY_ENDED
+        ]
+    );
+    let e = events.last().unwrap();
+    assert_eq!(e.actor, "enrollment-feed");
+    assert_eq!(e.reason, "state 834: retro termination");
+    assert_eq!(e.at, when);
+    assert_eq!(e.data["old_end"], serde_json::Value::Null);
+    assert_eq!(e.data["new_end"], json!("2026-02-14"));
+    assert_eq!(e.data["plan_code"], json!("ACCORD-IL"));
+    assert!(events.windows(2).all(|w| w[0].id < w[1].id));
+}
+
+async fn elig_01_ending_a_missing_span_is_not_found(db: TestDb) {
+    let store = db.store().await;
+    seed_members(&store, &["M1"]).await;
+    let mut uow = store.begin("feed", "834", at(T0)).await.unwrap();
+    let err = uow
+        .end_eligibility(
+            &mid("M1"),
+            "ACCORD-IL",
+            date(2026, 1, 1),
+            Some(date(2026, 2, 1)),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
+    assert_eq!(ErrorCode::from(&err), ErrorCode::NotFound);
+    assert!(err.to_string().contains("plan_code=ACCORD-IL"), "{err}");
+}
+
+async fn elig_01_end_before_start_is_refused_and_changes_nothing(db: TestDb) {
+    let store = db.store().await;
+    seed_members(&store, &["M1"]).await;
+    let mut uow = store.begin("feed", "834", at(T0)).await.unwrap();
+    uow.insert_eligibility(&[span("M1", "ACCORD-IL", date(2026, 1, 1), None)])
+        .await
+        .unwrap();
+    uow.commit().await.unwrap();
+    let before = store.content_digest().await.unwrap();
+    let mut uow = store.begin("feed", "834", at(T0)).await.unwrap();
+    let err = uow
+        .end_eligibility(
+            &mid("M1"),
+            "ACCORD-IL",
+            date(2026, 1, 1),
+            Some(date(2025, 12, 1)),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Constraint { .. }), "{err}");
+    drop(uow);
+    assert_eq!(store.content_digest().await.unwrap(), before);
+}
+
+async fn elig_04_other_coverage_round_trip(db: TestDb) {
+    let store = db.store().await;
+    seed_members(&store, &["M1"]).await;
+    let oc = vec![
+        OtherCoverage {
+            member_id: mid("M1"),
+            payer_order: 2,
+            payer_name: "Second Payer".into(),
+            payer_id: "SEC01".into(),
+            policy_number: "P-2".into(),
+            start: date(2025, 1, 1),
+            end: None,
+            last_attested: None,
+        },
+        OtherCoverage {
+            member_id: mid("M1"),
+            payer_order: 1,
+            payer_name: "Acme Health".into(),
+            payer_id: "ACME1".into(),
+            policy_number: "G1".into(),
+            start: date(2025, 1, 1),
+            end: Some(date(2026, 12, 31)),
+            last_attested: Some(date(2025, 6, 1)),
+        },
+    ];
+    let mut uow = store.begin("cob", "member attested", at(T0)).await.unwrap();
+    uow.insert_other_coverage(&oc).await.unwrap();
+    uow.commit().await.unwrap();
+    assert_eq!(
+        store.other_coverage(&mid("M1")).await.unwrap(),
+        vec![oc[1].clone(), oc[0].clone()]
+    );
+}
+
+async fn net_01_provider_locations_and_pay_to_round_trip(db: TestDb) {
+    let store = db.store().await;
+    let clinician = provider(100_000_001);
+    let fac = facility(200_000_001);
+    let locs = vec![
+        Location {
+            vendor_number: VendorNumber::parse("B00002").unwrap(),
+            npi: clinician.npi.clone(),
+            name: "North office".into(),
+            address: "2 Elm St".into(),
+            city: "Chicago".into(),
+            state: "IL".into(),
+            zip: "60614".into(),
+        },
+        Location {
+            vendor_number: VendorNumber::parse("A00001").unwrap(),
+            npi: clinician.npi.clone(),
+            name: "Main office".into(),
+            address: "1 Main St".into(),
+            city: "Chicago".into(),
+            state: "IL".into(),
+            zip: "60601".into(),
+        },
+    ];
+    let pay = vec![PayToVendor {
+        vendor_number: VendorNumber::parse("P12345").unwrap(),
+        npi: clinician.npi.clone(),
+        name: "Lakeside CMHC Inc".into(),
+        tax_id: TaxId::parse("98-7654321").unwrap(),
+    }];
+    let mut uow = store.begin("network", "contracted", at(T0)).await.unwrap();
+    // The clinician comes before its facility: facility_npi needs no order.
+    uow.insert_providers(&[clinician.clone(), fac.clone()])
+        .await
+        .unwrap();
+    uow.insert_locations(&locs).await.unwrap();
+    uow.insert_pay_to(&pay).await.unwrap();
+    uow.commit().await.unwrap();
+    assert_eq!(
+        store.get_provider(&clinician.npi).await.unwrap(),
+        Some(clinician.clone())
+    );
+    assert_eq!(store.get_provider(&fac.npi).await.unwrap(), Some(fac));
+    assert_eq!(store.get_provider(&npi(300_000_001)).await.unwrap(), None);
+    assert_eq!(
+        store.locations(&clinician.npi).await.unwrap(),
+        vec![locs[1].clone(), locs[0].clone()]
+    );
+    assert_eq!(store.pay_to(&clinician.npi).await.unwrap(), pay);
+    let actions: Vec<String> = store
+        .events_for(PROVIDER, clinician.npi.as_str())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            action::PROVIDER_ADDED,
+            action::LOCATION_ADDED,
+            action::LOCATION_ADDED,
+            action::PAY_TO_ADDED
+        ]
+    );
+}
+
+async fn net_05_sanctions_round_trip(db: TestDb) {
+    let store = db.store().await;
+    let p = provider(100_000_002);
+    let sanctions = vec![
+        Sanction {
+            npi: p.npi.clone(),
+            level: SanctionLevel::Suspension,
+            start: date(2026, 3, 1),
+            end: Some(date(2026, 3, 30)),
+            reason: "billing audit".into(),
+        },
+        Sanction {
+            npi: p.npi.clone(),
+            level: SanctionLevel::WrittenWarning,
+            start: date(2026, 1, 15),
+            end: None,
+            reason: "late records".into(),
+        },
+    ];
+    let mut uow = store
+        .begin("qm", "committee decision", at(T0))
+        .await
+        .unwrap();
+    uow.insert_providers(std::slice::from_ref(&p))
+        .await
+        .unwrap();
+    uow.insert_sanctions(&sanctions).await.unwrap();
+    uow.commit().await.unwrap();
+    assert_eq!(
+        store.sanctions(&p.npi).await.unwrap(),
+        vec![sanctions[1].clone(), sanctions[0].clone()]
+    );
+    let ev = store.events_for(PROVIDER, p.npi.as_str()).await.unwrap();
+    assert_eq!(ev.last().unwrap().action, action::SANCTION_ADDED);
+    assert_eq!(ev.last().unwrap().data["level"], json!("written_warning"));
+}
+
+async fn net_08_status_spans_round_trip(db: TestDb) {
+    let store = db.store().await;
+    let p = provider(100_000_003);
+    let spans = vec![
+        StatusSpan {
+            npi: p.npi.clone(),
+            status: NetworkStatus::LeaveOfAbsence,
+            start: date(2026, 5, 1),
+            end: None,
+            reason: "medical leave".into(),
+        },
+        StatusSpan {
+            npi: p.npi.clone(),
+            status: NetworkStatus::Participating,
+            start: date(2020, 1, 1),
+            end: Some(date(2026, 4, 30)),
+            reason: "credentialed".into(),
+        },
+    ];
+    let mut uow = store.begin("network", "leave", at(T0)).await.unwrap();
+    uow.insert_providers(std::slice::from_ref(&p))
+        .await
+        .unwrap();
+    uow.insert_status_spans(&spans).await.unwrap();
+    uow.commit().await.unwrap();
+    assert_eq!(
+        store.provider_statuses(&p.npi).await.unwrap(),
+        vec![spans[1].clone(), spans[0].clone()]
+    );
+}
+
+async fn every_insert_writes_one_event_with_actor_time_and_reason(db: TestDb) {
+    let store = db.store().await;
+    let when = at("2026-02-01T00:00:00Z");
+    let mut uow = store
+        .begin("alice", "walk-in enrollment", when)
+        .await
+        .unwrap();
+    uow.insert_members(&[member("M1"), member("M2")])
+        .await
+        .unwrap();
+    uow.insert_eligibility(&[
+        span("M1", "ACCORD-IL", date(2026, 1, 1), None),
+        span("M2", "ACCORD-IL", date(2026, 1, 1), None),
+    ])
+    .await
+    .unwrap();
+    uow.insert_providers(&[provider(100_000_004)])
+        .await
+        .unwrap();
+    uow.commit().await.unwrap();
+    let counts = store.counts().await.unwrap();
+    assert_eq!(counts.get("events"), 5);
+    for id in ["M1", "M2"] {
+        let ev = store.events_for(MEMBER, id).await.unwrap();
+        assert_eq!(ev.len(), 2);
+        for e in &ev {
+            assert_eq!(
+                (e.actor.as_str(), e.reason.as_str()),
+                ("alice", "walk-in enrollment")
+            );
+            assert_eq!(e.at, when);
+            assert_eq!(e.entity_id, id);
+        }
+        assert_eq!(ev[0].data["member_id"], json!(id));
+    }
+}
+
+async fn record_event_is_kept_with_its_data(db: TestDb) {
+    let store = db.store().await;
+    let mut uow = store
+        .begin("um-bot", "ELIG-02 notice", at(T0))
+        .await
+        .unwrap();
+    uow.record_event(
+        "member",
+        "M9",
+        "plan_switch_notified",
+        json!({"to": "OTHER", "providers": ["1234567893"], "n": 1.5}),
+    )
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    let ev = store.events_for("member", "M9").await.unwrap();
+    assert_eq!(ev.len(), 1);
+    assert_eq!(ev[0].action, "plan_switch_notified");
+    assert_eq!(ev[0].data["providers"][0], json!("1234567893"));
+    assert_eq!(ev[0].data["n"], json!(1.5));
+    assert!(store.events_for("provider", "M9").await.unwrap().is_empty());
+}
+
+async fn error_mid_way_leaves_nothing_half_written(db: TestDb) {
+    let store = db.store().await;
+    let mut uow = store.begin("feed", "834", at(T0)).await.unwrap();
+    uow.insert_members(&[member("M1")]).await.unwrap();
+    uow.insert_eligibility(&[span("M1", "ACCORD-IL", date(2026, 1, 1), None)])
+        .await
+        .unwrap();
+    // A span for a member that does not exist: refused by the foreign key.
+    let err = uow
+        .insert_eligibility(&[span("NOBODY", "ACCORD-IL", date(2026, 1, 1), None)])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Constraint {
+                table: "eligibility_spans",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(ErrorCode::from(&err), ErrorCode::InvalidInput);
+    drop(uow);
+    let counts = store.counts().await.unwrap();
+    assert_eq!(counts.total(), 0, "{counts}");
+    assert_eq!(store.get_member(&mid("M1")).await.unwrap(), None);
+}
+
+async fn dropped_unit_of_work_rolls_back(db: TestDb) {
+    let store = db.store().await;
+    {
+        let mut uow = store.begin("x", "never committed", at(T0)).await.unwrap();
+        uow.insert_members(&[member("M1")]).await.unwrap();
+    }
+    let mut uow = store.begin("x", "rolled back", at(T0)).await.unwrap();
+    uow.insert_providers(&[provider(100_000_005)])
+        .await
+        .unwrap();
+    uow.rollback().await.unwrap();
+    assert_eq!(store.counts().await.unwrap().total(), 0);
+    // The store is still usable afterwards.
+    seed_members(&store, &["M2"]).await;
+    assert_eq!(store.counts().await.unwrap().get("members"), 1);
+}
+
+async fn duplicate_keys_are_conflicts_naming_the_key(db: TestDb) {
+    let store = db.store().await;
+    seed_members(&store, &["M1"]).await;
+    // Twice in one batch: the batch names the key.
+    let mut uow = store.begin("x", "dup", at(T0)).await.unwrap();
+    let err = uow
+        .insert_members(&[member("M2"), member("M2")])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Conflict { table: "members", key } if key == "member_id=M2"),
+        "{err}"
+    );
+    drop(uow);
+    // Already in the database: the database names the key.
+    let mut uow = store.begin("x", "dup", at(T0)).await.unwrap();
+    let err = uow.insert_members(&[member("M1")]).await.unwrap_err();
+    let StoreError::Conflict { table, key } = &err else {
+        panic!("expected a conflict, got {err}");
+    };
+    assert_eq!(*table, "members");
+    assert!(key.contains("member_id"), "{key}");
+    assert_eq!(ErrorCode::from(&err), ErrorCode::Conflict);
+    drop(uow);
+    assert_eq!(store.counts().await.unwrap().get("members"), 1);
+    assert_eq!(store.counts().await.unwrap().get("events"), 1);
+}
+
+async fn counts_are_per_table_and_display(db: TestDb) {
+    let store = db.store().await;
+    seed_members(&store, &["M1", "M2", "M3"]).await;
+    let c = store.counts().await.unwrap();
+    assert_eq!(c.get("members"), 3);
+    assert_eq!(c.get("events"), 3);
+    assert_eq!(c.get("sanctions"), 0);
+    assert_eq!(c.total(), 6);
+    let shown = c.to_string();
+    assert_eq!(shown.lines().count(), 9, "{shown}");
+    assert!(shown.lines().next().unwrap().starts_with("members"));
+    assert!(shown.contains("eligibility_spans"));
+}
+
+async fn load_sample(store: &Store) {
+    let mut uow = store.begin("demo", "seed 42", at(T0)).await.unwrap();
+    uow.insert_members(&[member("M1"), bare_member("M2")])
+        .await
+        .unwrap();
+    uow.insert_eligibility(&[
+        span("M2", "ACCORD-IL", date(2026, 1, 1), None),
+        span("M1", "ACCORD-IL", date(2026, 1, 1), Some(date(2026, 6, 30))),
+    ])
+    .await
+    .unwrap();
+    uow.insert_providers(&[facility(200_000_001), provider(100_000_001)])
+        .await
+        .unwrap();
+    uow.commit().await.unwrap();
+}
+
+async fn content_digest_is_stable_and_tracks_content(db: TestDb) {
+    let a = db.store().await;
+    let b = db.another().await.store().await;
+    assert_eq!(
+        a.content_digest().await.unwrap(),
+        b.content_digest().await.unwrap()
+    );
+    load_sample(&a).await;
+    load_sample(&b).await;
+    let da = a.content_digest().await.unwrap();
+    assert_eq!(da.len(), 64);
+    assert_eq!(da, b.content_digest().await.unwrap());
+    assert_eq!(da, a.content_digest().await.unwrap());
+    let mut uow = b.begin("x", "change", at(T0)).await.unwrap();
+    uow.end_eligibility(
+        &mid("M2"),
+        "ACCORD-IL",
+        date(2026, 1, 1),
+        Some(date(2026, 1, 31)),
+    )
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    assert_ne!(da, b.content_digest().await.unwrap());
+}
+
+async fn older_database_is_upgraded_on_connect(db: TestDb) {
+    let old = Store::connect_up_to(&db.url, Some(1)).await.unwrap();
+    assert_eq!(
+        old.applied_migrations().await.unwrap(),
+        vec![(1, "0001_initial".to_owned())]
+    );
+    seed_members(&old, &["M1"]).await;
+    old.close().await;
+    let store = db.store().await;
+    let applied: Vec<i64> = store
+        .applied_migrations()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect();
+    assert_eq!(applied, [1, 2]);
+    assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
+    assert_eq!(store.events_for(MEMBER, "M1").await.unwrap().len(), 1);
+    // Connecting again changes nothing.
+    let again = db.store().await;
+    assert_eq!(again.applied_migrations().await.unwrap().len(), 2);
+}
+
+async fn bulk_insert_spans_many_chunks(db: TestDb) {
+    let store = db.store().await;
+    let n = 3_500;
+    let members: Vec<Member> = (0..n).map(|i| bare_member(&format!("B{i:06}"))).collect();
+    let spans: Vec<EligibilitySpan> = (0..n)
+        .flat_map(|i| {
+            let id = format!("B{i:06}");
+            [
+                span(&id, "ACCORD-IL", date(2025, 1, 1), Some(date(2025, 12, 31))),
+                span(&id, "ACCORD-IL", date(2026, 1, 1), None),
+            ]
+        })
+        .collect();
+    let mut uow = store.begin("demo", "bulk", at(T0)).await.unwrap();
+    uow.insert_members(&members).await.unwrap();
+    uow.insert_eligibility(&spans).await.unwrap();
+    uow.commit().await.unwrap();
+    let c = store.counts().await.unwrap();
+    assert_eq!(c.get("members"), n);
+    assert_eq!(c.get("eligibility_spans"), 2 * n);
+    assert_eq!(c.get("events"), 3 * n);
+    assert_eq!(store.eligibility(&mid("B003499")).await.unwrap().len(), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests that are not stories
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn unknown_scheme_is_a_url_error_without_the_password() {
+    let err = Store::connect("mysql://root:hunter2@db/accord")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Url { .. }));
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+    assert_eq!(ErrorCode::from(&err), ErrorCode::InvalidConfiguration);
+}
+
+#[tokio::test]
+async fn in_memory_sqlite_works_for_tests() {
+    let store = Store::connect("sqlite::memory:").await.unwrap();
+    assert_eq!(store.backend(), Backend::Sqlite);
+    seed_members(&store, &["M1"]).await;
+    assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
+}
+
+/// Data that does not parse is reported with table, column and value (SQLite only: the bad row
+/// is written behind the store's back).
+#[tokio::test]
+async fn bad_data_in_the_database_is_invalid_naming_table_column_and_value() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    seed_members(&store, &["M1"]).await;
+    let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+    sqlx::raw_sql("UPDATE members SET birth_date = '1985-02-30'")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let err = store.get_member(&mid("M1")).await.unwrap_err();
+    let StoreError::Invalid {
+        table,
+        column,
+        value,
+        ..
+    } = &err
+    else {
+        panic!("expected invalid, got {err}");
+    };
+    assert_eq!(
+        (*table, *column, value.as_str()),
+        ("members", "birth_date", "1985-02-30")
+    );
+    assert_eq!(ErrorCode::from(&err), ErrorCode::Internal);
+}
+
+/// A database written by a newer build (a migration this build does not know) is refused.
+#[tokio::test]
+async fn newer_database_is_refused() {
+    let db = TestDb::sqlite();
+    db.store().await.close().await;
+    let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+    sqlx::raw_sql(
+        "INSERT INTO schema_migrations (version, name, checksum, applied_at) \
+         VALUES (999, '0999_future', 'x', '2030-01-01T00:00:00Z')",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    let err = Store::connect(&db.url).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Migration { version: 999, .. }),
+        "{err}"
+    );
+}
+
+/// The same contents give the same digest on SQLite and PostgreSQL.
+#[tokio::test]
+async fn digest_is_the_same_on_both_backends() {
+    let Ok(base) = std::env::var(PG_ENV) else {
+        return;
+    };
+    let pg = TestDb::postgres(&base).await;
+    let sqlite = TestDb::sqlite();
+    let (a, b) = (sqlite.store().await, pg.store().await);
+    load_sample(&a).await;
+    load_sample(&b).await;
+    let (da, db_) = (
+        a.content_digest().await.unwrap(),
+        b.content_digest().await.unwrap(),
+    );
+    b.close().await;
+    pg.drop_schemas().await;
+    assert_eq!(da, db_);
+}
+
+/// Bulk-load timing at demo scale. Run in release:
+/// `cargo test -p accord-store --release --test store_suite -- --ignored --nocapture bulk_100k`
+#[tokio::test]
+#[ignore = "timing; run in release"]
+async fn bulk_100k_members_timing() {
+    let targets: Vec<TestDb> = {
+        let mut v = vec![TestDb::sqlite()];
+        if let Ok(base) = std::env::var(PG_ENV) {
+            v.push(TestDb::postgres(&base).await);
+        }
+        v
+    };
+    let n = 100_000;
+    let members: Vec<Member> = (0..n).map(|i| member(&format!("D{i:07}"))).collect();
+    let spans: Vec<EligibilitySpan> = (0..n)
+        .flat_map(|i| {
+            let id = format!("D{i:07}");
+            let mut v = vec![span(&id, "ACCORD-IL", date(2025, 1, 1), None)];
+            if i % 2 == 0 {
+                v[0].end = Some(date(2025, 6, 30));
+                v.push(span(&id, "ACCORD-IL", date(2025, 8, 1), None));
+            }
+            v
+        })
+        .collect();
+    for db in targets {
+        let store = db.store().await;
+        let t = std::time::Instant::now();
+        let mut uow = store.begin("demo", "bulk", at(T0)).await.unwrap();
+        uow.insert_members(&members).await.unwrap();
+        uow.insert_eligibility(&spans).await.unwrap();
+        uow.commit().await.unwrap();
+        let elapsed = t.elapsed();
+        let c = store.counts().await.unwrap();
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}: {} members + {} spans + {} events in {:.2?}",
+            store.backend(),
+            c.get("members"),
+            c.get("eligibility_spans"),
+            c.get("events"),
+            elapsed
+        );
+        store.close().await;
+        db.drop_schemas().await;
+    }
+}
