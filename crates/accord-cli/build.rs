@@ -8,17 +8,29 @@ fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../plans/demo-illinois-bh");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()).collect())
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
-    let mut out = String::from("/// The demo plan's files: (name, contents).\npub const FILES: &[(&str, &[u8])] = &[\n");
+    let mut out = String::from(
+        "/// The demo plan's files: (name, contents).\npub const FILES: &[(&str, &[u8])] = &[\n",
+    );
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let abs = f.canonicalize().unwrap_or_else(|_| f.clone());
-        let _ = writeln!(out, "    ({name:?}, include_bytes!({:?})),", abs.display().to_string());
+        let _ = writeln!(
+            out,
+            "    ({name:?}, include_bytes!({:?})),",
+            abs.display().to_string()
+        );
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("demo_plan.rs");
+    let dest =
+        Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("demo_plan.rs");
     std::fs::write(dest, out).unwrap_or_else(|e| panic!("cannot write demo_plan.rs: {e}"));
 }

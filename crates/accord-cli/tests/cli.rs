@@ -21,7 +21,9 @@ fn text(o: &Output) -> String {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn digest(o: &Output) -> String {
@@ -35,15 +37,28 @@ fn digest(o: &Output) -> String {
 #[test]
 fn demo_twice_with_the_same_seed_gives_the_same_database() {
     let dir = tempfile::tempdir().unwrap();
-    let a = accord(dir.path(), &["demo", "--scale", "600", "--seed", "11", "--no-serve"]);
+    let a = accord(
+        dir.path(),
+        &["demo", "--scale", "600", "--seed", "11", "--no-serve"],
+    );
     assert!(a.status.success(), "{}", text(&a));
     assert!(dir.path().join("accord.db").exists());
-    let b = accord(dir.path(), &["demo", "--scale", "600", "--seed", "11", "--no-serve"]);
+    let b = accord(
+        dir.path(),
+        &["demo", "--scale", "600", "--seed", "11", "--no-serve"],
+    );
     assert!(b.status.success(), "{}", text(&b));
     assert!(!digest(&a).is_empty(), "{}", text(&a));
     assert_eq!(digest(&a), digest(&b));
-    let c = accord(dir.path(), &["demo", "--scale", "600", "--seed", "12", "--no-serve"]);
-    assert_ne!(digest(&a), digest(&c), "a different seed gives different data");
+    let c = accord(
+        dir.path(),
+        &["demo", "--scale", "600", "--seed", "12", "--no-serve"],
+    );
+    assert_ne!(
+        digest(&a),
+        digest(&c),
+        "a different seed gives different data"
+    );
     // Outside a checkout the demo uses the plan built into the binary.
     assert!(dir.path().join("demo-out/plan/plan.toml").exists());
     let status = accord(dir.path(), &["status"]);
@@ -53,7 +68,14 @@ fn demo_twice_with_the_same_seed_gives_the_same_database() {
 #[test]
 fn import_all_rows_or_none() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = accord(dir.path(), &["import", "members", fixture("members-bad.csv").to_str().unwrap()]);
+    let bad = accord(
+        dir.path(),
+        &[
+            "import",
+            "members",
+            fixture("members-bad.csv").to_str().unwrap(),
+        ],
+    );
     assert_eq!(bad.status.code(), Some(4), "{}", text(&bad));
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("line 3: birth_date:"), "{err}");
@@ -65,15 +87,45 @@ fn import_all_rows_or_none() {
         .find(|l| l.starts_with("members "))
         .map(str::to_owned)
         .unwrap_or_default();
-    assert_eq!(members_line.split_whitespace().last(), Some("0"), "{}", text(&status));
+    assert_eq!(
+        members_line.split_whitespace().last(),
+        Some("0"),
+        "{}",
+        text(&status)
+    );
 
-    let good = accord(dir.path(), &["import", "members", fixture("members-good.csv").to_str().unwrap()]);
+    let good = accord(
+        dir.path(),
+        &[
+            "import",
+            "members",
+            fixture("members-good.csv").to_str().unwrap(),
+        ],
+    );
     assert!(good.status.success(), "{}", text(&good));
-    assert!(text(&good).contains("imported 2 members with 3 eligibility spans"), "{}", text(&good));
-    let p = accord(dir.path(), &["import", "providers", fixture("providers-good.csv").to_str().unwrap()]);
+    assert!(
+        text(&good).contains("imported 2 members with 3 eligibility spans"),
+        "{}",
+        text(&good)
+    );
+    let p = accord(
+        dir.path(),
+        &[
+            "import",
+            "providers",
+            fixture("providers-good.csv").to_str().unwrap(),
+        ],
+    );
     assert!(p.status.success(), "{}", text(&p));
     // Importing the same file twice is a conflict, not a silent duplicate.
-    let again = accord(dir.path(), &["import", "members", fixture("members-good.csv").to_str().unwrap()]);
+    let again = accord(
+        dir.path(),
+        &[
+            "import",
+            "members",
+            fixture("members-good.csv").to_str().unwrap(),
+        ],
+    );
     assert_eq!(again.status.code(), Some(6), "{}", text(&again));
 }
 
@@ -82,15 +134,29 @@ fn plan_check_names_the_file_and_line() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let ok = accord(&root, &["plan", "check", "plans/demo-illinois-bh"]);
     assert!(ok.status.success(), "{}", text(&ok));
-    let broken = accord(&root, &["plan", "check", "crates/accord-plan/tests/fixtures/broken-rate"]);
+    let broken = accord(
+        &root,
+        &[
+            "plan",
+            "check",
+            "crates/accord-plan/tests/fixtures/broken-rate",
+        ],
+    );
     assert_eq!(broken.status.code(), Some(3), "{}", text(&broken));
-    assert!(String::from_utf8_lossy(&broken.stderr).contains("fee_schedule.csv:"), "{}", text(&broken));
+    assert!(
+        String::from_utf8_lossy(&broken.stderr).contains("fee_schedule.csv:"),
+        "{}",
+        text(&broken)
+    );
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    assert_eq!(accord(dir.path(), &["no-such-command"]).status.code(), Some(2));
+    assert_eq!(
+        accord(dir.path(), &["no-such-command"]).status.code(),
+        Some(2)
+    );
     let wrong_ext = accord(dir.path(), &["import", "members", "x.txt"]);
     assert_eq!(wrong_ext.status.code(), Some(4), "{}", text(&wrong_ext));
 }

@@ -325,10 +325,10 @@ impl Icd10Code {
     pub fn parse(input: &str) -> Result<Self, IdError> {
         let raw = input.trim().to_ascii_uppercase();
         let err = |why: &str| IdError::new("ICD-10-CM code", input.trim(), why.to_owned());
-        if let Some(pos) = raw.find('.') {
-            if pos != 3 || raw[pos + 1..].contains('.') {
-                return Err(err("the dot may only follow the third character"));
-            }
+        if let Some(pos) = raw.find('.')
+            && (pos != 3 || raw[pos + 1..].contains('.'))
+        {
+            return Err(err("the dot may only follow the third character"));
         }
         let s: String = raw.chars().filter(|c| *c != '.').collect();
         let b = s.as_bytes();

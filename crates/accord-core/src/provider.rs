@@ -294,14 +294,14 @@ pub fn standing_on(
             }
         }
     }
-    if let Some(exp) = provider.license_expires {
-        if d > exp {
-            s.may_receive_authorizations = false;
-            s.claims_payable = false;
-            s.reasons.push(format!(
-                "licence expired on {exp} (NET-05: unlicensed provider)"
-            ));
-        }
+    if let Some(exp) = provider.license_expires
+        && d > exp
+    {
+        s.may_receive_authorizations = false;
+        s.claims_payable = false;
+        s.reasons.push(format!(
+            "licence expired on {exp} (NET-05: unlicensed provider)"
+        ));
     }
     s
 }

@@ -10,10 +10,42 @@ pub const FIRST: &[&str] = &[
 
 /// Family names.
 pub const LAST: &[&str] = &[
-    "Johnson", "Garcia", "Smith", "Nguyen", "Williams", "Rodriguez", "Brown", "Kowalski", "Jones",
-    "Hernandez", "Miller", "Okafor", "Davis", "Lopez", "Wilson", "Patel", "Anderson", "Kim",
-    "Thomas", "Martinez", "Jackson", "Novak", "White", "Gonzalez", "Harris", "Chen", "Clark",
-    "Ramirez", "Lewis", "Washington", "Walker", "Nowak", "Young", "Rivera", "Allen", "Khan",
+    "Johnson",
+    "Garcia",
+    "Smith",
+    "Nguyen",
+    "Williams",
+    "Rodriguez",
+    "Brown",
+    "Kowalski",
+    "Jones",
+    "Hernandez",
+    "Miller",
+    "Okafor",
+    "Davis",
+    "Lopez",
+    "Wilson",
+    "Patel",
+    "Anderson",
+    "Kim",
+    "Thomas",
+    "Martinez",
+    "Jackson",
+    "Novak",
+    "White",
+    "Gonzalez",
+    "Harris",
+    "Chen",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Washington",
+    "Walker",
+    "Nowak",
+    "Young",
+    "Rivera",
+    "Allen",
+    "Khan",
 ];
 
 /// Illinois cities with a ZIP code in each.
@@ -34,14 +66,36 @@ pub const CITIES: &[(&str, &str)] = &[
 
 /// Street names.
 pub const STREETS: &[&str] = &[
-    "Main St", "Oak Ave", "Lincoln Hwy", "State St", "Prairie Rd", "Washington Blvd", "Elm St",
-    "Lake Shore Dr", "Cedar Ln", "Madison Ave", "River Rd", "Grand Ave",
+    "Main St",
+    "Oak Ave",
+    "Lincoln Hwy",
+    "State St",
+    "Prairie Rd",
+    "Washington Blvd",
+    "Elm St",
+    "Lake Shore Dr",
+    "Cedar Ln",
+    "Madison Ave",
+    "River Rd",
+    "Grand Ave",
 ];
 
 /// Words for agency and practice names.
 pub const AGENCY_WORDS: &[&str] = &[
-    "Prairie", "Lakeside", "Riverbend", "Heartland", "Northside", "Harbor", "Cornerstone",
-    "New Horizons", "Bridgeway", "Pathways", "Summit", "Meadowlark", "Open Door", "Crossroads",
+    "Prairie",
+    "Lakeside",
+    "Riverbend",
+    "Heartland",
+    "Northside",
+    "Harbor",
+    "Cornerstone",
+    "New Horizons",
+    "Bridgeway",
+    "Pathways",
+    "Summit",
+    "Meadowlark",
+    "Open Door",
+    "Crossroads",
 ];
 
 /// Other payers that may be primary to the plan (ELIG-04). Invented names.

@@ -59,7 +59,11 @@ fn days(d: Date, n: i64) -> Date {
 }
 
 fn tax_id(rng: &mut ChaCha8Rng) -> TaxId {
-    let t = format!("{:02}{:07}", rng.gen_range(10..99), rng.gen_range(0..10_000_000));
+    let t = format!(
+        "{:02}{:07}",
+        rng.gen_range(10..99),
+        rng.gen_range(0..10_000_000)
+    );
     TaxId::parse(&t).unwrap_or_else(|_| unreachable!("nine digits with a non-zero prefix"))
 }
 
@@ -85,14 +89,30 @@ pub(crate) fn generate(opts: &DemoOptions, rng: &mut ChaCha8Rng) -> Network {
                 2 => ("Recovery Services", "sud_program"),
                 _ => ("Behavioral Hospital", "psychiatric_hospital"),
             };
-            (ProviderKind::Facility, format!("{word} {kind_name} {}", i / 14 + 1), spec)
+            (
+                ProviderKind::Facility,
+                format!("{word} {kind_name} {}", i / 14 + 1),
+                spec,
+            )
         } else if i < facilities + groups {
             let last = LAST.choose(rng).copied().unwrap_or("Lee");
-            (ProviderKind::Group, format!("{last} Counseling Group"), "group_practice")
+            (
+                ProviderKind::Group,
+                format!("{last} Counseling Group"),
+                "group_practice",
+            )
         } else {
-            let spec = *["psychiatrist", "psychologist", "lcsw", "lcpc", "lmft", "cadc", "apn"]
-                .choose(rng)
-                .unwrap_or(&"lcsw");
+            let spec = *[
+                "psychiatrist",
+                "psychologist",
+                "lcsw",
+                "lcpc",
+                "lmft",
+                "cadc",
+                "apn",
+            ]
+            .choose(rng)
+            .unwrap_or(&"lcsw");
             let first = FIRST.choose(rng).copied().unwrap_or("Sam");
             let last = LAST.choose(rng).copied().unwrap_or("Lee");
             (ProviderKind::Individual, format!("{first} {last}"), spec)
@@ -113,14 +133,22 @@ pub(crate) fn generate(opts: &DemoOptions, rng: &mut ChaCha8Rng) -> Network {
             facility_npi: facility_npi.clone(),
         });
 
-        let n_locations = if kind == ProviderKind::Individual { 1 } else { rng.gen_range(1..=3) };
+        let n_locations = if kind == ProviderKind::Individual {
+            1
+        } else {
+            rng.gen_range(1..=3)
+        };
         for l in 0..n_locations {
             let (city, zip) = CITIES[rng.gen_range(0..CITIES.len())];
             location_seq += 1;
             net.locations.push(Location {
                 vendor_number: vendor('A', location_seq),
                 npi: npi.clone(),
-                name: if l == 0 { name.clone() } else { format!("{name} ({city})") },
+                name: if l == 0 {
+                    name.clone()
+                } else {
+                    format!("{name} ({city})")
+                },
                 address: format!(
                     "{} {}",
                     rng.gen_range(100..9_999),
@@ -131,7 +159,11 @@ pub(crate) fn generate(opts: &DemoOptions, rng: &mut ChaCha8Rng) -> Network {
                 zip: zip.to_owned(),
             });
         }
-        let n_payto = if kind == ProviderKind::Facility && rng.gen_bool(0.3) { 2 } else { 1 };
+        let n_payto = if kind == ProviderKind::Facility && rng.gen_bool(0.3) {
+            2
+        } else {
+            1
+        };
         for _ in 0..n_payto {
             payto_seq += 1;
             net.pay_to.push(PayToVendor {
@@ -210,7 +242,10 @@ fn end_status_and_add(
     status: NetworkStatus,
     reason: &str,
 ) {
-    for s in statuses.iter_mut().filter(|s| &s.npi == npi && s.end.is_none()) {
+    for s in statuses
+        .iter_mut()
+        .filter(|s| &s.npi == npi && s.end.is_none())
+    {
         s.end = Some(days(from, -1).max(s.start));
     }
     statuses.push(StatusSpan {
@@ -243,7 +278,11 @@ mod tests {
         assert_eq!(net.providers.len(), 300);
         assert_eq!(net.suspended_on(o.as_of).len(), 1);
         assert_eq!(net.on_leave_on(o.as_of).len(), 1);
-        assert!(net.providers.iter().any(|p| p.kind == ProviderKind::Facility));
+        assert!(
+            net.providers
+                .iter()
+                .any(|p| p.kind == ProviderKind::Facility)
+        );
         assert!(net.providers.iter().any(|p| p.facility_npi.is_some()));
         // NPIs and vendor numbers are unique.
         let mut npis: Vec<_> = net.providers.iter().map(|p| &p.npi).collect();
@@ -253,6 +292,9 @@ mod tests {
         let suspended = net.suspended_on(o.as_of)[0].clone();
         let p = net.providers.iter().find(|p| p.npi == suspended).unwrap();
         let s = standing_on(p, &net.statuses, &net.sanctions, None, o.as_of);
-        assert!(!s.claims_payable, "NET-05: the suspended provider's claims deny");
+        assert!(
+            !s.claims_payable,
+            "NET-05: the suspended provider's claims deny"
+        );
     }
 }

@@ -103,9 +103,14 @@ pub(crate) fn generate(opts: &DemoOptions, rng: &mut ChaCha8Rng) -> Population {
             // ELIG-02: came from another plan.
             let other = OTHER_PLANS.choose(rng).copied().unwrap_or(OTHER_PLANS[0]);
             let from = days(enrolled, -rng.gen_range(90..720));
+            pop.spans.push(span(
+                other,
+                Program::Medicaid,
+                from,
+                Some(days(enrolled, -1)),
+            ));
             pop.spans
-                .push(span(other, Program::Medicaid, from, Some(days(enrolled, -1))));
-            pop.spans.push(span(&opts.plan_code, opts.program, enrolled, None));
+                .push(span(&opts.plan_code, opts.program, enrolled, None));
         } else if roll < 0.10 {
             // ELIG-02: left for another plan.
             let enrolled_days = calendar_days_between(enrolled, opts.as_of);
@@ -120,7 +125,8 @@ pub(crate) fn generate(opts: &DemoOptions, rng: &mut ChaCha8Rng) -> Population {
             pop.spans.push(span(other, Program::Medicaid, switch, None));
         } else if roll < 0.13 {
             // ELIG-01: retroactive termination of an open span.
-            pop.spans.push(span(&opts.plan_code, opts.program, enrolled, None));
+            pop.spans
+                .push(span(&opts.plan_code, opts.program, enrolled, None));
             let back = rng.gen_range(1..=60);
             let new_end = days(opts.as_of, -back).max(enrolled);
             pop.retro_terminations.push(RetroTermination {
@@ -133,13 +139,19 @@ pub(crate) fn generate(opts: &DemoOptions, rng: &mut ChaCha8Rng) -> Population {
             // A gap: lost coverage for a while, then re-enrolled.
             let first_end = days(enrolled, rng.gen_range(10..20));
             let back = days(first_end, rng.gen_range(15..60)).min(opts.as_of);
-            pop.spans
-                .push(span(&opts.plan_code, opts.program, enrolled, Some(first_end)));
+            pop.spans.push(span(
+                &opts.plan_code,
+                opts.program,
+                enrolled,
+                Some(first_end),
+            ));
             if back > first_end {
-                pop.spans.push(span(&opts.plan_code, opts.program, back, None));
+                pop.spans
+                    .push(span(&opts.plan_code, opts.program, back, None));
             }
         } else {
-            pop.spans.push(span(&opts.plan_code, opts.program, enrolled, None));
+            pop.spans
+                .push(span(&opts.plan_code, opts.program, enrolled, None));
         }
 
         if rng.gen_bool(0.10) {
@@ -184,9 +196,15 @@ mod tests {
         let (_, p) = pop(10_000);
         assert_eq!(p.members.len(), 10_000);
         let oc = p.other_coverage.len();
-        assert!((800..1_200).contains(&oc), "about 10% other coverage, got {oc}");
+        assert!(
+            (800..1_200).contains(&oc),
+            "about 10% other coverage, got {oc}"
+        );
         assert!(p.members_with_plan_switch() > 500, "plan switches present");
-        assert!(p.retro_terminations.len() > 100, "retro terminations present");
+        assert!(
+            p.retro_terminations.len() > 100,
+            "retro terminations present"
+        );
     }
 
     #[test]
@@ -202,7 +220,12 @@ mod tests {
         }
         // Every member is covered by exactly one span (of some plan) on any day they are covered.
         for m in p.members.iter().take(500) {
-            let mine: Vec<_> = p.spans.iter().filter(|s| s.member_id == m.member_id).cloned().collect();
+            let mine: Vec<_> = p
+                .spans
+                .iter()
+                .filter(|s| s.member_id == m.member_id)
+                .cloned()
+                .collect();
             for s in &mine {
                 let d = s.start;
                 let covering = mine.iter().filter(|x| x.contains(d)).count();

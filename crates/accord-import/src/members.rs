@@ -164,14 +164,14 @@ fn read_row(row: &mut Row<'_>) -> Option<(Member, EligibilitySpan)> {
     });
     let start = row.date("eligibility_start");
     let end = row.opt_date("eligibility_end");
-    if let (Some(s), Some(Some(e))) = (start, end) {
-        if e < s {
-            row.error(
-                "eligibility_end",
-                format!("{e} is before eligibility_start {s}"),
-            );
-            return None;
-        }
+    if let (Some(s), Some(Some(e))) = (start, end)
+        && e < s
+    {
+        row.error(
+            "eligibility_end",
+            format!("{e} is before eligibility_start {s}"),
+        );
+        return None;
     }
     let member = Member {
         member_id: member_id?,
@@ -234,7 +234,11 @@ mod tests {
              M001,Anna,Rivera,1990-02-03,F,60612,,,,ACCORD-IL,medicaid,2026-01-01,\n"
         );
         let e = read_members(csv.as_bytes(), Format::Csv).unwrap_err();
-        assert!(e.to_string().contains("line 3: member_id: member M001 appears again"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("line 3: member_id: member M001 appears again"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -252,7 +256,15 @@ mod tests {
             "plan_code":"ACCORD-IL","program":"medicaid","eligibility_start":"2025-01-01"}]"#;
         let e = read_members(json.as_bytes(), Format::Json).unwrap_err();
         assert_eq!(e.0.len(), 1);
-        assert_eq!(e.0[0].to_string(), "record 2: birth_date: \"nope\" is not a date (use YYYY-MM-DD)");
-        assert!(read_members(b"{", Format::Json).unwrap_err().to_string().contains("line 1"));
+        assert_eq!(
+            e.0[0].to_string(),
+            "record 2: birth_date: \"nope\" is not a date (use YYYY-MM-DD)"
+        );
+        assert!(
+            read_members(b"{", Format::Json)
+                .unwrap_err()
+                .to_string()
+                .contains("line 1")
+        );
     }
 }

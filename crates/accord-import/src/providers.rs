@@ -118,10 +118,10 @@ pub fn read_providers(bytes: &[u8], format: Format) -> Result<ProviderImport, Im
             }
             out.locations.push(l);
         }
-        if let Some(pt) = p.pay_to {
-            if !out.pay_to.contains(&pt) {
-                out.pay_to.push(pt);
-            }
+        if let Some(pt) = p.pay_to
+            && !out.pay_to.contains(&pt)
+        {
+            out.pay_to.push(pt);
         }
     }
     if errors.is_empty() {
@@ -146,13 +146,19 @@ fn read_row(row: &mut Row<'_>) -> Option<ProviderRow> {
     let to = row.opt_date("participating_to");
     let vendor = row.parse_opt("location_vendor_number", VendorNumber::parse);
     let pay_to_vendor = row.parse_opt("pay_to_vendor_number", VendorNumber::parse);
-    if let (Some(Some(f)), Some(Some(t))) = (from, to) {
-        if t < f {
-            row.error("participating_to", format!("{t} is before participating_from {f}"));
-        }
+    if let (Some(Some(f)), Some(Some(t))) = (from, to)
+        && t < f
+    {
+        row.error(
+            "participating_to",
+            format!("{t} is before participating_from {f}"),
+        );
     }
     if matches!(to, Some(Some(_))) && matches!(from, Some(None)) {
-        row.error("participating_from", "is required when participating_to is given");
+        row.error(
+            "participating_from",
+            "is required when participating_to is given",
+        );
     }
     let location = match vendor {
         Some(Some(v)) => {
@@ -235,15 +241,22 @@ mod tests {
         let csv = format!(
             "{HEADER}1234567890,facility,X,36-1234567,cmhc,,,,,,12345,L,1 Main,Peoria,IL,61602,\n"
         );
-        let e = read_providers(csv.as_bytes(), Format::Csv).unwrap_err().to_string();
-        assert!(e.contains("line 2: npi: NPI \"1234567890\": check digit is 0, expected 3"), "{e}");
+        let e = read_providers(csv.as_bytes(), Format::Csv)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 2: npi: NPI \"1234567890\": check digit is 0, expected 3"),
+            "{e}"
+        );
         assert!(e.contains("line 2: location_vendor_number:"), "{e}");
     }
 
     #[test]
     fn a_location_needs_its_address() {
         let csv = format!("{HEADER}1234567893,individual,Dr A,36-1234567,lcsw,,,,,,A12345,,,,,,\n");
-        let e = read_providers(csv.as_bytes(), Format::Csv).unwrap_err().to_string();
+        let e = read_providers(csv.as_bytes(), Format::Csv)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 2: address: is required"), "{e}");
     }
 }

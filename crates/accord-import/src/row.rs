@@ -107,11 +107,11 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::from_str(s).map_err(|_| format!("{s:?} is not a date (use YYYY-MM-DD)"))
 }
 
+/// A CSV file's header and its rows, each with its line number.
+pub(crate) type CsvTable = (Vec<String>, Vec<(u64, Vec<String>)>);
+
 /// Reads a CSV file into rows, checking that every `required` header is present.
-pub(crate) fn csv_rows(
-    bytes: &[u8],
-    required: &[&str],
-) -> Result<(Vec<String>, Vec<(u64, Vec<String>)>), ImportErrors> {
+pub(crate) fn csv_rows(bytes: &[u8], required: &[&str]) -> Result<CsvTable, ImportErrors> {
     let file_err = |message: String| {
         ImportErrors(vec![RowError {
             location: Location::File,

@@ -94,7 +94,10 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
             "\nThe web server (portal, console, API) arrives with a later release; the database is ready."
         );
     }
-    println!("Next: `accord status`, `accord plan check {}`.", plan_dir.display());
+    println!(
+        "Next: `accord status`, `accord plan check {}`.",
+        plan_dir.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -102,7 +105,10 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
 /// files). Other databases are left alone; the load then fails on existing keys rather than mix
 /// demo data into real data.
 fn reset_sqlite(db: &str) -> anyhow::Result<()> {
-    let Some(path) = db.strip_prefix("sqlite://").or_else(|| db.strip_prefix("sqlite:")) else {
+    let Some(path) = db
+        .strip_prefix("sqlite://")
+        .or_else(|| db.strip_prefix("sqlite:"))
+    else {
         return Ok(());
     };
     let path = path.split('?').next().unwrap_or(path);
@@ -112,7 +118,8 @@ fn reset_sqlite(db: &str) -> anyhow::Result<()> {
     for suffix in ["", "-wal", "-shm"] {
         let p = format!("{path}{suffix}");
         if Path::new(&p).exists() {
-            std::fs::remove_file(&p).with_context(|| format!("cannot remove old demo database {p}"))?;
+            std::fs::remove_file(&p)
+                .with_context(|| format!("cannot remove old demo database {p}"))?;
         }
     }
     Ok(())
@@ -142,7 +149,10 @@ async fn load(
     at: jiff::Timestamp,
 ) -> anyhow::Result<()> {
     let reason = format!("demo load (seed {}, {} members)", opts.seed, opts.members);
-    let mut uow = store.begin("accord-demo", &reason, at).await.map_err(fail)?;
+    let mut uow = store
+        .begin("accord-demo", &reason, at)
+        .await
+        .map_err(fail)?;
     let pop = &data.population;
     let net = &data.network;
     let total = pop.members.len()
@@ -160,11 +170,13 @@ async fn load(
     uow.insert_pay_to(&net.pay_to).await.map_err(fail)?;
     uow.insert_status_spans(&net.statuses).await.map_err(fail)?;
     uow.insert_sanctions(&net.sanctions).await.map_err(fail)?;
-    pb.inc((net.providers.len()
-        + net.locations.len()
-        + net.pay_to.len()
-        + net.statuses.len()
-        + net.sanctions.len()) as u64);
+    pb.inc(
+        (net.providers.len()
+            + net.locations.len()
+            + net.pay_to.len()
+            + net.statuses.len()
+            + net.sanctions.len()) as u64,
+    );
     pb.set_message("members");
     for chunk in pop.members.chunks(CHUNK) {
         uow.insert_members(chunk).await.map_err(fail)?;
@@ -207,7 +219,11 @@ fn print_summary(data: &DemoData, opts: &DemoOptions, elapsed: Duration) {
     let pop = &data.population;
     let net = &data.network;
     let kinds = |k: ProviderKind| net.providers.iter().filter(|p| p.kind == k).count();
-    let staff = net.providers.iter().filter(|p| p.facility_npi.is_some()).count();
+    let staff = net
+        .providers
+        .iter()
+        .filter(|p| p.facility_npi.is_some())
+        .count();
     println!("\nDemo as of {} (seed {}):", opts.as_of, opts.seed);
     println!(
         "  members               {:>8}  ({} eligibility spans)",

@@ -1,0 +1,3 @@
+//! # accord-claims
+//!
+//! The pure claim adjudication engine (issue 4).

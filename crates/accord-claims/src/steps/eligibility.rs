@@ -1,0 +1,106 @@
+//! Step 1 — eligibility on each date of service (ELIG-01): only the span of this plan that contains
+//! the date covers the line. CARC 26 before coverage, 27 after coverage ended (or in a gap between
+//! spans), 31 never a member of this plan. When another plan covered the member that day the
+//! explanation names it, so the provider knows whom to bill (coverage switching mid-treatment).
+//!
+//! Other coverage (ELIG-04, PAY-03/04/05): when another payer is primary on the date of service
+//! (any other coverage for Medicaid and state-funded spans, which are last resort; coverage with
+//! payer order 1 otherwise) and the claim carries no prior payer's adjudication, the line denies
+//! CO-22 (bill the primary first). When the plan requires re-attestation of other coverage and it
+//! is overdue on the day of adjudication, the line is pended to the `cob` queue instead (the
+//! coverage on file may be stale).
+//!
+//! Group code: CO for Medicaid plans (PAY-04: Medicaid members are never billed), PR otherwise.
+
+use accord_core::member::{NotCovered, Program, attestation_overdue, check_coverage};
+
+use crate::outcome::Group;
+use crate::work::{Ctx, describe};
+
+pub(crate) fn run(cx: &mut Ctx) {
+    let plan = &cx.facts.plan.config;
+    let group = if plan.program == Program::Medicaid {
+        Group::CO
+    } else {
+        Group::PR
+    };
+    for i in 0..cx.lines.len() {
+        if !cx.lines[i].active() {
+            continue;
+        }
+        let (line, dos) = (cx.lines[i].line, cx.lines[i].dos);
+        let n = Some(line.number);
+        match check_coverage(cx.facts.spans, &plan.plan_code, dos) {
+            Ok(span) => {
+                cx.lines[i].program = Some(span.program);
+                let text = format!(
+                    "{}: member covered by {} ({}) from {}{} (ELIG-01)",
+                    describe(line),
+                    plan.plan_code,
+                    span.program,
+                    span.start,
+                    span.end.map(|e| format!(" to {e}")).unwrap_or_default()
+                );
+                cx.note("eligibility", "ELIG-01", n, text);
+                other_coverage(cx, i, span.program);
+            }
+            Err(why) => {
+                let (carc, what) = match why {
+                    NotCovered::NeverEnrolled => ("31", "the member was never enrolled with this plan"),
+                    NotCovered::BeforeCoverage => ("26", "the date is before the member's coverage with this plan began"),
+                    NotCovered::AfterCoverageEnded => ("27", "the member's coverage with this plan had ended"),
+                    NotCovered::InGap => ("27", "the member was not covered by this plan on that date (gap between coverage spans)"),
+                };
+                let other = cx
+                    .facts
+                    .spans
+                    .iter()
+                    .filter(|s| s.plan_code != plan.plan_code && s.contains(dos))
+                    .max_by_key(|s| s.start)
+                    .map(|s| format!("; on that date the member was covered by {} ({}) — bill that plan", s.plan_code, s.program))
+                    .unwrap_or_default();
+                cx.lines[i].deny(group, carc, None);
+                let text = format!(
+                    "{}: {what}{other} (ELIG-01); denied {}-{carc}",
+                    describe(line),
+                    group.as_str()
+                );
+                cx.note("eligibility", "ELIG-01", n, text);
+            }
+        }
+    }
+}
+
+/// ELIG-04, PAY-03: primary coverage elsewhere must be billed first.
+fn other_coverage(cx: &mut Ctx, i: usize, program: Program) {
+    let (line, dos) = (cx.lines[i].line, cx.lines[i].dos);
+    let last_resort = matches!(program, Program::Medicaid | Program::StateFunded);
+    let Some(oc) = cx.facts.other_coverage.iter().find(|oc| {
+        oc.start <= dos && oc.end.is_none_or(|e| dos <= e) && (last_resort || oc.payer_order == 1)
+    }) else {
+        return;
+    };
+    let n = Some(line.number);
+    let every = cx.facts.plan.config.other_coverage.reattest_every_days;
+    if attestation_overdue(oc, cx.today, every) {
+        let reason = format!(
+            "the member's other coverage with {} was last attested {}; re-attestation is overdue (ELIG-04)",
+            oc.payer_name,
+            oc.last_attested.map(|d| d.to_string()).unwrap_or_else(|| "never".into())
+        );
+        cx.note("eligibility", "ELIG-04", n, format!("{}: {reason}; pended to cob", describe(line)));
+        cx.lines[i].pend("cob", reason);
+        return;
+    }
+    if cx.claim.other_payer.is_none() {
+        cx.lines[i].deny(Group::CO, "22", None);
+        let text = format!(
+            "{}: the member has other coverage with {} (policy {}) that pays first on this date; bill it first and send its remittance with this claim (ELIG-04, PAY-03); denied CO-22",
+            describe(line),
+            oc.payer_name,
+            oc.policy_number
+        );
+        cx.note("eligibility", "PAY-03", n, text);
+        return;
+    }
+}

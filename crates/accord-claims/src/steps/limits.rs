@@ -1,0 +1,74 @@
+//! Step 6 — benefit limits per member (CLM-08; CARC 119): units per day and per year from
+//! `services.csv`, counting units already *paid* on earlier claims (history) and units allowed on
+//! earlier lines of this claim, whatever the provider. Limits count per procedure code (all
+//! modifier variants of a code share the limit); the year is the calendar year of the date of
+//! service.
+//!
+//! Partial allowance (RULES.md is silent; chosen here): when a line asks for more units than remain,
+//! the remaining units are allowed and only the excess is denied CO-119 (e.g. H0004 8/day: 6
+//! already paid, 4 billed → 2 allowed, 2 denied). Pending lines in history do not count; a corrected
+//! claim does not count the claim it replaces (CLM-10).
+
+use rust_decimal::Decimal;
+
+use crate::outcome::Group;
+use crate::work::{Ctx, describe};
+
+pub(crate) fn run(cx: &mut Ctx) {
+    let member = &cx.claim.member_id;
+    let exclude = cx.excluded_tracking();
+    for i in 0..cx.lines.len() {
+        if !cx.lines[i].active() {
+            continue;
+        }
+        let lw = &cx.lines[i];
+        let Some(svc) = lw.service else { continue };
+        let (line, dos) = (lw.line, lw.dos);
+        let code = &line.procedure;
+        let n = Some(line.number);
+        if let Some(max) = svc.max_units_per_day {
+            let max = Decimal::from(max);
+            let paid = cx.facts.history.paid_units_on(member, code, dos, exclude);
+            let this_claim: Decimal = cx.lines[..i]
+                .iter()
+                .filter(|o| o.active() && &o.line.procedure == code && o.dos == dos)
+                .map(|o| o.units_allowed)
+                .sum();
+            let used = paid + this_claim;
+            let left = (max - used).max(Decimal::ZERO);
+            let asked = cx.lines[i].units_allowed;
+            if asked > left {
+                let cut = asked - left;
+                cx.lines[i].cut(Group::CO, "119", None, cut);
+                let text = format!(
+                    "{}: {max} units/day limit (CLM-08), {used} already paid or allowed, {left} allowed, {cut} denied CO-119",
+                    describe(line)
+                );
+                cx.note("benefit_limits", "CLM-08", n, text);
+                if left.is_zero() {
+                    continue;
+                }
+            } else {
+                cx.note("benefit_limits", "CLM-08", n, format!("{}: {max} units/day limit (CLM-08), {used} already paid or allowed, {asked} within the limit", describe(line)));
+            }
+        }
+        if let Some(max) = svc.max_units_per_year {
+            let max = Decimal::from(max);
+            let year = dos.year();
+            let paid = cx.facts.history.paid_units_in_year(member, code, year, exclude);
+            let this_claim: Decimal = cx.lines[..i]
+                .iter()
+                .filter(|o| o.active() && &o.line.procedure == code && o.dos.year() == year)
+                .map(|o| o.units_allowed)
+                .sum();
+            let used = paid + this_claim;
+            let left = (max - used).max(Decimal::ZERO);
+            let asked = cx.lines[i].units_allowed;
+            if asked > left {
+                let cut = asked - left;
+                cx.lines[i].cut(Group::CO, "119", None, cut);
+                cx.note("benefit_limits", "CLM-08", n, format!("{}: {max} units/year limit for {year} (CLM-08), {used} already paid or allowed, {left} allowed, {cut} denied CO-119", describe(line)));
+            }
+        }
+    }
+}

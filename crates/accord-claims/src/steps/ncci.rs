@@ -1,0 +1,123 @@
+//! Step 5 — NCCI procedure-to-procedure edits and medically unlikely edits (CLM-05).
+//!
+//! PTP: when two services on the same date by the same rendering provider form an active pair, the
+//! column-2 code denies. Indicator 0 (no modifier allowed): CO-97, the service is included in the
+//! column-1 service. Indicator 1 without an NCCI-associated modifier (59, XE, XS, XP, XU) on either
+//! line: CO-236, not compatible on the same day without a modifier. Indicator 1 with one of those
+//! modifiers: the edit is bypassed and both lines pay. The column-1 code may be on this claim or
+//! on a paid line of an earlier claim the same day.
+//!
+//! MUE: MAI 1 compares each line's units to the value; MAI 2/3 compare the sum of this claim's
+//! units for the code on the date. As CMS does, units beyond an MUE deny the whole line (CO-151),
+//! never just the excess.
+
+use accord_core::{Modifier, ProcedureCode};
+use accord_plan::PtpModifierIndicator;
+use rust_decimal::Decimal;
+
+use crate::facts::PriorStatus;
+use crate::outcome::Group;
+use crate::work::{Ctx, describe};
+
+const BYPASS: [&str; 5] = ["59", "XE", "XS", "XP", "XU"];
+
+fn has_bypass(mods: &[Modifier]) -> bool {
+    mods.iter().any(|m| BYPASS.contains(&m.as_str()))
+}
+
+pub(crate) fn run(cx: &mut Ctx) {
+    ptp(cx);
+    mue(cx);
+}
+
+fn ptp(cx: &mut Ctx) {
+    let ncci = &cx.facts.plan.ncci;
+    if ncci.is_empty() {
+        return;
+    }
+    let claim = cx.claim;
+    for j in 0..cx.lines.len() {
+        if !cx.lines[j].active() {
+            continue;
+        }
+        let (l2, dos, rend) = (cx.lines[j].line, cx.lines[j].dos, cx.lines[j].rendering);
+        // Column-1 candidates: other active lines on this claim, then paid history the same day.
+        let mut col1: Vec<(ProcedureCode, Vec<Modifier>, String)> = cx
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(i, o)| *i != j && o.active() && o.dos == dos && o.rendering == rend)
+            .map(|(_, o)| (o.line.procedure.clone(), o.line.modifiers.clone(), format!("line {}", o.line.number)))
+            .collect();
+        col1.extend(
+            cx.facts
+                .history
+                .on_day(&claim.member_id, dos)
+                .iter()
+                .filter(|p| p.status == PriorStatus::Paid && &p.rendering == rend && p.tracking != claim.tracking)
+                .map(|p| (p.code.clone(), p.modifiers.clone(), format!("claim {}", p.tracking))),
+        );
+        for (c1, m1, where_) in col1 {
+            let Some(edit) = ncci.pair(&c1, &l2.procedure, dos) else {
+                continue;
+            };
+            let what = describe(l2);
+            let n = Some(l2.number);
+            match edit.modifier {
+                PtpModifierIndicator::NotApplicable => continue,
+                PtpModifierIndicator::Allowed if has_bypass(&l2.modifiers) || has_bypass(&m1) => {
+                    cx.note("ncci", "CLM-05", n, format!("{what}: NCCI pair {c1}/{} ({}) bypassed by a distinct-service modifier (CLM-05)", l2.procedure, edit.rationale));
+                    continue;
+                }
+                PtpModifierIndicator::Allowed => {
+                    cx.lines[j].deny(Group::CO, "236", None);
+                    cx.note("ncci", "CLM-05", n, format!("{what}: column-2 code of NCCI pair {c1}/{} with {where_} ({}); a modifier 59/XE/XS/XP/XU is required to bill both (CLM-05); denied CO-236", l2.procedure, edit.rationale));
+                }
+                PtpModifierIndicator::NotAllowed => {
+                    cx.lines[j].deny(Group::CO, "97", None);
+                    cx.note("ncci", "CLM-05", n, format!("{what}: included in {c1} on {where_} (NCCI pair, {}; no modifier allowed) (CLM-05); denied CO-97", edit.rationale));
+                }
+            }
+            break;
+        }
+    }
+}
+
+fn mue(cx: &mut Ctx) {
+    let mue = &cx.facts.plan.mue;
+    if mue.is_empty() {
+        return;
+    }
+    // Decide on the units as billed before denying anything, so every line of an over-limit
+    // date is denied (CMS), not only the first.
+    let mut denials: Vec<(usize, String)> = Vec::new();
+    for (i, lw) in cx.lines.iter().enumerate() {
+        if !lw.active() {
+            continue;
+        }
+        let (line, dos) = (lw.line, lw.dos);
+        let Some(edit) = mue.edit(&line.procedure, Some(dos)) else {
+            continue;
+        };
+        let limit = Decimal::from(edit.value);
+        let per_day = edit.adjudication.per_date_of_service();
+        let units: Decimal = if per_day {
+            cx.lines
+                .iter()
+                .filter(|o| o.line.procedure == line.procedure && o.dos == dos && o.active())
+                .map(|o| o.line.units.value())
+                .sum()
+        } else {
+            line.units.value()
+        };
+        if units > limit {
+            let scope = if per_day { "on the date of service" } else { "on the line" };
+            denials.push((i, format!("{}: {units} units {scope} exceed the medically unlikely edit of {limit} for {} (CLM-05); denied CO-151", describe(line), line.procedure)));
+        }
+    }
+    for (i, text) in denials {
+        cx.lines[i].deny(Group::CO, "151", None);
+        let n = Some(cx.lines[i].line.number);
+        cx.note("mue", "CLM-05", n, text);
+    }
+}
