@@ -259,7 +259,23 @@ impl ClaimHistory {
         d: Date,
         exclude: Option<&str>,
     ) -> Decimal {
-        self.on_day(m, d)
+        self.paid_units_between(m, code, d, d, exclude)
+    }
+
+    /// CLM-08: units of `code` paid for the member from `from` through `to`, not counting claim
+    /// `exclude`.
+    pub fn paid_units_between(
+        &self,
+        m: &MemberId,
+        code: &ProcedureCode,
+        from: Date,
+        to: Date,
+        exclude: Option<&str>,
+    ) -> Decimal {
+        let lines = self.member_lines(m);
+        let a = lines.partition_point(|l| l.date < from);
+        let b = lines.partition_point(|l| l.date <= to);
+        lines[a..b.max(a)]
             .iter()
             .filter(|l| {
                 l.status == PriorStatus::Paid

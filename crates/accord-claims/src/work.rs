@@ -224,6 +224,16 @@ impl<'f, 'c, 'p> Ctx<'f, 'c, 'p> {
     }
 }
 
+/// Number of dates a line covers (1 unless an institutional line spans dates).
+pub(crate) fn days_covered(l: &ClaimLine) -> Decimal {
+    match l.service_to {
+        Some(to) if to > l.service_from => {
+            Decimal::from(l.service_from.until(to).map_or(0, |s| s.get_days()) + 1)
+        }
+        _ => Decimal::ONE,
+    }
+}
+
 /// Describes a line for explanations: `H0004:HF on 2026-03-02`.
 pub(crate) fn describe(l: &ClaimLine) -> String {
     let mut s = l.procedure.to_string();

@@ -28,6 +28,16 @@ impl Backend {
             Backend::Postgres => 65_535,
         }
     }
+
+    /// How many bind parameters a bulk-insert statement carries: within [`Backend::max_params`],
+    /// and on SQLite far below it, because SQLite finds each `$N` by a linear scan (binding is
+    /// quadratic in the parameter count).
+    pub(crate) fn bulk_params(self) -> usize {
+        match self {
+            Backend::Sqlite => 256,
+            Backend::Postgres => self.max_params(),
+        }
+    }
 }
 
 impl fmt::Display for Backend {

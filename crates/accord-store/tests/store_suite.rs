@@ -951,7 +951,10 @@ async fn bulk_100k_members_timing() {
         }
         v
     };
-    let n = 100_000;
+    let n: usize = std::env::var("BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let members: Vec<Member> = (0..n).map(|i| member(&format!("D{i:07}"))).collect();
     let spans: Vec<EligibilitySpan> = (0..n)
         .flat_map(|i| {
@@ -969,8 +972,10 @@ async fn bulk_100k_members_timing() {
         let t = std::time::Instant::now();
         let mut uow = store.begin("demo", "bulk", at(T0)).await.unwrap();
         uow.insert_members(&members).await.unwrap();
+        let t_members = t.elapsed();
         uow.insert_eligibility(&spans).await.unwrap();
         uow.commit().await.unwrap();
+        let _ = writeln!(std::io::stderr(), "members+events phase {t_members:.2?}");
         let elapsed = t.elapsed();
         let c = store.counts().await.unwrap();
         let _ = writeln!(

@@ -12,7 +12,7 @@
 use rust_decimal::Decimal;
 
 use crate::outcome::Group;
-use crate::work::{Ctx, describe};
+use crate::work::{Ctx, days_covered, describe};
 
 pub(crate) fn run(cx: &mut Ctx) {
     let member = &cx.claim.member_id;
@@ -27,8 +27,11 @@ pub(crate) fn run(cx: &mut Ctx) {
         let code = &line.procedure;
         let n = Some(line.number);
         if let Some(max) = svc.max_units_per_day {
-            let max = Decimal::from(max);
-            let paid = cx.facts.history.paid_units_on(member, code, dos, exclude);
+            // A per-diem line spanning dates may use one day's limit for each date it covers.
+            let days = days_covered(line);
+            let max = Decimal::from(max) * days;
+            let last = line.service_to.filter(|t| *t > dos).unwrap_or(dos);
+            let paid = cx.facts.history.paid_units_between(member, code, dos, last, exclude);
             let this_claim: Decimal = cx.lines[..i]
                 .iter()
                 .filter(|o| o.active() && &o.line.procedure == code && o.dos == dos)
@@ -41,15 +44,17 @@ pub(crate) fn run(cx: &mut Ctx) {
                 let cut = asked - left;
                 cx.lines[i].cut(Group::CO, "119", None, cut);
                 let text = format!(
-                    "{}: {max} units/day limit (CLM-08), {used} already paid or allowed, {left} allowed, {cut} denied CO-119",
-                    describe(line)
+                    "{}: {} (CLM-08), {}, {left} allowed, {cut} denied CO-119",
+                    describe(line),
+                    per_day_limit(max, days),
+                    already(paid, this_claim)
                 );
                 cx.note("benefit_limits", "CLM-08", n, text);
                 if left.is_zero() {
                     continue;
                 }
             } else {
-                cx.note("benefit_limits", "CLM-08", n, format!("{}: {max} units/day limit (CLM-08), {used} already paid or allowed, {asked} within the limit", describe(line)));
+                cx.note("benefit_limits", "CLM-08", n, format!("{}: {} (CLM-08), {}, {asked} within the limit", describe(line), per_day_limit(max, days), already(paid, this_claim)));
             }
         }
         if let Some(max) = svc.max_units_per_year {
@@ -67,8 +72,24 @@ pub(crate) fn run(cx: &mut Ctx) {
             if asked > left {
                 let cut = asked - left;
                 cx.lines[i].cut(Group::CO, "119", None, cut);
-                cx.note("benefit_limits", "CLM-08", n, format!("{}: {max} units/year limit for {year} (CLM-08), {used} already paid or allowed, {left} allowed, {cut} denied CO-119", describe(line)));
+                cx.note("benefit_limits", "CLM-08", n, format!("{}: {max} units/year limit for {year} (CLM-08), {}, {left} allowed, {cut} denied CO-119", describe(line), already(paid, this_claim)));
             }
         }
+    }
+}
+
+fn per_day_limit(max: Decimal, days: Decimal) -> String {
+    if days > Decimal::ONE {
+        format!("{} units/day limit over {days} days", max / days)
+    } else {
+        format!("{max} units/day limit")
+    }
+}
+
+fn already(paid: Decimal, this_claim: Decimal) -> String {
+    if this_claim.is_zero() {
+        format!("{paid} already paid")
+    } else {
+        format!("{paid} already paid and {this_claim} allowed on earlier lines of this claim")
     }
 }

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 
 use crate::facts::PriorStatus;
 use crate::outcome::Group;
-use crate::work::{Ctx, describe};
+use crate::work::{Ctx, days_covered, describe};
 
 const BYPASS: [&str; 5] = ["59", "XE", "XS", "XP", "XU"];
 
@@ -99,7 +99,8 @@ fn mue(cx: &mut Ctx) {
         let Some(edit) = mue.edit(&line.procedure, Some(dos)) else {
             continue;
         };
-        let limit = Decimal::from(edit.value);
+        // A per-diem line spanning dates may carry one day's limit for each date it covers.
+        let limit = Decimal::from(edit.value) * days_covered(line);
         let per_day = edit.adjudication.per_date_of_service();
         let units: Decimal = if per_day {
             cx.lines
