@@ -160,3 +160,51 @@ fn usage_errors_exit_2() {
     let wrong_ext = accord(dir.path(), &["import", "members", "x.txt"]);
     assert_eq!(wrong_ext.status.code(), Some(4), "{}", text(&wrong_ext));
 }
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/x12-samples")
+}
+
+#[test]
+fn x12_check_exit_codes_and_999() {
+    let dir = tempfile::tempdir().unwrap();
+    let generated = accord(
+        dir.path(),
+        &[
+            "x12",
+            "gen",
+            "--scale",
+            "50",
+            "--seed",
+            "5",
+            "--kind",
+            "i",
+            "-o",
+            "claims.837",
+        ],
+    );
+    assert!(generated.status.success(), "{}", text(&generated));
+    let ok = accord(dir.path(), &["x12", "check", "claims.837", "--out", "ack"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    assert!(text(&ok).contains("50 claim(s)"), "{}", text(&ok));
+    let acks: Vec<_> = std::fs::read_dir(dir.path().join("ack")).unwrap().collect();
+    assert_eq!(acks.len(), 1, "one 999 for the one functional group");
+
+    let shown = accord(dir.path(), &["x12", "show", "claims.837"]);
+    assert!(shown.status.success(), "{}", text(&shown));
+    assert!(
+        text(&shown).contains("2300"),
+        "segments are shown with loop names"
+    );
+
+    let broken = samples().join("imsweb-structural/imsweb-x12_bad_segment_identifier.x12");
+    if broken.exists() {
+        let bad = accord(
+            dir.path(),
+            &["x12", "check", broken.to_str().unwrap(), "--out", "ack-bad"],
+        );
+        assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
+    }
+    let missing = accord(dir.path(), &["x12", "check", "no-such-file.837"]);
+    assert_eq!(missing.status.code(), Some(2), "{}", text(&missing));
+}
