@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use accord_core::member::{EligibilitySpan, Member, Program, Sex};
 use accord_core::{MemberId, Money};
 
-use crate::row::{Row, csv_rows, json_records, scalar_fields};
+use crate::row::{Row, records};
 use crate::{Format, ImportErrors, Location, RowError};
 
 /// Columns of a member file; `*` marks the required ones in `docs/import.md`.
@@ -49,34 +49,13 @@ pub struct MemberImport {
 
 /// Reads a member file. Any bad row fails the whole file, with every problem listed.
 pub fn read_members(bytes: &[u8], format: Format) -> Result<MemberImport, ImportErrors> {
-    let records: Vec<(Location, Vec<(String, String)>)> = match format {
-        Format::Csv => {
-            let (headers, rows) = csv_rows(bytes, REQUIRED)?;
-            rows.into_iter()
-                .map(|(line, vals)| {
-                    (
-                        Location::Line(line),
-                        headers.iter().cloned().zip(vals).collect(),
-                    )
-                })
-                .collect()
-        }
-        Format::Json => json_records(bytes)?
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Location::Record(i + 1), scalar_fields(v)))
-            .collect(),
-    };
+    let records = records(bytes, format, REQUIRED)?;
 
     let mut out = MemberImport::default();
     let mut errors: Vec<RowError> = Vec::new();
     let mut seen: HashMap<MemberId, (usize, Location)> = HashMap::new();
     for (location, fields) in &records {
-        let map: HashMap<&str, &str> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let mut row = Row::new(location.clone(), map);
+        let mut row = Row::from_fields(location.clone(), fields);
         let parsed = read_row(&mut row);
         errors.append(&mut row.errors);
         let Some((member, span)) = parsed else {

@@ -8,7 +8,7 @@ use accord_core::provider::{
 };
 use accord_core::{Npi, TaxId, VendorNumber};
 
-use crate::row::{Row, csv_rows, json_records, scalar_fields};
+use crate::row::{Row, records};
 use crate::{Format, ImportErrors, Location, RowError};
 
 /// Columns of a provider file, in `docs/import.md` order.
@@ -56,34 +56,13 @@ struct ProviderRow {
 
 /// Reads a provider file. Any bad row fails the whole file, with every problem listed.
 pub fn read_providers(bytes: &[u8], format: Format) -> Result<ProviderImport, ImportErrors> {
-    let records: Vec<(Location, Vec<(String, String)>)> = match format {
-        Format::Csv => {
-            let (headers, rows) = csv_rows(bytes, REQUIRED)?;
-            rows.into_iter()
-                .map(|(line, vals)| {
-                    (
-                        Location::Line(line),
-                        headers.iter().cloned().zip(vals).collect(),
-                    )
-                })
-                .collect()
-        }
-        Format::Json => json_records(bytes)?
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Location::Record(i + 1), scalar_fields(v)))
-            .collect(),
-    };
+    let records = records(bytes, format, REQUIRED)?;
     let mut out = ProviderImport::default();
     let mut errors: Vec<RowError> = Vec::new();
     let mut seen: HashMap<Npi, usize> = HashMap::new();
     let mut vendors: HashMap<VendorNumber, Location> = HashMap::new();
     for (location, fields) in &records {
-        let map: HashMap<&str, &str> = fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let mut row = Row::new(location.clone(), map);
+        let mut row = Row::from_fields(location.clone(), fields);
         let parsed = read_row(&mut row);
         errors.append(&mut row.errors);
         let Some(p) = parsed else { continue };

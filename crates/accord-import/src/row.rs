@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use accord_core::Date;
 
-use crate::{ImportErrors, Location, RowError};
+use crate::{Format, ImportErrors, Location, RowError};
 
 /// One row's fields by column name, and the problems found so far.
 pub(crate) struct Row<'a> {
@@ -22,6 +22,15 @@ impl<'a> Row<'a> {
             fields,
             errors: Vec::new(),
         }
+    }
+
+    /// A row from (column, value) pairs as [`records`] returns them.
+    pub fn from_fields(location: Location, fields: &'a [(String, String)]) -> Self {
+        let map = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        Self::new(location, map)
     }
 
     pub fn error(&mut self, field: &str, message: impl Into<String>) {
@@ -105,6 +114,35 @@ impl<'a> Row<'a> {
 
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::from_str(s).map_err(|_| format!("{s:?} is not a date (use YYYY-MM-DD)"))
+}
+
+/// One input record: where it is in the file, and its (column, value) pairs.
+pub(crate) type Record = (Location, Vec<(String, String)>);
+
+/// Reads every record of a CSV or JSON file, checking the CSV header for `required` columns.
+pub(crate) fn records(
+    bytes: &[u8],
+    format: Format,
+    required: &[&str],
+) -> Result<Vec<Record>, ImportErrors> {
+    Ok(match format {
+        Format::Csv => {
+            let (headers, rows) = csv_rows(bytes, required)?;
+            rows.into_iter()
+                .map(|(line, vals)| {
+                    (
+                        Location::Line(line),
+                        headers.iter().cloned().zip(vals).collect(),
+                    )
+                })
+                .collect()
+        }
+        Format::Json => json_records(bytes)?
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Location::Record(i + 1), scalar_fields(v)))
+            .collect(),
+    })
 }
 
 /// A CSV file's header and its rows, each with its line number.
