@@ -27,9 +27,10 @@ use serde::Serialize;
 use crate::claim::{Claim, ClaimKind, ClaimLine, Frequency, LineDocumentation};
 use crate::facts::{
     Authorization, AuthorizationBook, ClaimHistory, Facts, PriorLine, PriorStatus,
-    ProviderDirectory, ProviderFacts,
+    ProviderDirectory, ProviderFacts, member_key,
 };
-use crate::outcome::{ClaimStatus, LineStatus};
+use crate::hash::FastMap;
+use crate::outcome::{ClaimStatus, Code, Group, LineStatus};
 
 /// Why the benchmark could not run.
 #[derive(Debug, thiserror::Error)]
@@ -200,8 +201,8 @@ pub struct Dataset {
     pub members: Vec<Member>,
     /// Spans per member (same index as `members`).
     pub spans: Vec<Vec<EligibilitySpan>>,
-    /// Index of each member by ID.
-    pub member_index: HashMap<MemberId, usize>,
+    /// Index of each member by [`member_key`].
+    pub member_index: FastMap<u128, usize>,
     /// Claims to adjudicate.
     pub claims: Vec<Claim>,
 }
@@ -215,7 +216,7 @@ impl Dataset {
             &self.authorizations,
             &self.history,
         );
-        if let Some(&i) = self.member_index.get(&claim.member_id) {
+        if let Some(&i) = self.member_index.get(&member_key(&claim.member_id)) {
             f.member = Some(&self.members[i]);
             f.spans = &self.spans[i];
         }
@@ -225,7 +226,7 @@ impl Dataset {
     /// Adjudicates every claim, counting outcomes.
     pub fn adjudicate_all(&self) -> Tally {
         let mut t = Tally::default();
-        let mut carcs: HashMap<String, u64> = HashMap::new();
+        let mut carcs: HashMap<(Group, Code), u64> = HashMap::new();
         for c in &self.claims {
             let facts = self.facts_for(c);
             let d = crate::adjudicate(c, &facts, c.received);
@@ -244,13 +245,14 @@ impl Dataset {
                     LineStatus::Pended => t.pended += 1,
                 }
                 for a in &l.adjustments {
-                    *carcs
-                        .entry(format!("{}-{}", a.group.as_str(), a.carc))
-                        .or_default() += 1;
+                    *carcs.entry((a.group, a.carc.clone())).or_default() += 1;
                 }
             }
         }
-        let mut v: Vec<(String, u64)> = carcs.into_iter().collect();
+        let mut v: Vec<(String, u64)> = carcs
+            .into_iter()
+            .map(|((g, c), n)| (format!("{}-{c}", g.as_str()), n))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         t.carcs = v;
         t
@@ -343,7 +345,10 @@ fn write_plan(opts: &BenchOptions, dir: &Path) -> Result<usize, BenchError> {
             10 + i % 40,
             i % 100
         );
-        let _ = writeln!(mue, "{c},24,3 Date of Service Edit: Clinical,Clinical: Data");
+        let _ = writeln!(
+            mue,
+            "{c},24,3 Date of Service Edit: Clinical,Clinical: Data"
+        );
     }
     let existing = ncci
         .lines()
@@ -531,7 +536,7 @@ pub fn generate(opts: &BenchOptions) -> Result<Dataset, BenchError> {
     let nm = opts.members.max(1);
     let mut members = Vec::with_capacity(nm);
     let mut spans = Vec::with_capacity(nm);
-    let mut member_index = HashMap::with_capacity(nm);
+    let mut member_index = FastMap::with_capacity_and_hasher(nm, Default::default());
     let plan_code = plan.config.plan_code.clone();
     for i in 0..nm {
         let id = MemberId::parse(&format!("M{i:08}")).map_err(data_err)?;
@@ -551,7 +556,7 @@ pub fn generate(opts: &BenchOptions) -> Result<Dataset, BenchError> {
             start: jiff::civil::date(2025, 1, 1),
             end,
         }]);
-        member_index.insert(id.clone(), i);
+        member_index.insert(member_key(&id), i);
         members.push(Member {
             member_id: id,
             first_name: "Test".into(),

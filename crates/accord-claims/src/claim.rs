@@ -180,8 +180,15 @@ impl Claim {
             .or(self.place_of_service.as_ref())
     }
 
-    /// Total billed.
+    /// Total billed (saturating: absurd charges are rejected at the clean-claim step, but the
+    /// total of a rejected claim must still never overflow).
     pub fn total_charge(&self) -> Money {
-        self.lines.iter().map(|l| l.charge).sum()
+        let total = self
+            .lines
+            .iter()
+            .try_fold(rust_decimal::Decimal::ZERO, |acc, l| {
+                acc.checked_add(l.charge.amount())
+            });
+        Money::new(total.unwrap_or(rust_decimal::Decimal::MAX))
     }
 }

@@ -39,20 +39,32 @@ impl Decision {
                 LineStatus::Denied => "denied",
                 LineStatus::Pended => "pended",
             };
+            let mut label = l.procedure.to_string();
+            for m in &l.modifiers {
+                label.push(':');
+                label.push_str(m);
+            }
+            let _ = write!(label, " on {}", l.service_date);
             let _ = writeln!(
                 s,
-                "Line {} {} on {}: {st} — billed {} for {} units, allowed {} units / {}, paid {}.",
-                l.number, l.procedure, l.service_date, l.billed, l.units_billed, l.units_allowed, l.allowed, l.paid
+                "Line {} {label}: {st} — billed {} for {} units, allowed {} units / {}, paid {}.",
+                l.number, l.billed, l.units_billed, l.units_allowed, l.allowed, l.paid
             );
             for a in &l.adjustments {
                 let units = a.units.map(|u| format!(", {u} units")).unwrap_or_default();
-                let _ = writeln!(s, "    adjustment {}-{}: {}{units}", a.group.as_str(), a.carc, a.amount);
+                let _ = writeln!(
+                    s,
+                    "    adjustment {}-{}: {}{units}",
+                    a.group.as_str(),
+                    a.carc,
+                    a.amount
+                );
             }
             if let Some(p) = &l.pend {
                 let _ = writeln!(s, "    waiting in queue '{}': {}", p.queue, p.reason);
             }
             for t in self.trace.iter().filter(|t| t.line == Some(l.number)) {
-                let _ = writeln!(s, "    - {}", t.text);
+                let _ = writeln!(s, "    - {label}: {}", t.text);
             }
         }
         for t in self.trace.iter().filter(|t| t.line.is_none()) {

@@ -6,8 +6,6 @@
 //! authorizations, history) are indexed once so that one claim costs hash look-ups, never scans of
 //! the whole book: history is grouped per member and sorted by date.
 
-use std::collections::HashMap;
-
 use accord_core::member::{EligibilitySpan, Member, OtherCoverage};
 use accord_core::provider::{Provider, Sanction, Standing, StatusSpan, standing_on};
 use accord_core::{Date, MemberId, Modifier, Money, Npi, ProcedureCode};
@@ -15,6 +13,7 @@ use accord_plan::Plan;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::hash::FastMap;
 use crate::outcome::Decision;
 
 /// A provider with its network status spans and sanctions (NET-05, NET-08).
@@ -31,7 +30,7 @@ pub struct ProviderFacts {
 /// Providers by NPI.
 #[derive(Debug, Clone, Default)]
 pub struct ProviderDirectory {
-    by_npi: HashMap<Npi, ProviderFacts>,
+    by_npi: FastMap<u64, ProviderFacts>,
 }
 
 impl ProviderDirectory {
@@ -42,12 +41,12 @@ impl ProviderDirectory {
 
     /// Adds (or replaces) a provider.
     pub fn insert(&mut self, p: ProviderFacts) {
-        self.by_npi.insert(p.provider.npi.clone(), p);
+        self.by_npi.insert(npi_key(&p.provider.npi), p);
     }
 
     /// The provider, if known.
     pub fn get(&self, npi: &Npi) -> Option<&ProviderFacts> {
-        self.by_npi.get(npi)
+        self.by_npi.get(&npi_key(npi))
     }
 
     /// Number of providers.
@@ -63,12 +62,12 @@ impl ProviderDirectory {
     /// NET-05, NET-08, NET-09: the provider's standing on `d`, with its facility's standing
     /// applied for staff of a credentialed facility. `None` when the NPI is unknown.
     pub fn standing(&self, npi: &Npi, d: Date) -> Option<Standing> {
-        let p = self.by_npi.get(npi)?;
+        let p = self.by_npi.get(&npi_key(npi))?;
         let facility = p
             .provider
             .facility_npi
             .as_ref()
-            .and_then(|f| self.by_npi.get(f))
+            .and_then(|f| self.by_npi.get(&npi_key(f)))
             .map(|f| standing_on(&f.provider, &f.statuses, &f.sanctions, None, d));
         Some(standing_on(
             &p.provider,
@@ -134,22 +133,24 @@ impl Authorization {
 /// Authorizations by member.
 #[derive(Debug, Clone, Default)]
 pub struct AuthorizationBook {
-    by_member: HashMap<MemberId, Vec<Authorization>>,
+    by_member: FastMap<u128, Vec<Authorization>>,
 }
 
 impl AuthorizationBook {
     /// Indexes a list of authorizations.
     pub fn new(auths: impl IntoIterator<Item = Authorization>) -> Self {
-        let mut by_member: HashMap<MemberId, Vec<Authorization>> = HashMap::new();
+        let mut by_member: FastMap<u128, Vec<Authorization>> = FastMap::default();
         for a in auths {
-            by_member.entry(a.member.clone()).or_default().push(a);
+            by_member.entry(member_key(&a.member)).or_default().push(a);
         }
         Self { by_member }
     }
 
     /// The member's authorizations.
     pub fn for_member(&self, m: &MemberId) -> &[Authorization] {
-        self.by_member.get(m).map_or(&[], Vec::as_slice)
+        self.by_member
+            .get(&member_key(m))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -188,40 +189,101 @@ pub struct PriorLine {
 struct MemberHistory {
     /// Sorted by date.
     lines: Vec<PriorLine>,
-    /// Paid units per (code, year).
-    year_paid: Vec<(ProcedureCode, i16, Decimal)>,
+    /// Compact keys of `lines`, same order: filters read these (contiguous, no pointer chasing)
+    /// and touch a full line only on a match.
+    keys: Vec<LineKey>,
+    /// Paid units per (code key, year).
+    year_paid: Vec<(u64, i16, Decimal)>,
+}
+
+/// The fields the engine filters history on, inline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineKey {
+    /// [`code_key`] of the procedure code.
+    pub code: u64,
+    /// [`npi_key`] of the rendering provider.
+    pub rendering: u64,
+    /// Date of service.
+    pub date: Date,
+    /// Paid (not pending).
+    pub paid: bool,
+    /// Units.
+    pub units: Decimal,
+}
+
+/// A member ID packed into an integer, injectively: at most 20 characters from `0-9`, `A-Z`, `-`
+/// in base 38 (38^20 < 2^128), so index look-ups compare integers instead of chasing strings.
+pub fn member_key(m: &MemberId) -> u128 {
+    m.as_str().bytes().fold(0u128, |acc, b| {
+        let d = match b {
+            b'0'..=b'9' => u128::from(b - b'0') + 1,
+            b'A'..=b'Z' => u128::from(b - b'A') + 11,
+            _ => 37,
+        };
+        acc.wrapping_mul(38).wrapping_add(d)
+    })
+}
+
+/// A procedure code packed into an integer, injectively (codes are five ASCII characters).
+pub fn code_key(c: &ProcedureCode) -> u64 {
+    c.as_str()
+        .bytes()
+        .fold(0u64, |acc, b| (acc << 8) | u64::from(b))
+}
+
+/// An NPI as an integer, injectively (ten decimal digits).
+pub fn npi_key(n: &Npi) -> u64 {
+    n.as_str().bytes().fold(0u64, |acc, b| {
+        acc.wrapping_mul(10)
+            .wrapping_add(u64::from(b.wrapping_sub(b'0')))
+    })
 }
 
 /// Claim history, indexed per member and sorted by date.
 #[derive(Debug, Clone, Default)]
 pub struct ClaimHistory {
-    by_member: HashMap<MemberId, MemberHistory>,
+    by_member: FastMap<u128, MemberHistory>,
     len: usize,
 }
 
 impl ClaimHistory {
     /// Indexes history lines.
     pub fn new(lines: impl IntoIterator<Item = PriorLine>) -> Self {
-        let mut by_member: HashMap<MemberId, MemberHistory> = HashMap::new();
+        let mut by_member: FastMap<u128, MemberHistory> = FastMap::default();
         let mut len = 0;
         for l in lines {
             len += 1;
-            by_member.entry(l.member.clone()).or_default().lines.push(l);
+            by_member
+                .entry(member_key(&l.member))
+                .or_default()
+                .lines
+                .push(l);
         }
         for h in by_member.values_mut() {
             h.lines.sort_by_key(|l| l.date);
-            for l in &h.lines {
-                if l.status != PriorStatus::Paid {
+            h.keys = h
+                .lines
+                .iter()
+                .map(|l| LineKey {
+                    code: code_key(&l.code),
+                    rendering: npi_key(&l.rendering),
+                    date: l.date,
+                    paid: l.status == PriorStatus::Paid,
+                    units: l.units,
+                })
+                .collect();
+            for k in &h.keys {
+                if !k.paid {
                     continue;
                 }
-                let y = l.date.year();
+                let y = k.date.year();
                 match h
                     .year_paid
                     .iter_mut()
-                    .find(|(c, yy, _)| *c == l.code && *yy == y)
+                    .find(|(c, yy, _)| *c == k.code && *yy == y)
                 {
-                    Some(e) => e.2 += l.units,
-                    None => h.year_paid.push((l.code.clone(), y, l.units)),
+                    Some(e) => e.2 += k.units,
+                    None => h.year_paid.push((k.code, y, k.units)),
                 }
             }
         }
@@ -238,17 +300,21 @@ impl ClaimHistory {
         self.len == 0
     }
 
+    /// One member's history (one hash look-up; the engine takes it once per claim).
+    pub fn member(&self, m: &MemberId) -> MemberView<'_> {
+        MemberView {
+            history: self.by_member.get(&member_key(m)),
+        }
+    }
+
     /// Every line of the member, by date.
     pub fn member_lines(&self, m: &MemberId) -> &[PriorLine] {
-        self.by_member.get(m).map_or(&[], |h| h.lines.as_slice())
+        self.member(m).lines()
     }
 
     /// The member's lines on `d`.
     pub fn on_day(&self, m: &MemberId, d: Date) -> &[PriorLine] {
-        let lines = self.member_lines(m);
-        let a = lines.partition_point(|l| l.date < d);
-        let b = lines.partition_point(|l| l.date <= d);
-        &lines[a..b]
+        self.member(m).on_day(d)
     }
 
     /// CLM-08: units of `code` paid for the member on `d`, not counting claim `exclude`.
@@ -259,31 +325,7 @@ impl ClaimHistory {
         d: Date,
         exclude: Option<&str>,
     ) -> Decimal {
-        self.paid_units_between(m, code, d, d, exclude)
-    }
-
-    /// CLM-08: units of `code` paid for the member from `from` through `to`, not counting claim
-    /// `exclude`.
-    pub fn paid_units_between(
-        &self,
-        m: &MemberId,
-        code: &ProcedureCode,
-        from: Date,
-        to: Date,
-        exclude: Option<&str>,
-    ) -> Decimal {
-        let lines = self.member_lines(m);
-        let a = lines.partition_point(|l| l.date < from);
-        let b = lines.partition_point(|l| l.date <= to);
-        lines[a..b.max(a)]
-            .iter()
-            .filter(|l| {
-                l.status == PriorStatus::Paid
-                    && &l.code == code
-                    && exclude.is_none_or(|t| l.tracking != t)
-            })
-            .map(|l| l.units)
-            .sum()
+        self.member(m).paid_units_between(code, d, d, exclude)
     }
 
     /// CLM-08, UM-01: units of `code` paid for the member in calendar year `year`, not counting
@@ -295,26 +337,96 @@ impl ClaimHistory {
         year: i16,
         exclude: Option<&str>,
     ) -> Decimal {
-        let Some(h) = self.by_member.get(m) else {
+        self.member(m).paid_units_in_year(code, year, exclude)
+    }
+}
+
+/// One member's claim history (see [`ClaimHistory::member`]).
+#[derive(Debug, Clone, Copy)]
+pub struct MemberView<'a> {
+    history: Option<&'a MemberHistory>,
+}
+
+impl<'a> MemberView<'a> {
+    /// Every line, by date.
+    pub fn lines(&self) -> &'a [PriorLine] {
+        self.history.map_or(&[], |h| h.lines.as_slice())
+    }
+
+    /// The compact keys of [`Self::lines`], same order.
+    pub fn keys(&self) -> &'a [LineKey] {
+        self.history.map_or(&[], |h| h.keys.as_slice())
+    }
+
+    /// Index range of the lines from `from` through `to`.
+    pub fn range(&self, from: Date, to: Date) -> std::ops::Range<usize> {
+        let keys = self.keys();
+        let a = keys.partition_point(|k| k.date < from);
+        let b = keys.partition_point(|k| k.date <= to).max(a);
+        a..b
+    }
+
+    /// The lines on `d`, with their keys.
+    pub fn day(&self, d: Date) -> (&'a [LineKey], &'a [PriorLine]) {
+        let r = self.range(d, d);
+        (
+            self.keys().get(r.clone()).unwrap_or(&[]),
+            self.lines().get(r).unwrap_or(&[]),
+        )
+    }
+
+    /// The lines on `d`.
+    pub fn on_day(&self, d: Date) -> &'a [PriorLine] {
+        self.day(d).1
+    }
+
+    /// CLM-08: units of `code` paid from `from` through `to`, not counting claim `exclude`.
+    pub fn paid_units_between(
+        &self,
+        code: &ProcedureCode,
+        from: Date,
+        to: Date,
+        exclude: Option<&str>,
+    ) -> Decimal {
+        let ck = code_key(code);
+        let r = self.range(from, to);
+        let (keys, lines) = (self.keys(), self.lines());
+        let mut sum = Decimal::ZERO;
+        for i in r {
+            let (Some(k), Some(l)) = (keys.get(i), lines.get(i)) else {
+                break;
+            };
+            if k.paid && k.code == ck && exclude.is_none_or(|t| l.tracking != t) {
+                sum += k.units;
+            }
+        }
+        sum
+    }
+
+    /// CLM-08, UM-01: units of `code` paid in calendar year `year`, not counting claim `exclude`.
+    pub fn paid_units_in_year(
+        &self,
+        code: &ProcedureCode,
+        year: i16,
+        exclude: Option<&str>,
+    ) -> Decimal {
+        let Some(h) = self.history else {
             return Decimal::ZERO;
         };
+        let ck = code_key(code);
         let total = h
             .year_paid
             .iter()
-            .find(|(c, y, _)| c == code && *y == year)
+            .find(|(c, y, _)| *c == ck && *y == year)
             .map_or(Decimal::ZERO, |e| e.2);
         let excluded: Decimal = match exclude {
             None => Decimal::ZERO,
             Some(t) => h
-                .lines
+                .keys
                 .iter()
-                .filter(|l| {
-                    l.tracking == t
-                        && l.status == PriorStatus::Paid
-                        && &l.code == code
-                        && l.date.year() == year
-                })
-                .map(|l| l.units)
+                .zip(&h.lines)
+                .filter(|(k, l)| k.paid && k.code == ck && k.date.year() == year && l.tracking == t)
+                .map(|(k, _)| k.units)
                 .sum(),
         };
         total - excluded

@@ -31,9 +31,9 @@ pub mod bench;
 pub mod claim;
 mod explain;
 pub mod facts;
+pub mod hash;
 pub mod outcome;
 pub mod reversal;
-pub mod sample;
 mod steps;
 #[cfg(test)]
 #[path = "../tests/common/mod.rs"]
@@ -101,7 +101,9 @@ pub fn adjudicate(claim: &Claim, facts: &Facts, today: Date) -> Decision {
             "reversal",
             "CLM-10",
             None,
-            format!("void of claim {original}: its payment is reversed, nothing new is paid (CLM-10)"),
+            format!(
+                "void of claim {original}: its payment is reversed, nothing new is paid (CLM-10)"
+            ),
         );
         return Decision {
             tracking: claim.tracking.clone(),

@@ -180,8 +180,9 @@ pub struct TraceStep {
     pub rule: Code,
     /// Line number, or `None` for the whole claim.
     pub line: Option<u32>,
-    /// What was found and decided, with the facts used, in plain language.
-    pub text: String,
+    /// What was found and decided, with the facts used, in plain language (the line's code and
+    /// date are not repeated: see `line`).
+    pub text: Code,
 }
 
 /// The CLM-10 reversal of an earlier claim's payment.

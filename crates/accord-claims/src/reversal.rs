@@ -32,3 +32,24 @@ pub fn reverse(original: &Decision) -> Reversal {
         paid,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::*;
+
+    #[test]
+    fn clm_10_reversal_negates_every_amount() {
+        let fx = Fx::new();
+        let d0 = fx.run(&claim(
+            "U1",
+            vec![ln(1, "T1016:HE", 4, "100", "2026-03-02")],
+        ));
+        let r = super::reverse(&d0);
+        assert_eq!(r.paid, -d0.paid);
+        assert_eq!(
+            r.lines[0].adjustments[0].amount,
+            -d0.lines[0].adjustments[0].amount
+        );
+        assert_eq!(r.status.clp02(), Some("22"));
+    }
+}

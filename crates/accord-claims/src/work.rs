@@ -10,7 +10,7 @@ use accord_plan::Service;
 use rust_decimal::Decimal;
 
 use crate::claim::{Claim, ClaimLine};
-use crate::facts::Facts;
+use crate::facts::{Facts, MemberView};
 use crate::outcome::{Adjustment, Group, LineDecision, LineStatus, Pend, TraceStep};
 
 /// Units removed from a line and why (amounts are computed at pricing).
@@ -53,7 +53,13 @@ impl LineWork<'_, '_> {
     }
 
     /// Removes `units` (at most what is left) for a reason.
-    pub fn cut(&mut self, group: Group, carc: &'static str, rarc: Option<&'static str>, units: Decimal) {
+    pub fn cut(
+        &mut self,
+        group: Group,
+        carc: &'static str,
+        rarc: Option<&'static str>,
+        units: Decimal,
+    ) {
         let units = units.min(self.units_allowed);
         if units <= Decimal::ZERO {
             return;
@@ -98,7 +104,10 @@ impl LineWork<'_, '_> {
             } else if units.is_zero() {
                 Money::ZERO
             } else {
-                billed.times(c.units / units).round_cents().min(billed - taken)
+                billed
+                    .times(c.units / units)
+                    .round_cents()
+                    .min(billed - taken)
             };
             taken += amount;
             self.adjustments.push(Adjustment {
@@ -113,7 +122,13 @@ impl LineWork<'_, '_> {
     }
 
     /// Adds a money adjustment (skipped when zero).
-    pub fn adjust(&mut self, group: Group, carc: &'static str, rarc: Option<&'static str>, amount: Money) {
+    pub fn adjust(
+        &mut self,
+        group: Group,
+        carc: &'static str,
+        rarc: Option<&'static str>,
+        amount: Money,
+    ) {
         if amount.is_zero() {
             return;
         }
@@ -153,7 +168,11 @@ impl LineWork<'_, '_> {
             status,
             billed: self.line.charge,
             units_billed: self.line.units.value(),
-            units_allowed: if pended { Decimal::ZERO } else { self.units_allowed },
+            units_allowed: if pended {
+                Decimal::ZERO
+            } else {
+                self.units_allowed
+            },
             rate: self.rate,
             allowed: self.allowed,
             paid: self.paid,
@@ -172,6 +191,8 @@ pub(crate) struct Ctx<'f, 'c, 'p> {
     pub today: Date,
     pub lines: Vec<LineWork<'c, 'p>>,
     pub trace: Vec<TraceStep>,
+    /// The member's claim history.
+    pub hist: MemberView<'p>,
 }
 
 impl<'f, 'c, 'p> Ctx<'f, 'c, 'p> {
@@ -203,17 +224,24 @@ impl<'f, 'c, 'p> Ctx<'f, 'c, 'p> {
             facts,
             today,
             lines,
-            trace: Vec::new(),
+            trace: Vec::with_capacity(claim.lines.len() * 9 + 2),
+            hist: facts.history.member(&claim.member_id),
         }
     }
 
     /// Records a trace step.
-    pub fn note(&mut self, step: &'static str, rule: &'static str, line: Option<u32>, text: String) {
+    pub fn note(
+        &mut self,
+        step: &'static str,
+        rule: &'static str,
+        line: Option<u32>,
+        text: impl Into<Cow<'static, str>>,
+    ) {
         self.trace.push(TraceStep {
             step: Cow::Borrowed(step),
             rule: Cow::Borrowed(rule),
             line,
-            text,
+            text: text.into(),
         });
     }
 
@@ -232,16 +260,4 @@ pub(crate) fn days_covered(l: &ClaimLine) -> Decimal {
         }
         _ => Decimal::ONE,
     }
-}
-
-/// Describes a line for explanations: `H0004:HF on 2026-03-02`.
-pub(crate) fn describe(l: &ClaimLine) -> String {
-    let mut s = l.procedure.to_string();
-    for m in &l.modifiers {
-        s.push(':');
-        s.push_str(m.as_str());
-    }
-    s.push_str(" on ");
-    s.push_str(&l.service_from.to_string());
-    s
 }

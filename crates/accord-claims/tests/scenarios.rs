@@ -15,11 +15,19 @@ use common::*;
 use rust_decimal::Decimal;
 
 fn line_status(dec: &accord_claims::Decision, n: u32) -> LineStatus {
-    dec.lines.iter().find(|l| l.number == n).map(|l| l.status).expect("line")
+    dec.lines
+        .iter()
+        .find(|l| l.number == n)
+        .map(|l| l.status)
+        .expect("line")
 }
 
 fn paid(dec: &accord_claims::Decision, n: u32) -> accord_core::Money {
-    dec.lines.iter().find(|l| l.number == n).map(|l| l.paid).expect("line")
+    dec.lines
+        .iter()
+        .find(|l| l.number == n)
+        .map(|l| l.paid)
+        .expect("line")
 }
 
 // ---------------------------------------------------------------- 0. clean claim (CLM-03/04/09)
@@ -125,7 +133,12 @@ fn clm_09_timed_code_without_start_stop_times_is_pended_or_flagged() {
 #[test]
 fn elig_01_before_after_and_never_covered_deny_26_27_31() {
     let mut fx = Fx::new();
-    fx.spans = vec![span("ACCORD-IL", Program::Medicaid, "2026-01-01", Some("2026-02-28"))];
+    fx.spans = vec![span(
+        "ACCORD-IL",
+        Program::Medicaid,
+        "2026-01-01",
+        Some("2026-02-28"),
+    )];
     let dec = fx.run(&claim(
         "T1",
         vec![
@@ -147,7 +160,12 @@ fn elig_01_before_after_and_never_covered_deny_26_27_31() {
 fn elig_01_complaint_coverage_switch_mid_treatment_names_the_plan_to_bill() {
     let mut fx = Fx::new();
     fx.spans = vec![
-        span("OTHER-MCO", Program::Medicaid, "2025-06-01", Some("2026-02-28")),
+        span(
+            "OTHER-MCO",
+            Program::Medicaid,
+            "2025-06-01",
+            Some("2026-02-28"),
+        ),
         span("ACCORD-IL", Program::Medicaid, "2026-03-01", None),
     ];
     let dec = fx.run(&claim(
@@ -164,7 +182,8 @@ fn elig_01_complaint_coverage_switch_mid_treatment_names_the_plan_to_bill() {
 }
 
 #[test]
-fn elig_04_other_primary_coverage_without_its_remittance_denies_co_22_and_stale_attestation_pends() {
+fn elig_04_other_primary_coverage_without_its_remittance_denies_co_22_and_stale_attestation_pends()
+{
     let mut fx = Fx::new();
     fx.other = vec![OtherCoverage {
         member_id: mid("M1001"),
@@ -292,7 +311,15 @@ fn clm_02_secondary_claims_count_from_the_primary_determination() {
     assert_eq!(dec.lines[0].status, LineStatus::Paid);
 }
 
-fn residential_claim(code: &str, admit: &str, from: &str, to: &str, discharge: &str, days: u32, charge: &str) -> accord_claims::Claim {
+fn residential_claim(
+    code: &str,
+    admit: &str,
+    from: &str,
+    to: &str,
+    discharge: &str,
+    days: u32,
+    charge: &str,
+) -> accord_claims::Claim {
     let mut l = ln(1, code, days, charge, from);
     l.service_to = Some(d(to));
     l.revenue_code = Some(RevenueCode::parse("0944").unwrap());
@@ -312,8 +339,24 @@ fn residential_claim(code: &str, admit: &str, from: &str, to: &str, discharge: &
 #[test]
 fn clm_02_complaint_residential_per_diem_filing_counts_from_discharge() {
     let mut fx = Fx::new();
-    fx.auths = vec![authorization("PA-1", &agency(), "H2036:HF", "2026-01-05", "2026-03-31", 60, 0)];
-    let mut c = residential_claim("H2036:HF", "2026-01-05", "2026-01-05", "2026-02-19", "2026-02-20", 46, "11270");
+    fx.auths = vec![authorization(
+        "PA-1",
+        &agency(),
+        "H2036:HF",
+        "2026-01-05",
+        "2026-03-31",
+        60,
+        0,
+    )];
+    let mut c = residential_claim(
+        "H2036:HF",
+        "2026-01-05",
+        "2026-01-05",
+        "2026-02-19",
+        "2026-02-20",
+        46,
+        "11270",
+    );
     c.received = d("2026-05-20"); // 135 days after admission, 89 after discharge
     let dec = fx.run(&c);
     assert_eq!(dec.lines[0].status, LineStatus::Paid, "{}", dec.explain());
@@ -328,7 +371,14 @@ fn clm_02_complaint_residential_per_diem_filing_counts_from_discharge() {
 #[test]
 fn clm_06_exact_duplicate_of_a_paid_or_pending_line_is_denied_18() {
     let mut fx = Fx::new();
-    fx.history = vec![prior(&staff(), "T1016:HE", "2026-03-02", 4, PriorStatus::Pending, "T0")];
+    fx.history = vec![prior(
+        &staff(),
+        "T1016:HE",
+        "2026-03-02",
+        4,
+        PriorStatus::Pending,
+        "T0",
+    )];
     let dec = fx.run(&claim("T1", vec![ln(1, "T1016:HE", 4, "80", "2026-03-02")]));
     assert_eq!(codes(&dec, 1), ["CO-18"]);
     // Different units: not an exact duplicate.
@@ -338,7 +388,10 @@ fn clm_06_exact_duplicate_of_a_paid_or_pending_line_is_denied_18() {
     let fx = Fx::new();
     let dec = fx.run(&claim(
         "T3",
-        vec![ln(1, "T1016:HE", 4, "80", "2026-03-02"), ln(2, "T1016:HE", 4, "80", "2026-03-02")],
+        vec![
+            ln(1, "T1016:HE", 4, "80", "2026-03-02"),
+            ln(2, "T1016:HE", 4, "80", "2026-03-02"),
+        ],
     ));
     assert_eq!(line_status(&dec, 1), LineStatus::Paid);
     assert_eq!(codes(&dec, 2), ["CO-18"]);
@@ -348,7 +401,14 @@ fn clm_06_exact_duplicate_of_a_paid_or_pending_line_is_denied_18() {
 #[test]
 fn clm_06_same_code_same_day_other_provider_is_paid() {
     let mut fx = Fx::new();
-    fx.history = vec![prior(&agency2(), "T1016:HE", "2026-03-02", 4, PriorStatus::Paid, "T0")];
+    fx.history = vec![prior(
+        &agency2(),
+        "T1016:HE",
+        "2026-03-02",
+        4,
+        PriorStatus::Paid,
+        "T0",
+    )];
     let dec = fx.run(&claim("T1", vec![ln(1, "T1016:HE", 4, "76", "2026-03-02")]));
     assert_eq!(line_status(&dec, 1), LineStatus::Paid);
     assert_eq!(paid(&dec, 1), money("76")); // 4 × 19.00
@@ -362,7 +422,10 @@ fn clm_05_ncci_column_two_denies_97_when_no_modifier_is_allowed() {
     let fx = Fx::new();
     let dec = fx.run(&claim(
         "T1",
-        vec![ln(1, "90791", 1, "140", "2026-03-02"), ln(2, "90832", 1, "65", "2026-03-02")],
+        vec![
+            ln(1, "90791", 1, "140", "2026-03-02"),
+            ln(2, "90832", 1, "65", "2026-03-02"),
+        ],
     ));
     assert_eq!(line_status(&dec, 1), LineStatus::Paid);
     assert_eq!(codes(&dec, 2), ["CO-97"]);
@@ -373,7 +436,10 @@ fn clm_05_ncci_modifier_indicator_1_denies_236_unless_59_or_x_modifier() {
     let fx = Fx::new();
     let c = claim(
         "T1",
-        vec![ln(1, "99213", 1, "75", "2026-03-02"), ln(2, "90853", 1, "28", "2026-03-02")],
+        vec![
+            ln(1, "99213", 1, "75", "2026-03-02"),
+            ln(2, "90853", 1, "28", "2026-03-02"),
+        ],
     );
     assert_eq!(codes(&fx.run(&c), 2), ["CO-236"]);
     let mut c2 = c.clone();
@@ -396,8 +462,18 @@ fn clm_05_mue_units_over_the_limit_deny_the_line_151() {
 #[test]
 fn clm_08_h0004_eight_units_a_day_six_paid_four_billed_two_allowed() {
     let mut fx = Fx::new();
-    fx.history = vec![prior(&agency2(), "H0004:HF", "2026-03-02", 6, PriorStatus::Paid, "T0")];
-    let dec = fx.run(&claim("T1", vec![ln(1, "H0004:HF", 4, "100", "2026-03-02")]));
+    fx.history = vec![prior(
+        &agency2(),
+        "H0004:HF",
+        "2026-03-02",
+        6,
+        PriorStatus::Paid,
+        "T0",
+    )];
+    let dec = fx.run(&claim(
+        "T1",
+        vec![ln(1, "H0004:HF", 4, "100", "2026-03-02")],
+    ));
     let l = &dec.lines[0];
     assert_eq!(l.status, LineStatus::PartiallyPaid);
     assert_eq!(l.units_allowed, dec_units(2));
@@ -425,15 +501,39 @@ fn clm_07_no_authorization_denies_197_and_units_beyond_it_deny_198() {
     let mut fx = Fx::new();
     let c = claim("T1", vec![ln(1, "H2017:HE", 8, "100", "2026-03-02")]);
     assert_eq!(codes(&fx.run(&c), 1), ["CO-197"]);
-    fx.auths = vec![authorization("PA-9", &staff(), "H2017:HE", "2026-03-01", "2026-05-31", 10, 6)];
+    fx.auths = vec![authorization(
+        "PA-9",
+        &staff(),
+        "H2017:HE",
+        "2026-03-01",
+        "2026-05-31",
+        10,
+        6,
+    )];
     let dec = fx.run(&c);
     assert_eq!(dec.lines[0].units_allowed, dec_units(4));
     assert_eq!(codes(&dec, 1), ["CO-198"]);
     assert_eq!(paid(&dec, 1), money("50")); // 4 × 12.50
     // Outside its dates, or for another provider: no match.
-    fx.auths = vec![authorization("PA-9", &staff(), "H2017:HE", "2026-04-01", "2026-05-31", 10, 0)];
+    fx.auths = vec![authorization(
+        "PA-9",
+        &staff(),
+        "H2017:HE",
+        "2026-04-01",
+        "2026-05-31",
+        10,
+        0,
+    )];
     assert_eq!(codes(&fx.run(&c), 1), ["CO-197"]);
-    fx.auths = vec![authorization("PA-9", &agency2(), "H2017:HE", "2026-03-01", "2026-05-31", 10, 0)];
+    fx.auths = vec![authorization(
+        "PA-9",
+        &agency2(),
+        "H2017:HE",
+        "2026-03-01",
+        "2026-05-31",
+        10,
+        0,
+    )];
     assert_eq!(codes(&fx.run(&c), 1), ["CO-197"]);
 }
 
@@ -443,31 +543,68 @@ fn um_01_first_200_units_of_h2015_need_no_authorization() {
     let mut fx = Fx::new();
     let c = claim("T1", vec![ln(1, "H2015:HE", 16, "312", "2026-03-02")]);
     assert_eq!(fx.run(&c).lines[0].status, LineStatus::Paid);
-    fx.history = vec![prior(&agency2(), "H2015:HE", "2026-02-02", 190, PriorStatus::Paid, "T0")];
+    fx.history = vec![prior(
+        &agency2(),
+        "H2015:HE",
+        "2026-02-02",
+        190,
+        PriorStatus::Paid,
+        "T0",
+    )];
     let dec = fx.run(&c);
     assert_eq!(dec.lines[0].units_allowed, dec_units(10));
     assert_eq!(codes(&dec, 1), ["CO-197"]);
     assert_eq!(paid(&dec, 1), money("195")); // 10 × 19.50
     assert!(dec.explain().contains("first 200 units"));
     // Last year's units do not count.
-    fx.history = vec![prior(&agency2(), "H2015:HE", "2025-12-02", 190, PriorStatus::Paid, "T0")];
+    fx.history = vec![prior(
+        &agency2(),
+        "H2015:HE",
+        "2025-12-02",
+        190,
+        PriorStatus::Paid,
+        "T0",
+    )];
     assert_eq!(fx.run(&c).lines[0].status, LineStatus::Paid);
 }
 
 #[test]
 fn um_09_initial_encounters_count_per_member_provider_episode() {
     let mut fx = Fx::new();
-    let dates = ["2026-01-05", "2026-01-12", "2026-01-19", "2026-01-26", "2026-02-02", "2026-02-09"];
+    let dates = [
+        "2026-01-05",
+        "2026-01-12",
+        "2026-01-19",
+        "2026-01-26",
+        "2026-02-02",
+        "2026-02-09",
+    ];
     fx.history = dates
         .iter()
         .enumerate()
-        .map(|(i, dt)| prior(&staff(), "90837", dt, 1, PriorStatus::Paid, &format!("H{i}")))
+        .map(|(i, dt)| {
+            prior(
+                &staff(),
+                "90837",
+                dt,
+                1,
+                PriorStatus::Paid,
+                &format!("H{i}"),
+            )
+        })
         .collect();
     // Five sessions before: the sixth is free; with six, the seventh needs authorization.
     fx.history.pop();
     let c = claim("T1", vec![ln(1, "90837", 1, "130", "2026-03-02")]);
     assert_eq!(fx.run(&c).lines[0].status, LineStatus::Paid);
-    fx.history.push(prior(&staff(), "90837", "2026-02-09", 1, PriorStatus::Paid, "H5"));
+    fx.history.push(prior(
+        &staff(),
+        "90837",
+        "2026-02-09",
+        1,
+        PriorStatus::Paid,
+        "H5",
+    ));
     let dec = fx.run(&c);
     assert_eq!(codes(&dec, 1), ["CO-197"]);
     // A new provider restarts the count.
@@ -488,7 +625,10 @@ fn um_12_crisis_and_rule_132_case_management_never_need_authorization() {
     let fx = Fx::new();
     let dec = fx.run(&claim(
         "T1",
-        vec![ln(1, "H2011:HE", 8, "304", "2026-03-02"), ln(2, "T1016:HE", 8, "152", "2026-03-02")],
+        vec![
+            ln(1, "H2011:HE", 8, "304", "2026-03-02"),
+            ln(2, "T1016:HE", 8, "152", "2026-03-02"),
+        ],
     ));
     assert_eq!(dec.status, ClaimStatus::ProcessedPrimary);
     assert!(dec.lines.iter().all(|l| l.status == LineStatus::Paid));
@@ -498,7 +638,15 @@ fn um_12_crisis_and_rule_132_case_management_never_need_authorization() {
 #[test]
 fn um_07_emergency_admission_needs_no_prior_authorization() {
     let fx = Fx::new();
-    let mut c = residential_claim("H0047:HF", "2026-03-01", "2026-03-01", "2026-03-03", "2026-03-04", 3, "660");
+    let mut c = residential_claim(
+        "H0047:HF",
+        "2026-03-01",
+        "2026-03-01",
+        "2026-03-03",
+        "2026-03-04",
+        3,
+        "660",
+    );
     assert_eq!(codes(&fx.run(&c), 1), ["CO-197"]);
     c.emergency = true;
     let dec = fx.run(&c);
@@ -530,7 +678,10 @@ fn pay_01_allowed_is_the_lesser_of_billed_and_rate() {
     let fx = Fx::new();
     let dec = fx.run(&claim(
         "T1",
-        vec![ln(1, "T1016:HE", 4, "100", "2026-03-02"), ln(2, "99213", 1, "60", "2026-03-02")],
+        vec![
+            ln(1, "T1016:HE", 4, "100", "2026-03-02"),
+            ln(2, "99213", 1, "60", "2026-03-02"),
+        ],
     ));
     assert_eq!(dec.lines[0].allowed, money("76"));
     assert_eq!(codes(&dec, 1), ["CO-45"]);
@@ -544,8 +695,24 @@ fn pay_01_allowed_is_the_lesser_of_billed_and_rate() {
 #[test]
 fn pay_01_residential_per_diem_priced_at_the_admission_date_rate() {
     let mut fx = Fx::new();
-    fx.auths = vec![authorization("PA-2", &agency(), "H0047:HF", "2025-12-20", "2026-01-31", 30, 0)];
-    let c = residential_claim("H0047:HF", "2025-12-20", "2026-01-02", "2026-01-10", "2026-01-11", 9, "2500");
+    fx.auths = vec![authorization(
+        "PA-2",
+        &agency(),
+        "H0047:HF",
+        "2025-12-20",
+        "2026-01-31",
+        30,
+        0,
+    )];
+    let c = residential_claim(
+        "H0047:HF",
+        "2025-12-20",
+        "2026-01-02",
+        "2026-01-10",
+        "2026-01-11",
+        9,
+        "2500",
+    );
     let dec = fx.run(&c);
     let l = &dec.lines[0];
     assert_eq!(l.rate, Some(money("210"))); // the 2025 rate, not 220.00 from 2026-01-01
@@ -667,10 +834,19 @@ fn clm_10_corrected_claim_reverses_the_original_and_is_adjudicated_anew() {
     let mut fx = Fx::new();
     let original = fx.run(&claim("T1", vec![ln(1, "T1016:HE", 4, "76", "2026-03-02")]));
     assert_eq!(original.paid, money("76"));
-    fx.history = vec![prior(&staff(), "T1016:HE", "2026-03-02", 4, PriorStatus::Paid, "T1")];
+    fx.history = vec![prior(
+        &staff(),
+        "T1016:HE",
+        "2026-03-02",
+        4,
+        PriorStatus::Paid,
+        "T1",
+    )];
     fx.original = Some(original);
     let mut c = claim("T2", vec![ln(1, "T1016:HE", 6, "114", "2026-03-02")]);
-    c.frequency = Frequency::Corrected { original: "T1".into() };
+    c.frequency = Frequency::Corrected {
+        original: "T1".into(),
+    };
     let dec = fx.run(&c);
     let rev = dec.reversal.as_ref().expect("reversal");
     assert_eq!(rev.status.clp02(), Some("22"));
@@ -686,7 +862,9 @@ fn clm_10_void_only_reverses() {
     let original = fx.run(&claim("T1", vec![ln(1, "T1016:HE", 4, "76", "2026-03-02")]));
     fx.original = Some(original);
     let mut c = claim("T2", vec![]);
-    c.frequency = Frequency::Void { original: "T1".into() };
+    c.frequency = Frequency::Void {
+        original: "T1".into(),
+    };
     let dec = fx.run(&c);
     assert_eq!(dec.status, ClaimStatus::Reversal);
     assert!(dec.lines.is_empty());
@@ -705,7 +883,8 @@ fn pay_06_claim_status_codes_and_serialised_trace() {
     assert_eq!(dec.status.clp02(), Some("1"));
     let json = dec.trace_json();
     assert!(json.contains("\"rule\":\"ELIG-01\""));
-    let back: accord_claims::Decision = serde_json::from_str(&serde_json::to_string(&dec).unwrap()).unwrap();
+    let back: accord_claims::Decision =
+        serde_json::from_str(&serde_json::to_string(&dec).unwrap()).unwrap();
     assert_eq!(back, dec);
     let denied = fx.run(&claim("T2", vec![ln(1, "97110", 1, "50", "2026-03-02")]));
     assert_eq!(denied.status.clp02(), Some("4"));

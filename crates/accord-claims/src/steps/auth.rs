@@ -20,21 +20,22 @@ use accord_plan::{AuthRule, Requirement};
 use jiff::ToSpan;
 use rust_decimal::Decimal;
 
-use crate::facts::{Authorization, PriorStatus};
+use crate::facts::{Authorization, npi_key};
 use crate::outcome::Group;
-use crate::work::{Ctx, describe};
+use crate::work::Ctx;
 
 /// UM-09: sessions already in the current member–provider episode before or on `dos`.
 fn episode_sessions(cx: &Ctx, rendering: &Npi, dos: Date, gap_months: u32) -> u32 {
     let grid = &cx.facts.plan.auth_grid;
     let exclude = cx.excluded_tracking();
-    let lines = cx.facts.history.member_lines(&cx.claim.member_id);
-    let upto = lines.partition_point(|l| l.date <= dos);
+    let (keys, lines) = (cx.hist.keys(), cx.hist.lines());
+    let upto = keys.partition_point(|k| k.date <= dos);
+    let rk = npi_key(rendering);
     let mut last = dos;
     let mut count = 0;
-    for p in lines[..upto].iter().rev() {
-        if &p.rendering != rendering
-            || p.status != PriorStatus::Paid
+    for (k, p) in keys[..upto].iter().zip(&lines[..upto]).rev() {
+        if k.rendering != rk
+            || !k.paid
             || p.tracking == cx.claim.tracking
             || Some(p.tracking.as_str()) == exclude
             || !grid
@@ -43,7 +44,10 @@ fn episode_sessions(cx: &Ctx, rendering: &Npi, dos: Date, gap_months: u32) -> u3
         {
             continue;
         }
-        let gap_end = p.date.checked_add(i64::from(gap_months).months()).unwrap_or(last);
+        let gap_end = p
+            .date
+            .checked_add(i64::from(gap_months).months())
+            .unwrap_or(last);
         if gap_end < last {
             break; // more than the gap: an earlier episode
         }
@@ -103,18 +107,32 @@ pub(crate) fn run(cx: &mut Ctx) {
         let (line, dos, rendering) = (lw.line, lw.dos, lw.rendering);
         let level = lw.service.map(|s| s.level_of_care.as_str());
         let n = Some(line.number);
-        let what = describe(line);
         let Some(rule) = grid.requirement(&line.procedure, &line.modifiers, level) else {
-            cx.note("authorization", "UM-01", n, format!("{what}: not in the authorization grid; no authorization needed (UM-01)"));
+            cx.note(
+                "authorization",
+                "UM-01",
+                n,
+                "not in the authorization grid; no authorization needed (UM-01)",
+            );
             continue;
         };
         match rule.requirement {
             Requirement::None => {
-                cx.note("authorization", "UM-12", n, format!("{what}: no authorization needed by plan policy: {} (UM-12)", rule.note));
+                cx.note(
+                    "authorization",
+                    "UM-12",
+                    n,
+                    "no authorization needed for this service by plan policy (authorization grid, UM-12)",
+                );
                 continue;
             }
             Requirement::Notification => {
-                cx.note("authorization", "UM-01", n, format!("{what}: notification only, no authorization needed: {} (UM-01)", rule.note));
+                cx.note(
+                    "authorization",
+                    "UM-01",
+                    n,
+                    "notification only, no authorization needed (authorization grid, UM-01)",
+                );
                 continue;
             }
             Requirement::PriorAuth => {}
@@ -131,23 +149,25 @@ pub(crate) fn run(cx: &mut Ctx) {
             } else {
                 "UM-09"
             };
-            cx.note("authorization", rule_id, n, format!("{what}: {why}"));
+            cx.note("authorization", rule_id, n, why);
             continue;
         }
         let asked = cx.lines[i].units_allowed;
         let mut free = Decimal::ZERO;
         if rule.threshold_units > 0 {
             let year = dos.year();
-            let paid = cx.facts.history.paid_units_in_year(&claim.member_id, &line.procedure, year, exclude);
+            let paid = cx.hist.paid_units_in_year(&line.procedure, year, exclude);
             let this_claim: Decimal = cx.lines[..i]
                 .iter()
-                .filter(|o| o.active() && o.line.procedure == line.procedure && o.dos.year() == year)
+                .filter(|o| {
+                    o.active() && o.line.procedure == line.procedure && o.dos.year() == year
+                })
                 .map(|o| o.units_allowed)
                 .sum();
             let used = paid + this_claim;
             let threshold = Decimal::from(rule.threshold_units);
             free = (threshold - used).max(Decimal::ZERO).min(asked);
-            cx.note("authorization", "UM-01", n, format!("{what}: the first {threshold} units each year need no authorization (UM-01); {used} used in {year}, {free} of {asked} units free"));
+            cx.note("authorization", "UM-01", n, format!("the first {threshold} units each year need no authorization (UM-01); {used} used in {year}, {free} of {asked} units free"));
         }
         let mut need = asked - free;
         if need.is_zero() {
@@ -163,10 +183,15 @@ pub(crate) fn run(cx: &mut Ctx) {
             })
             .map(|(k, _)| k)
             .collect();
-        cands.sort_by_key(|k| (claim.prior_auth_ref.as_deref() != Some(auths[*k].id.as_str()), auths[*k].end));
+        cands.sort_by_key(|k| {
+            (
+                claim.prior_auth_ref.as_deref() != Some(auths[*k].id.as_str()),
+                auths[*k].end,
+            )
+        });
         if cands.is_empty() {
             cx.lines[i].cut(Group::CO, "197", None, need);
-            cx.note("authorization", "CLM-07", n, format!("{what}: {need} units need prior authorization and no authorization covers this member, provider, service and date (CLM-07, UM-11: member held harmless); denied CO-197"));
+            cx.note("authorization", "CLM-07", n, format!("{need} units need prior authorization and no authorization covers this member, provider, service and date (CLM-07, UM-11: member held harmless); denied CO-197"));
             continue;
         }
         let mut used_ids = Vec::new();
@@ -181,14 +206,62 @@ pub(crate) fn run(cx: &mut Ctx) {
             if take > Decimal::ZERO {
                 *taken += take;
                 need -= take;
-                used_ids.push(format!("{} ({take} of {} units left, {} to {})", a.id, left, a.start, a.end));
+                used_ids.push(format!(
+                    "{} ({take} of {} units left, {} to {})",
+                    a.id, left, a.start, a.end
+                ));
             }
         }
         if need > Decimal::ZERO {
             cx.lines[i].cut(Group::CO, "198", None, need);
-            cx.note("authorization", "CLM-07", n, format!("{what}: authorization exceeded: {need} units beyond the units authorized [{}] (CLM-07); denied CO-198", used_ids.join(", ")));
+            cx.note("authorization", "CLM-07", n, format!("authorization exceeded: {need} units beyond the units authorized [{}] (CLM-07); denied CO-198", used_ids.join(", ")));
         } else {
-            cx.note("authorization", "CLM-07", n, format!("{what}: covered by authorization {} (CLM-07, UM-04)", used_ids.join(", ")));
+            cx.note(
+                "authorization",
+                "CLM-07",
+                n,
+                format!(
+                    "covered by authorization {} (CLM-07, UM-04)",
+                    used_ids.join(", ")
+                ),
+            );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use crate::testkit::*;
+    use crate::work::Ctx;
+
+    #[test]
+    fn clm_07_units_are_consumed_across_lines_of_one_claim() {
+        let mut fx = Fx::new();
+        fx.auths = vec![authorization(
+            "PA-1",
+            &agency(),
+            "H2017:HE",
+            "2026-03-01",
+            "2026-03-31",
+            10,
+            0,
+        )];
+        let c = claim(
+            "U1",
+            vec![
+                ln(1, "H2017:HE", 8, "100", "2026-03-02"),
+                ln(2, "H2017:HE", 8, "100", "2026-03-03"),
+            ],
+        );
+        fx.with_facts(|f| {
+            let mut cx = Ctx::new(&c, f, c.received);
+            crate::steps::clean::lines(&mut cx);
+            super::run(&mut cx);
+            assert_eq!(cx.lines[0].units_allowed, Decimal::from(8));
+            assert_eq!(cx.lines[1].units_allowed, Decimal::from(2));
+            assert_eq!(cx.lines[1].cuts[0].carc, "198");
+        });
     }
 }

@@ -12,7 +12,12 @@ use std::borrow::Cow;
 
 use crate::claim::ClaimKind;
 use crate::outcome::{Group, RejectCategory, Rejection};
-use crate::work::{Ctx, describe};
+use crate::work::Ctx;
+
+/// The largest line charge accepted (keeps every sum and product in range: no overflow on any
+/// input).
+const MAX_LINE_CHARGE: rust_decimal::Decimal =
+    rust_decimal::Decimal::from_parts(1_000_000_000, 0, 0, false, 2);
 
 fn reject(
     out: &mut Vec<Rejection>,
@@ -105,6 +110,18 @@ pub(crate) fn claim_level(cx: &Ctx) -> Vec<Rejection> {
         }
     }
     for l in &c.lines {
+        if l.charge.amount() > MAX_LINE_CHARGE {
+            reject(
+                &mut out,
+                A7,
+                "CLM-04",
+                Some(l.number),
+                format!(
+                    "line {}: charge {} is above the largest accepted line charge {MAX_LINE_CHARGE}",
+                    l.number, l.charge
+                ),
+            );
+        }
         if l.charge.is_negative() {
             reject(
                 &mut out,
@@ -157,34 +174,48 @@ pub(crate) fn lines(cx: &mut Ctx) {
     for i in 0..cx.lines.len() {
         let (line, dos) = (cx.lines[i].line, cx.lines[i].dos);
         let n = Some(line.number);
-        let what = describe(line);
         let code = &line.procedure;
         let Some(svc) = plan.services.get(code, &line.modifiers, dos) else {
             let rows = plan.services.rows(code);
             let (carc, why) = if rows.is_empty() {
-                ("204", format!("{what}: {code} is not a covered service of this plan (CLM-04); denied CO-204"))
+                (
+                    "204",
+                    format!("{code} is not a covered service of this plan (CLM-04); denied CO-204"),
+                )
             } else if !rows.iter().any(|r| r.effective.contains(dos)) {
-                ("181", format!("{what}: {code} is not valid on the date of service (CLM-04, services effective dates); denied CO-181"))
+                (
+                    "181",
+                    format!(
+                        "{code} is not valid on the date of service (CLM-04, services effective dates); denied CO-181"
+                    ),
+                )
             } else {
                 let allowed: Vec<String> = rows.iter().map(|r| r.modifiers.to_string()).collect();
-                ("4", format!("{what}: the modifiers billed do not identify a covered variant of {code} (needs one of: {}) (CLM-04); denied CO-4", allowed.join(", ")))
+                (
+                    "4",
+                    format!(
+                        "the modifiers billed do not identify a covered variant of {code} (needs one of: {}) (CLM-04); denied CO-4",
+                        allowed.join(", ")
+                    ),
+                )
             };
             cx.lines[i].deny(Group::CO, carc, None);
             cx.note("clean_claim", "CLM-04", n, why);
             continue;
         };
         cx.lines[i].service = Some(svc);
-        if let Some(pos) = claim.place_for(line) {
-            if claim.kind == ClaimKind::Professional && !svc.allows_place_of_service(pos) {
-                cx.lines[i].deny(Group::CO, "5", None);
-                cx.note(
-                    "clean_claim",
-                    "CLM-04",
-                    n,
-                    format!("{what}: place of service {pos} is not allowed for {code} (CLM-04); denied CO-5"),
-                );
-                continue;
-            }
+        if let Some(pos) = claim.place_for(line)
+            && claim.kind == ClaimKind::Professional
+            && !svc.allows_place_of_service(pos)
+        {
+            cx.lines[i].deny(Group::CO, "5", None);
+            cx.note(
+                "clean_claim",
+                "CLM-04",
+                n,
+                format!("place of service {pos} is not allowed for {code} (CLM-04); denied CO-5"),
+            );
+            continue;
         }
         if svc.is_add_on() {
             let on_claim = claim.lines.iter().any(|o| {
@@ -192,12 +223,10 @@ pub(crate) fn lines(cx: &mut Ctx) {
                     && o.service_from == dos
                     && svc.add_on_of.contains(&o.procedure)
             });
-            let in_history = cx
-                .facts
-                .history
-                .on_day(&claim.member_id, dos)
-                .iter()
-                .any(|p| p.rendering == *cx.lines[i].rendering && svc.add_on_of.contains(&p.code));
+            let in_history =
+                cx.hist.on_day(dos).iter().any(|p| {
+                    p.rendering == *cx.lines[i].rendering && svc.add_on_of.contains(&p.code)
+                });
             if !on_claim && !in_history {
                 cx.lines[i].deny(Group::CO, "107", None);
                 let prim: Vec<&str> = svc.add_on_of.iter().map(|c| c.as_str()).collect();
@@ -205,7 +234,7 @@ pub(crate) fn lines(cx: &mut Ctx) {
                     "clean_claim",
                     "CLM-04",
                     n,
-                    format!("{what}: add-on code billed without its primary service ({}) on the same day (CLM-04); denied CO-107", prim.join(" or ")),
+                    format!("add-on code billed without its primary service ({}) on the same day (CLM-04); denied CO-107", prim.join(" or ")),
                 );
                 continue;
             }
@@ -214,13 +243,22 @@ pub(crate) fn lines(cx: &mut Ctx) {
             match line.documentation.start_stop_recorded {
                 Some(true) => {}
                 None => {
-                    let flag = format!("{code} is a timed code: start and stop times must be in the record (CLM-09); flagged for documentation audit");
-                    cx.note("clean_claim", "CLM-09", n, format!("{what}: {flag}"));
+                    let flag = format!(
+                        "{code} is a timed code: start and stop times must be in the record (CLM-09); flagged for documentation audit"
+                    );
+                    cx.note("clean_claim", "CLM-09", n, flag.clone());
                     cx.lines[i].flags.push(flag);
                 }
                 Some(false) => {
-                    let reason = format!("{code} is a timed code and the record lacks start and stop times (CLM-09)");
-                    cx.note("clean_claim", "CLM-09", n, format!("{what}: {reason}; pended to documentation"));
+                    let reason = format!(
+                        "{code} is a timed code and the record lacks start and stop times (CLM-09)"
+                    );
+                    cx.note(
+                        "clean_claim",
+                        "CLM-09",
+                        n,
+                        format!("{reason}; pended to documentation"),
+                    );
                     cx.lines[i].pend("documentation", reason);
                     continue;
                 }
@@ -230,7 +268,38 @@ pub(crate) fn lines(cx: &mut Ctx) {
             "clean_claim",
             "CLM-04",
             n,
-            format!("{what}: valid code, modifiers and place of service for the date"),
+            "valid code, modifiers and place of service for the date (CLM-04)",
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::*;
+    use crate::work::Ctx;
+
+    #[test]
+    fn clm_04_clean_claim_has_no_rejections_and_finds_the_service_row() {
+        let fx = Fx::new();
+        let c = claim("U1", vec![ln(1, "H0004:HF", 4, "100", "2026-03-02")]);
+        fx.with_facts(|f| {
+            let mut cx = Ctx::new(&c, f, c.received);
+            assert!(super::claim_level(&cx).is_empty());
+            super::lines(&mut cx);
+            assert!(cx.lines[0].service.is_some() && cx.lines[0].active());
+        });
+    }
+
+    #[test]
+    fn clm_04_unknown_billing_provider_is_rejected() {
+        let fx = Fx::new();
+        let mut c = claim("U1", vec![ln(1, "H0004:HF", 4, "100", "2026-03-02")]);
+        c.billing_npi = accord_core::Npi::from_first_nine(555_555_555);
+        fx.with_facts(|f| {
+            let cx = Ctx::new(&c, f, c.received);
+            let r = super::claim_level(&cx);
+            assert_eq!(r.len(), 1);
+            assert!(r[0].message.contains("not on file"));
+        });
     }
 }

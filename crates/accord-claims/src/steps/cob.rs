@@ -20,7 +20,7 @@ use accord_core::member::Program;
 use rust_decimal::Decimal;
 
 use crate::outcome::Group;
-use crate::work::{Ctx, describe};
+use crate::work::Ctx;
 
 /// PAY-05: is the member at or below the sliding fee scale's ceiling? `None` when unknown.
 fn within_sliding_scale(cx: &Ctx, year: i16) -> Option<(bool, Decimal)> {
@@ -28,7 +28,11 @@ fn within_sliding_scale(cx: &Ctx, year: i16) -> Option<(bool, Decimal)> {
     let size = u32::from(m.family_size?);
     let income = m.annual_income?;
     let pov = &cx.facts.plan.poverty;
-    let y = pov.years().filter(|y| *y <= year).max().or_else(|| pov.years().min())?;
+    let y = pov
+        .years()
+        .filter(|y| *y <= year)
+        .max()
+        .or_else(|| pov.years().min())?;
     let pct = pov.percent_of_guideline(y, size, income)?;
     Some((pct <= cx.facts.sliding_fee_ceiling_percent, pct))
 }
@@ -46,13 +50,12 @@ pub(crate) fn run(cx: &mut Ctx) {
             continue;
         }
         let n = Some(lw.line.number);
-        let what = describe(lw.line);
         let program = lw.program;
         let allowed = lw.allowed;
         let pr = lw.patient_responsibility;
         let prior = match (&claim.other_payer, lw.line.other_payer_paid) {
             (None, _) => Money::ZERO,
-            (Some(_), Some(p)) => p.floor_zero(),
+            (Some(_), Some(p)) => p.floor_zero().min(allowed),
             (Some(_), None) => {
                 let take = claim_level_left.min(allowed);
                 claim_level_left -= take;
@@ -71,22 +74,43 @@ pub(crate) fn run(cx: &mut Ctx) {
                 }
                 (
                     prior,
-                    format!("Medicaid is payer of last resort and its rate is payment in full: allowed {allowed} less {prior} paid by {payer}; the member owes nothing (PAY-04)"),
+                    format!(
+                        "Medicaid is payer of last resort and its rate is payment in full: allowed {allowed} less {prior} paid by {payer}; the member owes nothing (PAY-04)"
+                    ),
                 )
             }
             Some(Program::StateFunded) => {
-                let self_pay = lw.line.self_pay_collected.floor_zero();
+                let self_pay = lw.line.self_pay_collected.floor_zero().min(allowed);
                 let (deduct_self, why) = match within_sliding_scale(cx, lw.dos.year()) {
-                    Some((true, pct)) => (Money::ZERO, format!("income {}% of the poverty guideline is within the sliding fee scale (ceiling {}%): the provider keeps self-pay {self_pay}", pct.round_dp(0), cx.facts.sliding_fee_ceiling_percent)),
-                    Some((false, pct)) => (self_pay, format!("income {}% of the poverty guideline is above the sliding fee scale (ceiling {}%): self-pay {self_pay} is deducted", pct.round_dp(0), cx.facts.sliding_fee_ceiling_percent)),
-                    None => (self_pay, format!("income or family size unknown: self-pay {self_pay} is deducted")),
+                    Some((true, pct)) => (
+                        Money::ZERO,
+                        format!(
+                            "income {}% of the poverty guideline is within the sliding fee scale (ceiling {}%): the provider keeps self-pay {self_pay}",
+                            pct.round_dp(0),
+                            cx.facts.sliding_fee_ceiling_percent
+                        ),
+                    ),
+                    Some((false, pct)) => (
+                        self_pay,
+                        format!(
+                            "income {}% of the poverty guideline is above the sliding fee scale (ceiling {}%): self-pay {self_pay} is deducted",
+                            pct.round_dp(0),
+                            cx.facts.sliding_fee_ceiling_percent
+                        ),
+                    ),
+                    None => (
+                        self_pay,
+                        format!("income or family size unknown: self-pay {self_pay} is deducted"),
+                    ),
                 };
                 if prior.is_zero() && self_pay.is_zero() {
                     continue;
                 }
                 (
                     prior + deduct_self,
-                    format!("state funds are last resort: rate {allowed} less third-party collections {prior}; {why} (PAY-05)"),
+                    format!(
+                        "state funds are last resort: rate {allowed} less third-party collections {prior}; {why} (PAY-05)"
+                    ),
                 )
             }
             _ => {
@@ -95,7 +119,9 @@ pub(crate) fn run(cx: &mut Ctx) {
                 }
                 (
                     prior,
-                    format!("secondary: allowed {allowed} less member cost share {pr} and {prior} paid by {payer}; primary plus secondary never exceed the rate (PAY-03)"),
+                    format!(
+                        "secondary: allowed {allowed} less member cost share {pr} and {prior} paid by {payer}; primary plus secondary never exceed the rate (PAY-03)"
+                    ),
                 )
             }
         };
@@ -110,6 +136,40 @@ pub(crate) fn run(cx: &mut Ctx) {
             Some(Program::StateFunded) => "PAY-05",
             _ => "PAY-03",
         };
-        cx.note("cob", rule, n, format!("{what}: {text}; pays {pay}, {adj} adjusted OA-23"));
+        cx.note(
+            "cob",
+            rule,
+            n,
+            format!("{text}; pays {pay}, {adj} adjusted OA-23"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::claim::OtherPayer;
+    use crate::testkit::*;
+
+    #[test]
+    fn pay_04_claim_level_prior_payment_is_spread_in_line_order() {
+        let fx = Fx::new();
+        let mut c = claim(
+            "U1",
+            vec![
+                ln(1, "T1016:HE", 4, "76", "2026-03-02"),
+                ln(2, "T1016:HE", 2, "38", "2026-03-03"),
+            ],
+        );
+        c.other_payer = Some(OtherPayer {
+            payer_name: "Acme".into(),
+            payer_id: "A".into(),
+            paid: money("80"),
+            determination_date: d("2026-03-05"),
+            adjustments: vec![],
+        });
+        let dec = fx.run(&c);
+        assert_eq!(dec.lines[0].paid, money("0"));
+        assert_eq!(dec.lines[1].paid, money("34"));
+        assert_balanced(&dec);
     }
 }

@@ -10,7 +10,7 @@ use accord_core::member::Program;
 use rust_decimal::Decimal;
 
 use crate::outcome::Group;
-use crate::work::{Ctx, describe};
+use crate::work::Ctx;
 
 pub(crate) fn run(cx: &mut Ctx) {
     let cfg = &cx.facts.plan.config;
@@ -24,11 +24,15 @@ pub(crate) fn run(cx: &mut Ctx) {
             continue;
         }
         let n = Some(lw.line.number);
-        let what = describe(lw.line);
         let Some(program) = lw.program else { continue };
         if matches!(program, Program::Medicaid | Program::StateFunded) {
             if program == Program::Medicaid {
-                cx.note("cost_share", "PAY-04", n, format!("{what}: Medicaid member: no cost share, the member is never billed (PAY-02, PAY-04)"));
+                cx.note(
+                    "cost_share",
+                    "PAY-04",
+                    n,
+                    "Medicaid member: no cost share, the member is never billed (PAY-02, PAY-04)",
+                );
             }
             continue;
         }
@@ -50,7 +54,8 @@ pub(crate) fn run(cx: &mut Ctx) {
         deductible_used += ded;
         let mut pr_so_far = ded;
         let coins = cap(
-            left.times(cs.coinsurance_percent / Decimal::ONE_HUNDRED).round_cents(),
+            left.times(cs.coinsurance_percent / Decimal::ONE_HUNDRED)
+                .round_cents(),
             pr_so_far,
         );
         left -= coins;
@@ -68,6 +73,42 @@ pub(crate) fn run(cx: &mut Ctx) {
         lw.adjust(Group::PR, "3", None, copay);
         lw.patient_responsibility = pr_so_far;
         lw.paid = lw.allowed - pr_so_far;
-        cx.note("cost_share", "PAY-02", n, format!("{what}: member cost share for {program}: deductible {ded} (PR-1), coinsurance {coins} (PR-2), copay {copay} (PR-3) (PAY-02)"));
+        cx.note("cost_share", "PAY-02", n, format!("member cost share for {program}: deductible {ded} (PR-1), coinsurance {coins} (PR-2), copay {copay} (PR-3) (PAY-02)"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use accord_core::member::Program;
+    use accord_plan::CostShare;
+    use rust_decimal::Decimal;
+
+    use crate::testkit::*;
+
+    #[test]
+    fn pay_02_one_copay_per_date_and_out_of_pocket_cap() {
+        let mut fx = Fx::new();
+        let mut p = plan().clone();
+        p.config.cost_share.push(CostShare {
+            program: Program::Commercial,
+            copay: money("10"),
+            coinsurance_percent: Decimal::ZERO,
+            deductible: money("0"),
+            out_of_pocket_max: Some(money("15")),
+        });
+        fx.plan = Some(p);
+        fx.spans = vec![span("ACCORD-IL", Program::Commercial, "2025-01-01", None)];
+        let c = claim(
+            "U1",
+            vec![
+                ln(1, "99213", 1, "75", "2026-03-02"),
+                ln(2, "T1016:HE", 4, "76", "2026-03-02"),
+                ln(3, "T1016:HE", 4, "76", "2026-03-03"),
+            ],
+        );
+        let dec = fx.run(&c);
+        assert_eq!(dec.lines[0].patient_responsibility, money("10"));
+        assert_eq!(dec.lines[1].patient_responsibility, money("0"));
+        assert_eq!(dec.lines[2].patient_responsibility, money("5"));
     }
 }

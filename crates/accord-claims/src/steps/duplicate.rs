@@ -7,8 +7,9 @@
 
 use accord_core::Modifier;
 
+use crate::facts::code_key;
 use crate::outcome::Group;
-use crate::work::{Ctx, describe};
+use crate::work::Ctx;
 
 fn same_mods(a: &[Modifier], b: &[Modifier]) -> bool {
     a.len() == b.len() && a.iter().all(|m| b.contains(m))
@@ -23,16 +24,19 @@ pub(crate) fn run(cx: &mut Ctx) {
         }
         let (line, dos, rendering) = (cx.lines[i].line, cx.lines[i].dos, cx.lines[i].rendering);
         let n = Some(line.number);
-        let what = describe(line);
         let units = line.units.value();
         let mut dup: Option<String> = None;
         let mut other_provider: Option<String> = None;
-        for p in cx.facts.history.on_day(&claim.member_id, dos) {
-            if p.code != line.procedure || p.tracking == claim.tracking || Some(p.tracking.as_str()) == exclude {
+        let (keys, day) = cx.hist.day(dos);
+        let ck = code_key(&line.procedure);
+        for (k, p) in keys.iter().zip(day) {
+            if k.code != ck || p.tracking == claim.tracking || Some(p.tracking.as_str()) == exclude
+            {
                 continue;
             }
             if &p.rendering != rendering {
-                other_provider.get_or_insert_with(|| format!("{} (claim {})", p.rendering, p.tracking));
+                other_provider
+                    .get_or_insert_with(|| format!("{} (claim {})", p.rendering, p.tracking));
                 continue;
             }
             if same_mods(&p.modifiers, &line.modifiers) && p.units == units {
@@ -58,15 +62,41 @@ pub(crate) fn run(cx: &mut Ctx) {
                 "duplicate",
                 "CLM-06",
                 n,
-                format!("{what}: exact duplicate of {d}: same member, rendering provider, code, modifiers, date and units (CLM-06); denied CO-18"),
+                format!("exact duplicate of {d}: same member, rendering provider, code, modifiers, date and units (CLM-06); denied CO-18"),
             );
         } else if let Some(o) = other_provider {
             cx.note(
                 "duplicate",
                 "CLM-06",
                 n,
-                format!("{what}: the same code on the same day was billed by a different provider, {o}; not a duplicate (CLM-06)"),
+                format!("the same code on the same day was billed by a different provider, {o}; not a duplicate (CLM-06)"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::facts::PriorStatus;
+    use crate::testkit::*;
+    use crate::work::Ctx;
+
+    #[test]
+    fn clm_06_modifiers_are_compared_as_a_set_and_other_modifiers_are_not_duplicates() {
+        let mut fx = Fx::new();
+        fx.history = vec![prior(
+            &staff(),
+            "H0004:HE",
+            "2026-03-02",
+            4,
+            PriorStatus::Paid,
+            "T0",
+        )];
+        let c = claim("U1", vec![ln(1, "H0004:HF", 4, "100", "2026-03-02")]);
+        fx.with_facts(|f| {
+            let mut cx = Ctx::new(&c, f, c.received);
+            super::run(&mut cx);
+            assert!(cx.lines[0].active());
+        });
     }
 }

@@ -12,10 +12,9 @@
 use rust_decimal::Decimal;
 
 use crate::outcome::Group;
-use crate::work::{Ctx, days_covered, describe};
+use crate::work::{Ctx, days_covered};
 
 pub(crate) fn run(cx: &mut Ctx) {
-    let member = &cx.claim.member_id;
     let exclude = cx.excluded_tracking();
     for i in 0..cx.lines.len() {
         if !cx.lines[i].active() {
@@ -31,7 +30,7 @@ pub(crate) fn run(cx: &mut Ctx) {
             let days = days_covered(line);
             let max = Decimal::from(max) * days;
             let last = line.service_to.filter(|t| *t > dos).unwrap_or(dos);
-            let paid = cx.facts.history.paid_units_between(member, code, dos, last, exclude);
+            let paid = cx.hist.paid_units_between(code, dos, last, exclude);
             let this_claim: Decimal = cx.lines[..i]
                 .iter()
                 .filter(|o| o.active() && &o.line.procedure == code && o.dos == dos)
@@ -44,8 +43,7 @@ pub(crate) fn run(cx: &mut Ctx) {
                 let cut = asked - left;
                 cx.lines[i].cut(Group::CO, "119", None, cut);
                 let text = format!(
-                    "{}: {} (CLM-08), {}, {left} allowed, {cut} denied CO-119",
-                    describe(line),
+                    "{} (CLM-08), {}, {left} allowed, {cut} denied CO-119",
                     per_day_limit(max, days),
                     already(paid, this_claim)
                 );
@@ -54,13 +52,22 @@ pub(crate) fn run(cx: &mut Ctx) {
                     continue;
                 }
             } else {
-                cx.note("benefit_limits", "CLM-08", n, format!("{}: {} (CLM-08), {}, {asked} within the limit", describe(line), per_day_limit(max, days), already(paid, this_claim)));
+                cx.note(
+                    "benefit_limits",
+                    "CLM-08",
+                    n,
+                    format!(
+                        "{} (CLM-08), {}, {asked} within the limit",
+                        per_day_limit(max, days),
+                        already(paid, this_claim)
+                    ),
+                );
             }
         }
         if let Some(max) = svc.max_units_per_year {
             let max = Decimal::from(max);
             let year = dos.year();
-            let paid = cx.facts.history.paid_units_in_year(member, code, year, exclude);
+            let paid = cx.hist.paid_units_in_year(code, year, exclude);
             let this_claim: Decimal = cx.lines[..i]
                 .iter()
                 .filter(|o| o.active() && &o.line.procedure == code && o.dos.year() == year)
@@ -72,7 +79,7 @@ pub(crate) fn run(cx: &mut Ctx) {
             if asked > left {
                 let cut = asked - left;
                 cx.lines[i].cut(Group::CO, "119", None, cut);
-                cx.note("benefit_limits", "CLM-08", n, format!("{}: {max} units/year limit for {year} (CLM-08), {}, {left} allowed, {cut} denied CO-119", describe(line), already(paid, this_claim)));
+                cx.note("benefit_limits", "CLM-08", n, format!("{max} units/year limit for {year} (CLM-08), {}, {left} allowed, {cut} denied CO-119", already(paid, this_claim)));
             }
         }
     }
@@ -91,5 +98,33 @@ fn already(paid: Decimal, this_claim: Decimal) -> String {
         format!("{paid} already paid")
     } else {
         format!("{paid} already paid and {this_claim} allowed on earlier lines of this claim")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use crate::testkit::*;
+    use crate::work::Ctx;
+
+    #[test]
+    fn clm_08_earlier_lines_of_the_same_claim_count_toward_the_daily_limit() {
+        let fx = Fx::new();
+        let c = claim(
+            "U1",
+            vec![
+                ln(1, "H0004:HF", 6, "150", "2026-03-02"),
+                ln(2, "H0004:HF", 4, "100", "2026-03-02"),
+            ],
+        );
+        fx.with_facts(|f| {
+            let mut cx = Ctx::new(&c, f, c.received);
+            crate::steps::clean::lines(&mut cx);
+            super::run(&mut cx);
+            assert_eq!(cx.lines[0].units_allowed, Decimal::from(6));
+            assert_eq!(cx.lines[1].units_allowed, Decimal::from(2));
+            assert_eq!(cx.lines[1].cuts[0].carc, "119");
+        });
     }
 }

@@ -10,7 +10,7 @@
 use accord_core::Money;
 
 use crate::outcome::Group;
-use crate::work::{Ctx, describe};
+use crate::work::Ctx;
 
 pub(crate) fn run(cx: &mut Ctx) {
     let plan = cx.facts.plan;
@@ -22,19 +22,28 @@ pub(crate) fn run(cx: &mut Ctx) {
         let lw = &cx.lines[i];
         let (line, dos) = (lw.line, lw.dos);
         let n = Some(line.number);
-        let what = describe(line);
         let per_diem = lw.service.is_some_and(|s| s.per_diem);
         let price_date = match claim.admission_date {
             Some(adm) if per_diem && adm <= dos => adm,
             _ => dos,
         };
         let rate = match lw.program {
-            Some(p) => plan.fees.rate_for_program(&line.procedure, &line.modifiers, price_date, p),
+            Some(p) => plan
+                .fees
+                .rate_for_program(&line.procedure, &line.modifiers, price_date, p),
             None => plan.fees.rate(&line.procedure, &line.modifiers, price_date),
         };
         let Some(rate) = rate else {
-            let reason = format!("no fee-schedule rate for {} on {price_date} (PAY-01)", line.procedure);
-            cx.note("pricing", "PAY-01", n, format!("{what}: {reason}; pended to pricing"));
+            let reason = format!(
+                "no fee-schedule rate for {} on {price_date} (PAY-01)",
+                line.procedure
+            );
+            cx.note(
+                "pricing",
+                "PAY-01",
+                n,
+                format!("{reason}; pended to pricing"),
+            );
             cx.lines[i].pend("pricing", reason);
             continue;
         };
@@ -49,16 +58,47 @@ pub(crate) fn run(cx: &mut Ctx) {
         lw.paid = allowed;
         lw.priced = true;
         lw.adjust(Group::CO, "45", None, reduction);
-        let basis = if price_date != dos {
-            format!("rate in effect on the admission date {price_date}")
+        let basis: std::borrow::Cow<'static, str> = if price_date != dos {
+            format!("rate in effect on the admission date {price_date}").into()
         } else {
-            "rate on the date of service".to_owned()
+            "rate on the date of service".into()
         };
         let text = if reduction > Money::ZERO {
-            format!("{what}: {units} units × {rate} ({basis}) = {at_rate}; charge {} exceeds it, allowed {allowed}, {reduction} written off CO-45 (PAY-01)", lw.charge_left)
+            format!(
+                "{units} units × {rate} ({basis}) = {at_rate}; charge {} exceeds it, allowed {allowed}, {reduction} written off CO-45 (PAY-01)",
+                lw.charge_left
+            )
         } else {
-            format!("{what}: {units} units × {rate} ({basis}) = {at_rate}; allowed the charge {allowed} (lesser of charge and rate, PAY-01)")
+            format!(
+                "{units} units × {rate} ({basis}) = {at_rate}; allowed the charge {allowed} (lesser of charge and rate, PAY-01)"
+            )
         };
         cx.note("pricing", "PAY-01", n, text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::*;
+    use crate::work::Ctx;
+
+    #[test]
+    fn pay_01_rate_on_the_date_of_service_when_not_per_diem() {
+        let fx = Fx::new();
+        let c = claim(
+            "U1",
+            vec![
+                ln(1, "H0004:HF", 4, "200", "2025-12-31"),
+                ln(2, "H0004:HF", 4, "200", "2026-01-01"),
+            ],
+        );
+        fx.with_facts(|f| {
+            let mut cx = Ctx::new(&c, f, c.received);
+            crate::steps::clean::lines(&mut cx);
+            super::run(&mut cx);
+            assert_eq!(cx.lines[0].rate, Some(money("22")));
+            assert_eq!(cx.lines[1].rate, Some(money("23.10")));
+            assert_eq!(cx.lines[1].allowed, money("92.40"));
+        });
     }
 }

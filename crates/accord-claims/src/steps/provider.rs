@@ -6,10 +6,11 @@
 //! provider is a payable facility, the clinician is denied only for a suspension or termination
 //! sanction in force or an expired licence (NET-05), never for lacking individual credentialing.
 
-use accord_core::provider::{ProviderKind, SanctionLevel};
+use accord_core::Date;
+use accord_core::provider::{ProviderKind, SanctionLevel, Standing};
 
 use crate::outcome::Group;
-use crate::work::{Ctx, describe};
+use crate::work::Ctx;
 
 pub(crate) fn run(cx: &mut Ctx) {
     let claim = cx.claim;
@@ -17,14 +18,22 @@ pub(crate) fn run(cx: &mut Ctx) {
     let billing_is_facility = dir
         .get(&claim.billing_npi)
         .is_some_and(|p| p.provider.kind == ProviderKind::Facility);
+    let mut billing_cache: Vec<(Date, Option<Standing>)> = Vec::new();
     for i in 0..cx.lines.len() {
         if !cx.lines[i].active() {
             continue;
         }
         let (line, dos, rendering) = (cx.lines[i].line, cx.lines[i].dos, cx.lines[i].rendering);
         let n = Some(line.number);
-        let what = describe(line);
-        let billing = dir.standing(&claim.billing_npi, dos);
+        // Lines of one date share the billing provider's standing (computed once per date).
+        let billing = match billing_cache.iter().find(|(d, _)| *d == dos) {
+            Some((_, b)) => b.clone(),
+            None => {
+                let b = dir.standing(&claim.billing_npi, dos);
+                billing_cache.push((dos, b.clone()));
+                b
+            }
+        };
         let billing_ok = billing.as_ref().is_some_and(|s| s.claims_payable);
         if !billing_ok {
             let why = billing
@@ -35,7 +44,7 @@ pub(crate) fn run(cx: &mut Ctx) {
                 "provider",
                 "NET-05",
                 n,
-                format!("{what}: billing provider {} is not eligible on the date of service: {why}; denied CO-B7", claim.billing_npi),
+                format!("billing provider {} is not eligible on the date of service: {why}; denied CO-B7", claim.billing_npi),
             );
             continue;
         }
@@ -47,12 +56,21 @@ pub(crate) fn run(cx: &mut Ctx) {
                         .sanctions
                         .iter()
                         .filter(|s| s.in_force(dos) && s.level >= SanctionLevel::Suspension)
-                        .map(|s| format!("{} since {} (NET-05): {}", s.level.as_str(), s.start, s.reason))
+                        .map(|s| {
+                            format!(
+                                "{} since {} (NET-05): {}",
+                                s.level.as_str(),
+                                s.start,
+                                s.reason
+                            )
+                        })
                         .collect();
-                    if let Some(exp) = p.provider.license_expires {
-                        if dos > exp {
-                            r.push(format!("licence expired on {exp} (NET-05: unlicensed provider)"));
-                        }
+                    if let Some(exp) = p.provider.license_expires
+                        && dos > exp
+                    {
+                        r.push(format!(
+                            "licence expired on {exp} (NET-05: unlicensed provider)"
+                        ));
                     }
                     r
                 })
@@ -69,7 +87,7 @@ pub(crate) fn run(cx: &mut Ctx) {
                     "provider",
                     "NET-05",
                     n,
-                    format!("{what}: rendering provider {rendering} is not eligible on the date of service: {}; denied CO-B7", r.join("; ")),
+                    format!("rendering provider {rendering} is not eligible on the date of service: {}; denied CO-B7", r.join("; ")),
                 );
                 continue;
             }
@@ -78,7 +96,7 @@ pub(crate) fn run(cx: &mut Ctx) {
                     "provider",
                     "NET-09",
                     n,
-                    format!("{what}: rendered by {rendering} for credentialed facility {}; the facility's credentialing covers its staff (NET-09)", claim.billing_npi),
+                    "rendered by staff of the credentialed billing facility: the facility's credentialing covers its staff (NET-09)",
                 );
             }
         }
@@ -90,7 +108,7 @@ pub(crate) fn run(cx: &mut Ctx) {
                 "provider",
                 "CLM-11",
                 n,
-                format!("{what}: performed by an intern, resident or assistant but billed under supervising clinician {rendering} (CLM-11); denied CO-185"),
+                format!("performed by an intern, resident or assistant but billed under supervising clinician {rendering} (CLM-11); denied CO-185"),
             );
             continue;
         }
@@ -98,7 +116,27 @@ pub(crate) fn run(cx: &mut Ctx) {
             "provider",
             "NET-05",
             n,
-            format!("{what}: billing {} and rendering {rendering} in good standing on the date of service (NET-05, NET-08)", claim.billing_npi),
+            "billing and rendering providers in good standing on the date of service (NET-05, NET-08)",
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::*;
+    use crate::work::Ctx;
+
+    #[test]
+    fn net_05_unknown_rendering_provider_of_a_non_facility_is_denied() {
+        let fx = Fx::new();
+        let mut c = claim("U1", vec![ln(1, "99213", 1, "75", "2026-03-02")]);
+        c.billing_npi = clinician();
+        c.rendering_npi = Some(accord_core::Npi::from_first_nine(555_555_555));
+        fx.with_facts(|f| {
+            let mut cx = Ctx::new(&c, f, c.received);
+            super::run(&mut cx);
+            assert!(!cx.lines[0].active());
+            assert_eq!(cx.lines[0].cuts[0].carc, "B7");
+        });
     }
 }

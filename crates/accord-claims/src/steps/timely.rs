@@ -7,11 +7,12 @@
 //! Inpatient/residential means: an institutional claim whose line is a per-diem service or whose
 //! type of bill starts with 11 (hospital inpatient) or 86 (residential facility).
 
+use accord_core::Date;
 use accord_plan::FilingBasis;
 
 use crate::claim::{Claim, ClaimKind};
 use crate::outcome::Group;
-use crate::work::{Ctx, LineWork, describe};
+use crate::work::{Ctx, LineWork};
 
 fn is_inpatient(claim: &Claim, lw: &LineWork) -> bool {
     if claim.kind != ClaimKind::Institutional {
@@ -28,66 +29,95 @@ fn is_inpatient(claim: &Claim, lw: &LineWork) -> bool {
 pub(crate) fn run(cx: &mut Ctx) {
     let cfg = &cx.facts.plan.config;
     let claim = cx.claim;
+    let days = cfg.timely_filing.days;
+    // Lines counted from the same date share the deadline and its explanation.
+    let mut last: Option<(&'static str, Date, Option<Date>, String)> = None;
     for i in 0..cx.lines.len() {
         if !cx.lines[i].active() {
             continue;
         }
         let lw = &cx.lines[i];
         let (line, dos) = (lw.line, lw.dos);
-        let last = line.service_to.unwrap_or(dos);
-        let (basis, from_what) = if let Some(op) = &claim.other_payer {
-            (
-                FilingBasis::Secondary {
-                    service: dos,
-                    primary_determination: op.determination_date,
-                },
-                if cfg.timely_filing.secondary_from_primary_determination {
-                    format!("the primary payer's determination date {}", op.determination_date)
-                } else {
-                    format!("the date of service {dos}")
-                },
-            )
+        let last_day = line.service_to.unwrap_or(dos);
+        let basis = if let Some(op) = &claim.other_payer {
+            FilingBasis::Secondary {
+                service: dos,
+                primary_determination: op.determination_date,
+            }
         } else if is_inpatient(claim, lw) {
-            let from = match claim.discharge_date {
-                Some(dc) if cfg.timely_filing.from_discharge_for_inpatient => {
-                    format!("the discharge date {dc}")
-                }
-                _ => format!("the last date of service {last}"),
-            };
-            (
-                FilingBasis::Inpatient {
-                    last_service: last,
-                    discharge: claim.discharge_date,
-                },
-                from,
-            )
+            FilingBasis::Inpatient {
+                last_service: last_day,
+                discharge: claim.discharge_date,
+            }
         } else {
-            (FilingBasis::DateOfService(dos), format!("the date of service {dos}"))
+            FilingBasis::DateOfService(dos)
+        };
+        let from = cfg.timely_filing_start(basis);
+        let from_what = match basis {
+            FilingBasis::Secondary { .. } if from != dos => {
+                "the primary payer's determination date"
+            }
+            FilingBasis::Inpatient {
+                discharge: Some(dc),
+                ..
+            } if from == dc => "the discharge date",
+            FilingBasis::Inpatient { .. } => "the last date of service",
+            _ => "the date of service",
         };
         let n = Some(line.number);
-        let what = describe(line);
-        let days = cfg.timely_filing.days;
-        match cfg.timely_filing_deadline(basis) {
-            Ok(deadline) if claim.received <= deadline => {
-                cx.note(
-                    "timely_filing",
-                    "CLM-02",
-                    n,
-                    format!("{what}: received {} within {days} days of {from_what} (deadline {deadline}) (CLM-02)", claim.received),
-                );
+        let (deadline, text) = match &last {
+            Some((w, f, dl, t)) if *w == from_what && *f == from => (*dl, t.clone()),
+            _ => {
+                let dl = cfg.timely_filing_deadline(basis).ok();
+                let t = match dl {
+                    Some(dl) if claim.received <= dl => format!(
+                        "received {} within {days} days of {from_what} {from} (deadline {dl}) (CLM-02)",
+                        claim.received
+                    ),
+                    Some(dl) => format!(
+                        "received {}, after the {days}-day filing limit counted from {from_what} {from} (deadline {dl}) (CLM-02); denied CO-29",
+                        claim.received
+                    ),
+                    None => format!(
+                        "filing deadline from {from_what} {from} cannot be computed (CLM-02)"
+                    ),
+                };
+                last = Some((from_what, from, dl, t.clone()));
+                (dl, t)
             }
-            Ok(deadline) => {
-                cx.lines[i].deny(Group::CO, "29", None);
-                cx.note(
-                    "timely_filing",
-                    "CLM-02",
-                    n,
-                    format!("{what}: received {}, after the {days}-day filing limit counted from {from_what} (deadline {deadline}) (CLM-02); denied CO-29", claim.received),
-                );
-            }
-            Err(e) => {
-                cx.lines[i].pend("timely-filing", format!("filing deadline cannot be computed: {e}"));
-            }
+        };
+        match deadline {
+            Some(dl) if claim.received <= dl => {}
+            Some(_) => cx.lines[i].deny(Group::CO, "29", None),
+            None => cx.lines[i].pend("timely-filing", text.clone()),
         }
+        cx.note("timely_filing", "CLM-02", n, text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::*;
+    use crate::work::Ctx;
+
+    #[test]
+    fn clm_02_lines_of_one_date_share_the_deadline() {
+        let fx = Fx::new();
+        let mut c = claim(
+            "U1",
+            vec![
+                ln(1, "T1016:HE", 4, "76", "2026-01-02"),
+                ln(2, "H0004:HF", 4, "76", "2026-01-02"),
+                ln(3, "H0004:HF", 4, "76", "2026-03-02"),
+            ],
+        );
+        c.received = d("2026-04-15");
+        fx.with_facts(|f| {
+            let mut cx = Ctx::new(&c, f, c.received);
+            super::run(&mut cx);
+            assert!(!cx.lines[0].active() && !cx.lines[1].active());
+            assert!(cx.lines[2].active());
+            assert_eq!(cx.trace[0].text, cx.trace[1].text);
+        });
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use accord_claims::{
-    AuthorizationBook, Authorization, Claim, ClaimHistory, ClaimKind, ClaimLine, Decision, Facts,
+    Authorization, AuthorizationBook, Claim, ClaimHistory, ClaimKind, ClaimLine, Decision, Facts,
     Frequency, LineDocumentation, PriorLine, PriorStatus, ProviderDirectory, ProviderFacts,
     TransitionOfCare,
 };
@@ -66,7 +66,9 @@ pub fn clinician() -> Npi {
 pub fn code_mods(s: &str) -> (ProcedureCode, Vec<Modifier>) {
     let mut parts = s.split(':');
     let code = ProcedureCode::parse(parts.next().unwrap_or_default()).expect("code");
-    let mods = parts.map(|m| Modifier::parse(m).expect("modifier")).collect();
+    let mods = parts
+        .map(|m| Modifier::parse(m).expect("modifier"))
+        .collect();
     (code, mods)
 }
 
@@ -184,7 +186,15 @@ pub fn span(plan_code: &str, program: Program, start: &str, end: Option<&str>) -
     }
 }
 
-pub fn authorization(id: &str, npi: &Npi, service: &str, start: &str, end: &str, units: u32, used: u32) -> Authorization {
+pub fn authorization(
+    id: &str,
+    npi: &Npi,
+    service: &str,
+    start: &str,
+    end: &str,
+    units: u32,
+    used: u32,
+) -> Authorization {
     let (code, mods) = code_mods(service);
     Authorization {
         id: id.into(),
@@ -252,6 +262,20 @@ impl Fx {
         }
     }
 
+    /// Calls `f` with the facts of this fixture.
+    pub fn with_facts<R>(&self, f: impl FnOnce(&Facts) -> R) -> R {
+        let auths = AuthorizationBook::new(self.auths.clone());
+        let history = ClaimHistory::new(self.history.clone());
+        let p = self.plan.as_ref().unwrap_or_else(|| plan());
+        let mut facts = Facts::new(p, &self.providers, &auths, &history);
+        facts.member = Some(&self.member);
+        facts.spans = &self.spans;
+        facts.other_coverage = &self.other;
+        facts.transition_of_care = self.toc;
+        facts.original = self.original.as_ref();
+        f(&facts)
+    }
+
     /// Adjudicates with today = the claim's receipt date.
     pub fn run(&self, claim: &Claim) -> Decision {
         let auths = AuthorizationBook::new(self.auths.clone());
@@ -271,7 +295,13 @@ impl Fx {
 pub fn assert_balanced(dec: &Decision) {
     for l in &dec.lines {
         if l.pend.is_none() {
-            assert_eq!(l.billed, l.paid + l.adjusted(), "line {} does not balance: {:?}", l.number, l);
+            assert_eq!(
+                l.billed,
+                l.paid + l.adjusted(),
+                "line {} does not balance: {:?}",
+                l.number,
+                l
+            );
         }
     }
 }
@@ -281,6 +311,11 @@ pub fn codes(dec: &Decision, line: u32) -> Vec<String> {
     dec.lines
         .iter()
         .find(|l| l.number == line)
-        .map(|l| l.adjustments.iter().map(|a| format!("{}-{}", a.group.as_str(), a.carc)).collect())
+        .map(|l| {
+            l.adjustments
+                .iter()
+                .map(|a| format!("{}-{}", a.group.as_str(), a.carc))
+                .collect()
+        })
         .unwrap_or_default()
 }

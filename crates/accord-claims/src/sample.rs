@@ -1,1 +1,0 @@
-//! Sample builders (placeholder).
