@@ -1,6 +1,7 @@
 //! `accord bench …`: benchmarks that print figures for `docs/performance.md`. Not tests: nothing
 //! here asserts a time.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::x12::{self, X12BenchArgs};
@@ -10,12 +11,46 @@ use super::x12::{self, X12BenchArgs};
 pub enum BenchCommand {
     /// X12 lexing and typed 837 reading: MB/s, claims/s and peak memory on a generated file.
     X12(X12BenchArgs),
+    /// The pure adjudication engine: claim lines per second on generated claims and reference data.
+    Adjudicate(AdjudicateBenchArgs),
+}
+
+/// Arguments of `accord bench adjudicate`; defaults are the reference sizes.
+#[derive(Debug, clap::Args)]
+pub struct AdjudicateBenchArgs {
+    /// Claims adjudicated in the timed run.
+    #[arg(long, default_value_t = 200_000)]
+    claims: usize,
+    /// Members in the generated population.
+    #[arg(long, default_value_t = 100_000)]
+    members: usize,
+    /// Prior claim lines in history.
+    #[arg(long, default_value_t = 1_000_000)]
+    history_lines: usize,
+    /// NCCI procedure-to-procedure rows in the generated plan.
+    #[arg(long, default_value_t = 100_000)]
+    ncci_rows: usize,
+    /// Base plan directory (defaults to the demo plan).
+    #[arg(long)]
+    plan: Option<PathBuf>,
 }
 
 /// Runs a benchmark.
 pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         BenchCommand::X12(args) => x12::bench(&args)?,
+        BenchCommand::Adjudicate(args) => {
+            let opts = accord_claims::bench::BenchOptions {
+                plan_dir: super::demo_plan::locate(args.plan.as_deref())?,
+                claims: args.claims,
+                members: args.members,
+                history_lines: args.history_lines,
+                ncci_rows: args.ncci_rows,
+                ..Default::default()
+            };
+            let report = accord_claims::bench::run(&opts)?;
+            println!("{}", report.summary());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
