@@ -98,6 +98,8 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
         "Next: `accord status`, `accord plan check {}`.",
         plan_dir.display()
     );
+    // Closing the pool lets SQLite checkpoint and remove its -wal/-shm files.
+    store.close().await;
     Ok(ExitCode::SUCCESS)
 }
 

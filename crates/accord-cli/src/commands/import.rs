@@ -71,5 +71,7 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    // Closing the pool lets SQLite checkpoint and remove its -wal/-shm files.
+    store.close().await;
     Ok(ExitCode::SUCCESS)
 }

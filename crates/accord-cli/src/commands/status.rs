@@ -13,5 +13,7 @@ pub async fn run(db: &str) -> anyhow::Result<ExitCode> {
     let counts = store.counts().await.map_err(fail)?;
     println!("database: {}", DatabaseUrl::new(db));
     println!("{counts}");
+    // Closing the pool lets SQLite checkpoint and remove its -wal/-shm files.
+    store.close().await;
     Ok(ExitCode::SUCCESS)
 }
