@@ -72,6 +72,12 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let spinner = spinner("generating the synthetic population");
     let data = accord_demo::generate(&opts);
     spinner.finish_and_clear();
+    tracing::info!(
+        members = data.population.members.len(),
+        spans = data.population.spans.len(),
+        providers = data.network.providers.len(),
+        "generated demo data"
+    );
 
     // Every event of the load carries the demo's "today", at 9:00 in the plan's time zone.
     let at = args
@@ -197,6 +203,7 @@ async fn load(
     pb.set_message("committing");
     uow.commit().await.map_err(fail)?;
     pb.finish_and_clear();
+    tracing::info!(records = total, "demo load committed");
 
     // ELIG-01: the enrollment feed ends some open spans retroactively, a separate change with its
     // own events.
@@ -214,6 +221,10 @@ async fn load(
             .map_err(fail)?;
     }
     uow.commit().await.map_err(fail)?;
+    tracing::info!(
+        terminations = pop.retro_terminations.len(),
+        "retroactive terminations applied"
+    );
     Ok(())
 }
 

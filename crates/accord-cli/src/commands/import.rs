@@ -36,6 +36,7 @@ pub struct ImportArgs {
 /// Validates the whole file, then stores it in one transaction.
 pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let format = Format::from_path(&args.file).map_err(fail)?;
+    tracing::info!(file = %args.file.display(), kind = ?args.kind, "importing");
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let reason = format!("{}: {}", args.reason, args.file.display());

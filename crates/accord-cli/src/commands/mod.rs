@@ -25,5 +25,8 @@ pub fn block_on<F: Future<Output = anyhow::Result<ExitCode>>>(f: F) -> anyhow::R
 
 /// Opens (creating and migrating if needed) the database named by `--db`.
 pub async fn open_store(url: &str) -> anyhow::Result<Store> {
-    Store::connect(url).await.map_err(fail)
+    let store = Store::connect(url).await.map_err(fail)?;
+    // The URL is logged redacted: a password never reaches the logs.
+    tracing::info!(db = %store.url(), backend = store.backend().as_str(), "database open, migrations applied");
+    Ok(store)
 }
