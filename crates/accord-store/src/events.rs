@@ -33,12 +33,16 @@ pub mod action {
     pub const STATUS_ADDED: &str = "status_added";
     /// A sanction was recorded (NET-05).
     pub const SANCTION_ADDED: &str = "sanction_added";
+    /// A claim was received and given its tracking number (CLM-01).
+    pub const CLAIM_RECEIVED: &str = "claim_received";
 }
 
 /// The `entity` of member-area events.
 pub const MEMBER: &str = "member";
 /// The `entity` of provider-area events.
 pub const PROVIDER: &str = "provider";
+/// Entity name of claim events; the entity ID is the tracking number.
+pub const CLAIM: &str = "claim";
 
 /// One recorded change.
 #[derive(Debug, Clone, PartialEq, Serialize)]

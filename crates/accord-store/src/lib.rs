@@ -20,6 +20,7 @@
 //! [`StoreError`], never a table, a column or a query.
 
 mod bulk;
+pub mod claims;
 mod codec;
 mod error;
 pub mod events;
@@ -29,6 +30,7 @@ pub mod providers;
 mod store;
 mod url;
 
+pub use claims::{ReceivedFile, StoredClaim};
 pub use error::StoreError;
 pub use events::Event;
 pub use store::{Store, TableCounts, UnitOfWork};

@@ -31,9 +31,9 @@ macro_rules! migrations {
 }
 
 const SQLITE: &[Migration] =
-    migrations!("sqlite": (1, "0001_initial"), (2, "0002_events_by_entity"));
+    migrations!("sqlite": (1, "0001_initial"), (2, "0002_events_by_entity"), (3, "0003_claims"));
 const POSTGRES: &[Migration] =
-    migrations!("postgres": (1, "0001_initial"), (2, "0002_events_by_entity"));
+    migrations!("postgres": (1, "0001_initial"), (2, "0002_events_by_entity"), (3, "0003_claims"));
 
 /// The migrations of a backend, in version order.
 pub fn migrations(backend: Backend) -> &'static [Migration] {

@@ -32,6 +32,8 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("provider_status", &["npi", "start_date"]),
     ("sanctions", &["npi", "level", "start_date"]),
     ("events", &["id"]),
+    ("received_files", &["sender", "interchange_control"]),
+    ("claims", &["tracking"]),
 ];
 
 /// Set on every SQLite connection: WAL (readers do not block the writer), foreign keys enforced,

@@ -196,6 +196,7 @@ suite!(
     content_digest_is_stable_and_tracks_content,
     older_database_is_upgraded_on_connect,
     bulk_insert_spans_many_chunks,
+    clm_01_claims_are_stored_with_tracking_numbers_once_per_interchange,
 );
 
 /// The one line that says the PostgreSQL half of the suite did not run. Written straight to
@@ -750,7 +751,7 @@ async fn counts_are_per_table_and_display(db: TestDb) {
     assert_eq!(c.get("sanctions"), 0);
     assert_eq!(c.total(), 6);
     let shown = c.to_string();
-    assert_eq!(shown.lines().count(), 9, "{shown}");
+    assert_eq!(shown.lines().count(), 11, "{shown}");
     assert!(shown.lines().next().unwrap().starts_with("members"));
     assert!(shown.contains("eligibility_spans"));
 }
@@ -814,12 +815,12 @@ async fn older_database_is_upgraded_on_connect(db: TestDb) {
         .into_iter()
         .map(|(v, _)| v)
         .collect();
-    assert_eq!(applied, [1, 2]);
+    assert_eq!(applied, [1, 2, 3]);
     assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
     assert_eq!(store.events_for(MEMBER, "M1").await.unwrap().len(), 1);
     // Connecting again changes nothing.
     let again = db.store().await;
-    assert_eq!(again.applied_migrations().await.unwrap().len(), 2);
+    assert_eq!(again.applied_migrations().await.unwrap().len(), 3);
 }
 
 async fn bulk_insert_spans_many_chunks(db: TestDb) {
@@ -990,4 +991,74 @@ async fn bulk_100k_members_timing() {
         store.close().await;
         db.drop_schemas().await;
     }
+}
+
+async fn clm_01_claims_are_stored_with_tracking_numbers_once_per_interchange(db: TestDb) {
+    use accord_store::{ReceivedFile, StoredClaim};
+    let store = db.store().await;
+    let file = ReceivedFile {
+        sender: "CLEARINGHOUSE".into(),
+        interchange_control: "000000123".into(),
+        file_name: "batch.837".into(),
+        received_at: "2026-11-02T15:00:00.000000000Z".into(),
+        claims: 2,
+    };
+    let claim = |tracking: &str, status: &str| StoredClaim {
+        tracking: tracking.into(),
+        sender: file.sender.clone(),
+        interchange_control: file.interchange_control.clone(),
+        patient_control: format!("PCN-{tracking}"),
+        member_id: Some("M1".into()),
+        billing_npi: None,
+        total_charge: accord_core::Money::from_cents(12_550),
+        status: status.into(),
+        reasons: if status == "rejected" {
+            json!([{"element": "2010AA NM109"}])
+        } else {
+            json!([])
+        },
+        claim: (status == "accepted").then(|| json!({"tracking": tracking})),
+        received_at: file.received_at.clone(),
+    };
+    let mut uow = store.begin("intake", "837 received", at(T0)).await.unwrap();
+    uow.record_received_file(&file).await.unwrap();
+    uow.insert_claims(&[
+        claim("202611020000001", "accepted"),
+        claim("202611020000002", "rejected"),
+    ])
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    assert_eq!(store.claim_count().await.unwrap(), 2);
+    let rejected = store.claim("202611020000002").await.unwrap().unwrap();
+    assert_eq!(
+        rejected.status, "rejected",
+        "a rejected claim is still on record (CLM-01)"
+    );
+    assert_eq!(rejected.reasons[0]["element"], json!("2010AA NM109"));
+    assert_eq!(
+        rejected.total_charge,
+        accord_core::Money::from_cents(12_550)
+    );
+    assert_eq!(
+        store
+            .events_for("claim", "202611020000001")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        store
+            .received_file("CLEARINGHOUSE", "000000123")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // The same interchange again is refused, and nothing of it is written.
+    let mut again = store.begin("intake", "837 received", at(T0)).await.unwrap();
+    let err = again.record_received_file(&file).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    drop(again);
+    assert_eq!(store.claim_count().await.unwrap(), 2);
 }

@@ -1,0 +1,216 @@
+//! Claims received (CLM-01): the interchange they came in (recorded once per sender and ISA13, so a
+//! resubmitted file creates no duplicate claims) and every claim with its tracking number, accepted
+//! or rejected with its reasons. Stored before any acknowledgment is written.
+
+use accord_core::Money;
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+
+use crate::codec::{Cols, Value, money_text};
+use crate::events::{CLAIM, NewEvent, action};
+use crate::members::unique_in_batch;
+use crate::store::{Store, UnitOfWork};
+use crate::{StoreError, bulk};
+
+const FILE_COLUMNS: &[&str] = &[
+    "sender",
+    "interchange_control",
+    "file_name",
+    "received_at",
+    "claims",
+];
+const CLAIM_COLUMNS: &[&str] = &[
+    "tracking",
+    "sender",
+    "interchange_control",
+    "patient_control",
+    "member_id",
+    "billing_npi",
+    "total_charge",
+    "status",
+    "reasons",
+    "claim",
+    "received_at",
+];
+
+/// An interchange received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivedFile {
+    /// ISA06 (or the submitter's ID).
+    pub sender: String,
+    /// ISA13.
+    pub interchange_control: String,
+    /// The file name it arrived under.
+    pub file_name: String,
+    /// When it was received (RFC 3339).
+    pub received_at: String,
+    /// How many claims it held.
+    pub claims: u64,
+}
+
+/// A claim as received: tracking number, who and what, and the intake outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredClaim {
+    /// Accord's tracking number (the payer claim control number on the 277CA and 835).
+    pub tracking: String,
+    /// The interchange it came in.
+    pub sender: String,
+    /// ISA13 of that interchange.
+    pub interchange_control: String,
+    /// CLM01 as billed.
+    pub patient_control: String,
+    /// Member ID as billed, if present.
+    pub member_id: Option<String>,
+    /// Billing NPI as billed, if present.
+    pub billing_npi: Option<String>,
+    /// CLM02.
+    pub total_charge: Money,
+    /// `accepted` (into adjudication) or `rejected` (with reasons).
+    pub status: String,
+    /// Rejection reasons as JSON (an empty array when accepted).
+    pub reasons: serde_json::Value,
+    /// The engine's claim as JSON, when accepted.
+    pub claim: Option<serde_json::Value>,
+    /// When it was received (RFC 3339).
+    pub received_at: String,
+}
+
+fn read_file(row: &AnyRow) -> Result<ReceivedFile, StoreError> {
+    let c = Cols {
+        row,
+        table: "received_files",
+    };
+    Ok(ReceivedFile {
+        sender: c.text("sender")?,
+        interchange_control: c.text("interchange_control")?,
+        file_name: c.text("file_name")?,
+        received_at: c.text("received_at")?,
+        claims: c.small("claims")?,
+    })
+}
+
+fn json(c: &Cols<'_>, column: &'static str, text: &str) -> Result<serde_json::Value, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Invalid {
+        table: c.table,
+        column,
+        value: text.chars().take(80).collect(),
+        reason: e.to_string(),
+    })
+}
+
+fn read_claim(row: &AnyRow) -> Result<StoredClaim, StoreError> {
+    let c = Cols {
+        row,
+        table: "claims",
+    };
+    let reasons = c.text("reasons")?;
+    let claim = c.opt_text("claim")?;
+    Ok(StoredClaim {
+        tracking: c.text("tracking")?,
+        sender: c.text("sender")?,
+        interchange_control: c.text("interchange_control")?,
+        patient_control: c.text("patient_control")?,
+        member_id: c.opt_text("member_id")?,
+        billing_npi: c.opt_text("billing_npi")?,
+        total_charge: c.opt_money("total_charge")?.unwrap_or(Money::ZERO),
+        status: c.text("status")?,
+        reasons: json(&c, "reasons", &reasons)?,
+        claim: claim.map(|t| json(&c, "claim", &t)).transpose()?,
+        received_at: c.text("received_at")?,
+    })
+}
+
+impl UnitOfWork {
+    /// CLM-01: records an interchange. A second file with the same sender and ISA13 is a
+    /// [`StoreError::Conflict`]; callers check [`Store::received_file`] first to report it kindly.
+    pub async fn record_received_file(&mut self, f: &ReceivedFile) -> Result<(), StoreError> {
+        let row = vec![
+            Value::text(f.sender.as_str()),
+            Value::text(f.interchange_control.as_str()),
+            Value::text(f.file_name.as_str()),
+            Value::text(f.received_at.as_str()),
+            Value::int(i64::try_from(f.claims).unwrap_or(i64::MAX)),
+        ];
+        bulk::insert_rows(
+            &mut self.tx,
+            self.backend,
+            "received_files",
+            FILE_COLUMNS,
+            vec![row],
+        )
+        .await
+    }
+
+    /// CLM-01: stores claims with their tracking numbers, one `claim_received` event each.
+    pub async fn insert_claims(&mut self, claims: &[StoredClaim]) -> Result<(), StoreError> {
+        unique_in_batch(
+            "claims",
+            claims.iter().map(|c| format!("tracking={}", c.tracking)),
+        )?;
+        let rows = claims
+            .iter()
+            .map(|c| {
+                vec![
+                    Value::text(c.tracking.as_str()),
+                    Value::text(c.sender.as_str()),
+                    Value::text(c.interchange_control.as_str()),
+                    Value::text(c.patient_control.as_str()),
+                    Value::opt_text(c.member_id.as_deref()),
+                    Value::opt_text(c.billing_npi.as_deref()),
+                    Value::text(money_text(c.total_charge)),
+                    Value::text(c.status.as_str()),
+                    Value::text(c.reasons.to_string()),
+                    Value::opt_text(c.claim.as_ref().map(|v| v.to_string())),
+                    Value::text(c.received_at.as_str()),
+                ]
+            })
+            .collect();
+        bulk::insert_rows(&mut self.tx, self.backend, "claims", CLAIM_COLUMNS, rows).await?;
+        let events = claims
+            .iter()
+            .map(|c| NewEvent::of(CLAIM, c.tracking.clone(), action::CLAIM_RECEIVED, c))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.write_events(events).await
+    }
+}
+
+impl Store {
+    /// The interchange received from `sender` with control number `control`, if any (CLM-01).
+    pub async fn received_file(
+        &self,
+        sender: &str,
+        control: &str,
+    ) -> Result<Option<ReceivedFile>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM received_files WHERE sender = $1 AND interchange_control = $2",
+            FILE_COLUMNS.join(", ")
+        ))
+        .bind(sender)
+        .bind(control)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(read_file).transpose()
+    }
+
+    /// A claim by tracking number.
+    pub async fn claim(&self, tracking: &str) -> Result<Option<StoredClaim>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM claims WHERE tracking = $1",
+            CLAIM_COLUMNS.join(", ")
+        ))
+        .bind(tracking)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(read_claim).transpose()
+    }
+
+    /// How many claims have been received: the basis of the next tracking number.
+    pub async fn claim_count(&self) -> Result<u64, StoreError> {
+        use sqlx::Row as _;
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM claims")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
