@@ -46,6 +46,9 @@ enum Command {
     Plan(commands::plan::PlanCommand),
     /// Import members or providers from a CSV or JSON file (all rows or none).
     Import(commands::import::ImportArgs),
+    /// Receive claims: store each with a tracking number, then write the 999 and 277CA.
+    #[command(subcommand)]
+    Claims(commands::claims::ClaimsCommand),
     /// Show what the database holds.
     Status,
     /// Read, check and generate X12 5010 files.
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => commands::block_on(commands::demo::run(&cli.db, args)),
         Command::Plan(cmd) => commands::plan::run(cmd),
         Command::Import(args) => commands::block_on(commands::import::run(&cli.db, args)),
+        Command::Claims(cmd) => commands::block_on(commands::claims::run(&cli.db, cmd)),
         Command::Status => commands::block_on(commands::status::run(&cli.db)),
         Command::X12(cmd) => commands::x12::run(cmd),
         Command::Bench(cmd) => commands::bench::run(cmd),

@@ -208,3 +208,79 @@ fn x12_check_exit_codes_and_999() {
     let missing = accord(dir.path(), &["x12", "check", "no-such-file.837"]);
     assert_eq!(missing.status.code(), Some(2), "{}", text(&missing));
 }
+
+fn count(status: &Output, table: &str) -> Option<u64> {
+    String::from_utf8_lossy(&status.stdout)
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(table))
+        .and_then(|l| l.split_whitespace().last()?.parse().ok())
+}
+
+#[test]
+fn clm_01_claims_are_stored_before_acknowledgment_and_never_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let generated = accord(
+        dir.path(),
+        &[
+            "x12",
+            "gen",
+            "--scale",
+            "12",
+            "--seed",
+            "8",
+            "-o",
+            "batch.837",
+        ],
+    );
+    assert!(generated.status.success(), "{}", text(&generated));
+    // A second file with one claim whose billing NPI fails its check digit.
+    let body = std::fs::read_to_string(dir.path().join("batch.837")).unwrap();
+    let npi_at = body.find("NM1*85*2*").expect("billing provider");
+    let xx = npi_at + body[npi_at..].find("*XX*").unwrap() + 4;
+    let mut bad = body.clone();
+    bad.replace_range(xx..xx + 10, "1234567890");
+    // A new interchange control number (ISA13, echoed in IEA02), so it is a new file.
+    let isa13 = body.split('*').nth(13).unwrap().to_owned();
+    let bad = bad
+        .replace(&format!("*{isa13}*"), "*987654321*")
+        .replace(&format!("*{isa13}~"), "*987654321~");
+    std::fs::write(dir.path().join("bad.837"), bad).unwrap();
+
+    let first = accord(
+        dir.path(),
+        &["claims", "submit", "batch.837", "--out", "acks"],
+    );
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(text(&first).contains("12 accepted"), "{}", text(&first));
+    assert!(dir.path().join("acks/batch.277ca.x12").exists());
+    let again = accord(
+        dir.path(),
+        &["claims", "submit", "batch.837", "--out", "acks"],
+    );
+    assert!(
+        text(&again).contains("already received"),
+        "{}",
+        text(&again)
+    );
+    let status = accord(dir.path(), &["status"]);
+    assert_eq!(count(&status, "claims"), Some(12), "{}", text(&status));
+
+    let second = accord(
+        dir.path(),
+        &["claims", "submit", "bad.837", "--out", "acks"],
+    );
+    assert!(second.status.success(), "{}", text(&second));
+    // The billing provider (2010AA) is shared by every claim in the file, so all of them reject.
+    assert!(
+        text(&second).contains("0 accepted into adjudication, 12 rejected"),
+        "{}",
+        text(&second)
+    );
+    let status = accord(dir.path(), &["status"]);
+    assert_eq!(
+        count(&status, "claims"),
+        Some(24),
+        "rejected claims are on record too: {}",
+        text(&status)
+    );
+}
