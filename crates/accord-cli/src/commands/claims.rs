@@ -10,7 +10,6 @@ use std::process::ExitCode;
 use accord_intake::{Category, to_engine_claim};
 use accord_store::{ReceivedFile, StoredClaim};
 use accord_x12::w277ca::{ClaimAck, ClaimAckStatus, ClaimAcknowledgment, write_277ca};
-use accord_x12::write::Envelope;
 use anyhow::Context;
 use serde_json::json;
 
@@ -39,8 +38,10 @@ pub async fn run(db: &str, cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
     let received_at = now.timestamp();
     let today = now.date();
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut control =
-        u32::try_from(store.claim_count().await.map_err(fail)? % 900_000_000).unwrap_or(0) + 1;
+    // Tracking numbers and acknowledgment control numbers both follow the claims on record; this
+    // command is the only writer while it runs, so one reading serves every file.
+    let mut base = store.claim_count().await.map_err(fail)?;
+    let mut control = u32::try_from(base % 900_000_000).unwrap_or(0) + 1;
     for file in &files {
         let bytes =
             std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -64,7 +65,6 @@ pub async fn run(db: &str, cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
                 .or_default()
                 .push(c);
         }
-        let mut base = store.claim_count().await.map_err(fail)?;
         let reason = format!("837 received: {}", file.display());
         let mut uow = store
             .begin("intake", &reason, received_at)
@@ -166,13 +166,7 @@ pub async fn run(db: &str, cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
         // Stored first (CLM-01); acknowledged after.
         uow.commit().await.map_err(fail)?;
 
-        let env = Envelope {
-            date: today,
-            time: now.time(),
-            interchange_control: control,
-            group_control: control,
-            ..Envelope::example()
-        };
+        let env = super::x12::envelope_now(control);
         control += 1;
         let stem = file
             .file_stem()
@@ -184,11 +178,7 @@ pub async fn run(db: &str, cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
             println!("wrote {}", path.display());
         }
         if !acks.is_empty() {
-            let env = Envelope {
-                interchange_control: control,
-                group_control: control,
-                ..env
-            };
+            let env = super::x12::envelope_now(control);
             control += 1;
             let path = out.join(format!("{stem}.277ca.x12"));
             std::fs::write(&path, write_277ca(&acks, &env))?;

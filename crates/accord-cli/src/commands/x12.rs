@@ -90,7 +90,7 @@ pub struct X12BenchArgs {
 }
 
 /// The envelope of acknowledgments written now.
-fn envelope_now(control: u32) -> Envelope {
+pub(crate) fn envelope_now(control: u32) -> Envelope {
     let now = jiff::Zoned::now();
     Envelope {
         date: now.date(),
