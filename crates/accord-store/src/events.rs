@@ -35,6 +35,16 @@ pub mod action {
     pub const SANCTION_ADDED: &str = "sanction_added";
     /// A claim was received and given its tracking number (CLM-01).
     pub const CLAIM_RECEIVED: &str = "claim_received";
+    /// An authorization was recorded (UM-04).
+    pub const AUTHORIZATION_ADDED: &str = "authorization_added";
+    /// A claim was adjudicated, or decided again (issue 4).
+    pub const CLAIM_ADJUDICATED: &str = "claim_adjudicated";
+    /// A claims examiner acted on a pended claim (approve, deny, ask for records).
+    pub const CLAIM_EXAMINED: &str = "claim_examined";
+    /// A payment cycle remitted to a payee (PAY-06).
+    pub const REMITTED: &str = "remitted";
+    /// A provider balance opened, was offset, or was demanded (REC-01, REC-02).
+    pub const BALANCE_CHANGED: &str = "balance_changed";
 }
 
 /// The `entity` of member-area events.

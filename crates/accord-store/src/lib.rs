@@ -1,7 +1,8 @@
 //! # accord-store
 //!
 //! Accord's persistence: the records of `accord-core` (members, eligibility spans, other coverage,
-//! providers, locations, pay-to vendors, status spans, sanctions) and the append-only `events` log
+//! providers, locations, pay-to vendors, status spans, sanctions), claims received, decisions,
+//! authorizations, payment cycles and provider balances, and the append-only `events` log
 //! that is their audit trail and history, on SQLite (the default: bundled, one file, no setup) or
 //! PostgreSQL (production).
 //!
@@ -14,11 +15,14 @@
 //! One implementation of the queries serves both backends: sqlx's `Any` driver with statements
 //! built at run time, `$1` placeholders and portable SQL (see `docs/storage.md` and
 //! `docs/decisions/0001-database-layer.md`). Modules go by area: [`members`] (ELIG-01, ELIG-04),
-//! [`providers`] (NET-01, NET-05, NET-08), [`events`].
+//! [`providers`] (NET-01, NET-05, NET-08), [`claims`] (CLM-01), [`adjudication`] (decisions, history,
+//! authorizations), [`payments`] (PAY-06, REC-01, REC-02), [`snapshot`] (everything the engine
+//! reads, in one pass), [`events`].
 //!
 //! Architecture invariant: only this crate knows SQL. Other crates see domain types and
 //! [`StoreError`], never a table, a column or a query.
 
+pub mod adjudication;
 mod bulk;
 pub mod claims;
 mod codec;
@@ -26,11 +30,16 @@ mod error;
 pub mod events;
 pub mod members;
 pub mod migrate;
+pub mod payments;
 pub mod providers;
+pub mod snapshot;
 mod store;
 mod url;
 
+pub use adjudication::{HistoryLine, StoredAuthorization, StoredDecision};
 pub use claims::{ReceivedFile, StoredClaim};
+pub use payments::{PayableClaim, PaymentCycle, ProviderBalance, StoredRemittance};
+pub use snapshot::Book;
 pub use error::StoreError;
 pub use events::Event;
 pub use store::{Store, TableCounts, UnitOfWork};

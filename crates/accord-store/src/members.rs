@@ -12,7 +12,7 @@ use crate::events::{MEMBER, NewEvent, action};
 use crate::store::{Store, UnitOfWork};
 use crate::{StoreError, bulk};
 
-const MEMBER_COLUMNS: &[&str] = &[
+pub(crate) const MEMBER_COLUMNS: &[&str] = &[
     "member_id",
     "first_name",
     "last_name",
@@ -23,14 +23,14 @@ const MEMBER_COLUMNS: &[&str] = &[
     "annual_income",
     "sud_consent",
 ];
-const SPAN_COLUMNS: &[&str] = &[
+pub(crate) const SPAN_COLUMNS: &[&str] = &[
     "member_id",
     "plan_code",
     "program",
     "start_date",
     "end_date",
 ];
-const OC_COLUMNS: &[&str] = &[
+pub(crate) const OC_COLUMNS: &[&str] = &[
     "member_id",
     "payer_order",
     "payer_name",
@@ -252,7 +252,7 @@ impl UnitOfWork {
     }
 }
 
-fn read_member(row: &AnyRow) -> Result<Member, StoreError> {
+pub(crate) fn read_member(row: &AnyRow) -> Result<Member, StoreError> {
     let c = Cols {
         row,
         table: "members",
@@ -270,7 +270,7 @@ fn read_member(row: &AnyRow) -> Result<Member, StoreError> {
     })
 }
 
-fn read_span(row: &AnyRow) -> Result<EligibilitySpan, StoreError> {
+pub(crate) fn read_span(row: &AnyRow) -> Result<EligibilitySpan, StoreError> {
     let c = Cols {
         row,
         table: "eligibility_spans",
@@ -284,7 +284,7 @@ fn read_span(row: &AnyRow) -> Result<EligibilitySpan, StoreError> {
     })
 }
 
-fn read_other_coverage(row: &AnyRow) -> Result<OtherCoverage, StoreError> {
+pub(crate) fn read_other_coverage(row: &AnyRow) -> Result<OtherCoverage, StoreError> {
     let c = Cols {
         row,
         table: "other_coverage",

@@ -14,7 +14,7 @@ use crate::members::unique_in_batch;
 use crate::store::{Store, UnitOfWork};
 use crate::{StoreError, bulk};
 
-const PROVIDER_COLUMNS: &[&str] = &[
+pub(crate) const PROVIDER_COLUMNS: &[&str] = &[
     "npi",
     "kind",
     "name",
@@ -33,9 +33,9 @@ const LOCATION_COLUMNS: &[&str] = &[
     "state",
     "zip",
 ];
-const PAY_TO_COLUMNS: &[&str] = &["npi", "vendor_number", "name", "tax_id"];
-const STATUS_COLUMNS: &[&str] = &["npi", "status", "start_date", "end_date", "reason"];
-const SANCTION_COLUMNS: &[&str] = &["npi", "level", "start_date", "end_date", "reason"];
+pub(crate) const PAY_TO_COLUMNS: &[&str] = &["npi", "vendor_number", "name", "tax_id"];
+pub(crate) const STATUS_COLUMNS: &[&str] = &["npi", "status", "start_date", "end_date", "reason"];
+pub(crate) const SANCTION_COLUMNS: &[&str] = &["npi", "level", "start_date", "end_date", "reason"];
 
 impl UnitOfWork {
     /// Adds providers (NET-01), with one `provider_added` event each.
@@ -216,7 +216,7 @@ impl UnitOfWork {
     }
 }
 
-fn read_provider(row: &AnyRow) -> Result<Provider, StoreError> {
+pub(crate) fn read_provider(row: &AnyRow) -> Result<Provider, StoreError> {
     let c = Cols {
         row,
         table: "providers",
@@ -249,7 +249,7 @@ fn read_location(row: &AnyRow) -> Result<Location, StoreError> {
     })
 }
 
-fn read_pay_to(row: &AnyRow) -> Result<PayToVendor, StoreError> {
+pub(crate) fn read_pay_to(row: &AnyRow) -> Result<PayToVendor, StoreError> {
     let c = Cols {
         row,
         table: "pay_to_vendors",
@@ -262,7 +262,7 @@ fn read_pay_to(row: &AnyRow) -> Result<PayToVendor, StoreError> {
     })
 }
 
-fn read_status(row: &AnyRow) -> Result<StatusSpan, StoreError> {
+pub(crate) fn read_status(row: &AnyRow) -> Result<StatusSpan, StoreError> {
     let c = Cols {
         row,
         table: "provider_status",
@@ -276,7 +276,7 @@ fn read_status(row: &AnyRow) -> Result<StatusSpan, StoreError> {
     })
 }
 
-fn read_sanction(row: &AnyRow) -> Result<Sanction, StoreError> {
+pub(crate) fn read_sanction(row: &AnyRow) -> Result<Sanction, StoreError> {
     let c = Cols {
         row,
         table: "sanctions",

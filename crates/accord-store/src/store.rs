@@ -34,6 +34,12 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("events", &["id"]),
     ("received_files", &["sender", "interchange_control"]),
     ("claims", &["tracking"]),
+    ("authorizations", &["auth_id"]),
+    ("decisions", &["tracking"]),
+    ("history_lines", &["tracking", "line"]),
+    ("payment_cycles", &["cycle"]),
+    ("remittances", &["cycle", "pay_to_npi"]),
+    ("provider_balances", &["pay_to_npi", "source"]),
 ];
 
 /// Set on every SQLite connection: WAL (readers do not block the writer), foreign keys enforced,

@@ -197,6 +197,7 @@ suite!(
     older_database_is_upgraded_on_connect,
     bulk_insert_spans_many_chunks,
     clm_01_claims_are_stored_with_tracking_numbers_once_per_interchange,
+    pay_06_decisions_history_authorizations_and_cycles_round_trip,
 );
 
 /// The one line that says the PostgreSQL half of the suite did not run. Written straight to
@@ -751,7 +752,7 @@ async fn counts_are_per_table_and_display(db: TestDb) {
     assert_eq!(c.get("sanctions"), 0);
     assert_eq!(c.total(), 6);
     let shown = c.to_string();
-    assert_eq!(shown.lines().count(), 11, "{shown}");
+    assert_eq!(shown.lines().count(), 17, "{shown}");
     assert!(shown.lines().next().unwrap().starts_with("members"));
     assert!(shown.contains("eligibility_spans"));
 }
@@ -815,12 +816,12 @@ async fn older_database_is_upgraded_on_connect(db: TestDb) {
         .into_iter()
         .map(|(v, _)| v)
         .collect();
-    assert_eq!(applied, [1, 2, 3]);
+    assert_eq!(applied, [1, 2, 3, 4]);
     assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
     assert_eq!(store.events_for(MEMBER, "M1").await.unwrap().len(), 1);
     // Connecting again changes nothing.
     let again = db.store().await;
-    assert_eq!(again.applied_migrations().await.unwrap().len(), 3);
+    assert_eq!(again.applied_migrations().await.unwrap().len(), 4);
 }
 
 async fn bulk_insert_spans_many_chunks(db: TestDb) {
@@ -1061,4 +1062,166 @@ async fn clm_01_claims_are_stored_with_tracking_numbers_once_per_interchange(db:
     assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
     drop(again);
     assert_eq!(store.claim_count().await.unwrap(), 2);
+}
+
+async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestDb) {
+    use accord_store::{
+        HistoryLine, PaymentCycle, ProviderBalance, ReceivedFile, StoredAuthorization,
+        StoredClaim, StoredDecision, StoredRemittance,
+    };
+    use rust_decimal::Decimal;
+    let store = db.store().await;
+    seed_members(&store, &["M1"]).await;
+    let mut uow = store.begin("intake", "837 received", at(T0)).await.unwrap();
+    uow.record_received_file(&ReceivedFile {
+        sender: "CH".into(),
+        interchange_control: "1".into(),
+        file_name: "a.x12".into(),
+        received_at: "2026-03-05T00:00:00Z".into(),
+        claims: 3,
+    })
+    .await
+    .unwrap();
+    let claim = |t: &str| StoredClaim {
+        tracking: t.into(),
+        sender: "CH".into(),
+        interchange_control: "1".into(),
+        patient_control: format!("P{t}"),
+        member_id: Some("M1".into()),
+        billing_npi: Some("1234567893".into()),
+        total_charge: Money::from_cents(8_000),
+        status: "accepted".into(),
+        reasons: json!([]),
+        claim: Some(json!({ "tracking": t })),
+        received_at: "2026-03-05T00:00:00Z".into(),
+    };
+    uow.insert_claims(&[claim("T1"), claim("T2"), claim("T3")])
+        .await
+        .unwrap();
+    uow.insert_authorizations(&[StoredAuthorization {
+        auth_id: "PA-1".into(),
+        member_id: "M1".into(),
+        provider_npi: "1234567893".into(),
+        services: vec![("H2017".into(), vec!["HE".into()])],
+        level_of_care: "community_support".into(),
+        start: date(2026, 3, 1),
+        end: date(2026, 3, 31),
+        units_authorized: Decimal::from(10),
+    }])
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+
+    // Two claims await a decision, in tracking order, a page at a time.
+    let page = store.claims_awaiting_decision("", 2).await.unwrap();
+    assert_eq!(
+        page.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+        ["T1", "T2"]
+    );
+    assert_eq!(page[0].1, json!({ "tracking": "T1" }));
+    let rest = store.claims_awaiting_decision("T2", 2).await.unwrap();
+    assert_eq!(rest.len(), 1);
+
+    let decided = |t: &str, status: &str, net: i64| StoredDecision {
+        tracking: t.into(),
+        status: status.into(),
+        member_id: Some("M1".into()),
+        pay_to_npi: "1234567893".into(),
+        received_on: date(2026, 3, 5),
+        decided_on: date(2026, 3, 6),
+        billed: Money::from_cents(8_000),
+        allowed: Money::from_cents(net),
+        paid: Money::from_cents(net),
+        net_paid: Money::from_cents(net),
+        patient_responsibility: Money::ZERO,
+        clean: status != "pended",
+        decision: json!({ "tracking": t, "status": status }),
+        cycle: None,
+    };
+    let line = |t: &str| HistoryLine {
+        tracking: t.into(),
+        line: 1,
+        member_id: "M1".into(),
+        rendering_npi: "1234567893".into(),
+        procedure: "H2017".into(),
+        modifiers: "HE".into(),
+        service_date: date(2026, 3, 2),
+        units: Decimal::from(4),
+        paid: true,
+        authorizations: vec![("PA-1".into(), Decimal::from(4))],
+    };
+    let mut uow = store.begin("adjudication", "run", at(T0)).await.unwrap();
+    uow.save_decisions(&[
+        decided("T1", "processed_primary", 5_000),
+        decided("T2", "pended", 0),
+    ])
+    .await
+    .unwrap();
+    uow.replace_history(&["T1".into()], &[line("T1")])
+        .await
+        .unwrap();
+    uow.commit().await.unwrap();
+    assert_eq!(store.claims_awaiting_decision("", 10).await.unwrap().len(), 1);
+    assert_eq!(store.authorizations().await.unwrap()[0].services[0].1, ["HE"]);
+    assert_eq!(store.history_lines().await.unwrap(), vec![line("T1")]);
+    assert_eq!(store.decisions_with_status("pended").await.unwrap().len(), 1);
+    // Deciding again replaces the row and writes another event.
+    let mut uow = store.begin("examiner", "approve", at(T0)).await.unwrap();
+    uow.save_decisions(&[decided("T2", "processed_primary", 3_000)])
+        .await
+        .unwrap();
+    uow.replace_history(&["T1".into()], &[]).await.unwrap();
+    uow.commit().await.unwrap();
+    assert!(store.history_lines().await.unwrap().is_empty());
+    assert_eq!(
+        store.decision("T2").await.unwrap().unwrap().net_paid,
+        Money::from_cents(3_000)
+    );
+    assert_eq!(store.events_for("claim", "T2").await.unwrap().len(), 3);
+
+    // The payable list joins the member's name; a recorded cycle takes the claims off it.
+    let payable = store.payable(date(2026, 3, 10)).await.unwrap();
+    assert_eq!(payable.len(), 2);
+    assert_eq!(payable[0].last_name.as_deref(), Some("O'Brien-Łukasz"));
+    assert_eq!(payable[0].patient_control, "PT1");
+    assert_eq!(store.next_cycle().await.unwrap(), 1);
+    let mut uow = store.begin("payment-cycle", "cycle 1", at(T0)).await.unwrap();
+    uow.record_cycle(
+        &PaymentCycle {
+            cycle: 1,
+            through: date(2026, 3, 10),
+            run_at: "2026-03-10T00:00:00Z".into(),
+            remittances: 1,
+            claims: 2,
+            total: Money::from_cents(8_000),
+        },
+        &[StoredRemittance {
+            cycle: 1,
+            pay_to_npi: "1234567893".into(),
+            trace_number: "000001000001".into(),
+            claims: 2,
+            claim_payments: Money::from_cents(8_000),
+            offsets: Money::ZERO,
+            amount: Money::from_cents(8_000),
+        }],
+        &["T1".into(), "T2".into()],
+    )
+    .await
+    .unwrap();
+    uow.save_balances(&[ProviderBalance {
+        pay_to_npi: "1234567893".into(),
+        source: "cycle 1".into(),
+        opened_on: date(2026, 3, 10),
+        original: Money::from_cents(100),
+        remaining: Money::from_cents(100),
+        demanded_on: None,
+    }])
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    assert!(store.payable(date(2026, 3, 10)).await.unwrap().is_empty());
+    assert_eq!(store.next_cycle().await.unwrap(), 2);
+    assert_eq!(store.payment_cycles().await.unwrap()[0].total, Money::from_cents(8_000));
+    assert_eq!(store.open_balances().await.unwrap().len(), 1);
+    assert!(store.clean_unremitted().await.unwrap().is_empty());
 }

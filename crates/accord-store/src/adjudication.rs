@@ -1,0 +1,519 @@
+//! Adjudication records (issue 4): imported authorizations (CLM-07, UM-04), the current decision on
+//! each claim with its explanation, and the claim-history lines later claims are judged against
+//! (CLM-06, CLM-08, UM-01). The decision itself is the engine's JSON: this crate stores it and
+//! never interprets it.
+
+use accord_core::{Date, Money};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+
+use crate::codec::{Cols, Value, money_text};
+use crate::events::{CLAIM, NewEvent, action};
+use crate::members::unique_in_batch;
+use crate::store::{Store, UnitOfWork};
+use crate::{StoreError, bulk};
+
+/// Entity name of authorization events; the entity ID is the authorization number.
+pub const AUTHORIZATION: &str = "authorization";
+
+const AUTH_COLUMNS: &[&str] = &[
+    "auth_id",
+    "member_id",
+    "provider_npi",
+    "services",
+    "level_of_care",
+    "start_date",
+    "end_date",
+    "units_authorized",
+];
+
+const DECISION_COLUMNS: &[&str] = &[
+    "tracking",
+    "status",
+    "member_id",
+    "pay_to_npi",
+    "received_on",
+    "decided_on",
+    "billed",
+    "allowed",
+    "paid",
+    "net_paid",
+    "patient_responsibility",
+    "clean",
+    "decision",
+    "cycle",
+];
+
+const HISTORY_COLUMNS: &[&str] = &[
+    "tracking",
+    "line",
+    "member_id",
+    "rendering_npi",
+    "procedure",
+    "modifiers",
+    "service_date",
+    "units",
+    "status",
+    "auth_use",
+];
+
+/// The decision table's columns, for joins elsewhere in the crate.
+pub(crate) fn decision_columns() -> &'static [&'static str] {
+    DECISION_COLUMNS
+}
+
+/// An approved authorization as imported (UM-04). Codes are kept as text: the shell parses them
+/// into the engine's types.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAuthorization {
+    /// Authorization number.
+    pub auth_id: String,
+    /// Member ID.
+    pub member_id: String,
+    /// NPI of the provider authorized.
+    pub provider_npi: String,
+    /// Services authorized: procedure code and the modifiers that must be on the line.
+    pub services: Vec<(String, Vec<String>)>,
+    /// Level of care.
+    pub level_of_care: String,
+    /// First authorized date.
+    pub start: Date,
+    /// Last authorized date.
+    pub end: Date,
+    /// Units authorized.
+    pub units_authorized: Decimal,
+}
+
+/// The current decision on one claim, with the amounts the payment cycle and reports read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredDecision {
+    /// Tracking number.
+    pub tracking: String,
+    /// Engine claim status (`processed_primary`, `denied`, `pended`, `reversal`, `rejected`…).
+    pub status: String,
+    /// Member ID, when the claim named one.
+    pub member_id: Option<String>,
+    /// The NPI the payment goes to (pay-to, else billing provider).
+    pub pay_to_npi: String,
+    /// When the claim was received.
+    pub received_on: Date,
+    /// When this decision was made.
+    pub decided_on: Date,
+    /// Total billed.
+    pub billed: Money,
+    /// Total allowed.
+    pub allowed: Money,
+    /// Total paid for this claim.
+    pub paid: Money,
+    /// Paid less any reversal it carries (CLM-10).
+    pub net_paid: Money,
+    /// Member responsibility.
+    pub patient_responsibility: Money,
+    /// PAY-07: a clean claim (decided without pending for a person).
+    pub clean: bool,
+    /// The engine's decision as JSON (lines, adjustments, trace).
+    pub decision: serde_json::Value,
+    /// The payment cycle that remitted it, once remitted.
+    pub cycle: Option<i64>,
+}
+
+/// One line of an adjudicated claim, as later claims see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryLine {
+    /// Tracking number of the claim.
+    pub tracking: String,
+    /// Line number.
+    pub line: u32,
+    /// Member ID.
+    pub member_id: String,
+    /// Rendering NPI.
+    pub rendering_npi: String,
+    /// Procedure code.
+    pub procedure: String,
+    /// Modifiers, space-separated.
+    pub modifiers: String,
+    /// Date of service.
+    pub service_date: Date,
+    /// Units paid (or billed, while pending).
+    pub units: Decimal,
+    /// Paid (`true`) or pending.
+    pub paid: bool,
+    /// CLM-07: authorizations this line used, with the units taken from each.
+    pub authorizations: Vec<(String, Decimal)>,
+}
+
+fn decimal(c: &Cols<'_>, column: &'static str) -> Result<Decimal, StoreError> {
+    c.parsed(column, |s: &str| s.parse::<Decimal>())
+}
+
+fn json(c: &Cols<'_>, column: &'static str) -> Result<serde_json::Value, StoreError> {
+    let text = c.text(column)?;
+    serde_json::from_str(&text).map_err(|e| StoreError::Invalid {
+        table: c.table,
+        column,
+        value: text.chars().take(80).collect(),
+        reason: e.to_string(),
+    })
+}
+
+fn read_authorization(row: &AnyRow) -> Result<StoredAuthorization, StoreError> {
+    let c = Cols {
+        row,
+        table: "authorizations",
+    };
+    let services = serde_json::from_value(json(&c, "services")?).map_err(|e| {
+        StoreError::Invalid {
+            table: "authorizations",
+            column: "services",
+            value: String::new(),
+            reason: e.to_string(),
+        }
+    })?;
+    Ok(StoredAuthorization {
+        auth_id: c.text("auth_id")?,
+        member_id: c.text("member_id")?,
+        provider_npi: c.text("provider_npi")?,
+        services,
+        level_of_care: c.text("level_of_care")?,
+        start: c.date("start_date")?,
+        end: c.date("end_date")?,
+        units_authorized: decimal(&c, "units_authorized")?,
+    })
+}
+
+pub(crate) fn read_decision(row: &AnyRow) -> Result<StoredDecision, StoreError> {
+    let c = Cols {
+        row,
+        table: "decisions",
+    };
+    let money = |col| c.opt_money(col).map(|m| m.unwrap_or(Money::ZERO));
+    Ok(StoredDecision {
+        tracking: c.text("tracking")?,
+        status: c.text("status")?,
+        member_id: c.opt_text("member_id")?,
+        pay_to_npi: c.text("pay_to_npi")?,
+        received_on: c.date("received_on")?,
+        decided_on: c.date("decided_on")?,
+        billed: money("billed")?,
+        allowed: money("allowed")?,
+        paid: money("paid")?,
+        net_paid: money("net_paid")?,
+        patient_responsibility: money("patient_responsibility")?,
+        clean: c.int("clean")? != 0,
+        decision: json(&c, "decision")?,
+        cycle: c.opt_int("cycle")?,
+    })
+}
+
+fn read_history(row: &AnyRow) -> Result<HistoryLine, StoreError> {
+    let c = Cols {
+        row,
+        table: "history_lines",
+    };
+    Ok(HistoryLine {
+        tracking: c.text("tracking")?,
+        line: c.small("line")?,
+        member_id: c.text("member_id")?,
+        rendering_npi: c.text("rendering_npi")?,
+        procedure: c.text("procedure")?,
+        modifiers: c.text("modifiers")?,
+        service_date: c.date("service_date")?,
+        units: decimal(&c, "units")?,
+        paid: c.text("status")? == "paid",
+        authorizations: serde_json::from_value(json(&c, "auth_use")?).map_err(|e| {
+            StoreError::Invalid {
+                table: "history_lines",
+                column: "auth_use",
+                value: String::new(),
+                reason: e.to_string(),
+            }
+        })?,
+    })
+}
+
+fn decision_row(d: &StoredDecision) -> Vec<Value> {
+    vec![
+        Value::text(d.tracking.as_str()),
+        Value::text(d.status.as_str()),
+        Value::opt_text(d.member_id.as_deref()),
+        Value::text(d.pay_to_npi.as_str()),
+        Value::date(d.received_on),
+        Value::date(d.decided_on),
+        Value::text(money_text(d.billed)),
+        Value::text(money_text(d.allowed)),
+        Value::text(money_text(d.paid)),
+        Value::text(money_text(d.net_paid)),
+        Value::text(money_text(d.patient_responsibility)),
+        Value::int(i64::from(d.clean)),
+        Value::text(d.decision.to_string()),
+        Value::Int(d.cycle),
+    ]
+}
+
+/// What a decision event records: the outcome and amounts, not the whole trace (the decision row
+/// keeps that; the event is the audit line).
+#[derive(Serialize)]
+struct DecisionEvent<'a> {
+    status: &'a str,
+    decided_on: Date,
+    billed: Money,
+    paid: Money,
+    net_paid: Money,
+    patient_responsibility: Money,
+}
+
+impl UnitOfWork {
+    /// UM-04: records approved authorizations, one `authorization_added` event each.
+    pub async fn insert_authorizations(
+        &mut self,
+        auths: &[StoredAuthorization],
+    ) -> Result<(), StoreError> {
+        unique_in_batch(
+            "authorizations",
+            auths.iter().map(|a| format!("auth_id={}", a.auth_id)),
+        )?;
+        let rows = auths
+            .iter()
+            .map(|a| {
+                Ok(vec![
+                    Value::text(a.auth_id.as_str()),
+                    Value::text(a.member_id.as_str()),
+                    Value::text(a.provider_npi.as_str()),
+                    Value::text(serde_json::to_string(&a.services).map_err(|e| {
+                        StoreError::Invalid {
+                            table: "authorizations",
+                            column: "services",
+                            value: a.auth_id.clone(),
+                            reason: e.to_string(),
+                        }
+                    })?),
+                    Value::text(a.level_of_care.as_str()),
+                    Value::date(a.start),
+                    Value::date(a.end),
+                    Value::text(a.units_authorized.to_string()),
+                ])
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        bulk::insert_rows(
+            &mut self.tx,
+            self.backend,
+            "authorizations",
+            AUTH_COLUMNS,
+            rows,
+        )
+        .await?;
+        let events = auths
+            .iter()
+            .map(|a| {
+                NewEvent::of(
+                    AUTHORIZATION,
+                    a.auth_id.clone(),
+                    action::AUTHORIZATION_ADDED,
+                    a,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.write_events(events).await
+    }
+
+    /// Stores decisions (a claim decided again replaces its row), one `claim_adjudicated` event
+    /// each, under this unit of work's actor and reason.
+    pub async fn save_decisions(&mut self, decisions: &[StoredDecision]) -> Result<(), StoreError> {
+        unique_in_batch(
+            "decisions",
+            decisions.iter().map(|d| format!("tracking={}", d.tracking)),
+        )?;
+        self.delete_where("decisions", "tracking", decisions.iter().map(|d| &d.tracking))
+            .await?;
+        let rows = decisions.iter().map(decision_row).collect();
+        bulk::insert_rows(
+            &mut self.tx,
+            self.backend,
+            "decisions",
+            DECISION_COLUMNS,
+            rows,
+        )
+        .await?;
+        let events = decisions
+            .iter()
+            .map(|d| {
+                NewEvent::of(
+                    CLAIM,
+                    d.tracking.clone(),
+                    action::CLAIM_ADJUDICATED,
+                    &DecisionEvent {
+                        status: &d.status,
+                        decided_on: d.decided_on,
+                        billed: d.billed,
+                        paid: d.paid,
+                        net_paid: d.net_paid,
+                        patient_responsibility: d.patient_responsibility,
+                    },
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.write_events(events).await
+    }
+
+    /// Replaces the history lines of the claims named in `claims` with `lines` (CLM-10: a reversed
+    /// claim's lines are removed; a re-decided claim's lines are rewritten).
+    pub async fn replace_history(
+        &mut self,
+        claims: &[String],
+        lines: &[HistoryLine],
+    ) -> Result<(), StoreError> {
+        self.delete_where("history_lines", "tracking", claims.iter())
+            .await?;
+        let rows = lines
+            .iter()
+            .map(|l| {
+                vec![
+                    Value::text(l.tracking.as_str()),
+                    Value::int(i64::from(l.line)),
+                    Value::text(l.member_id.as_str()),
+                    Value::text(l.rendering_npi.as_str()),
+                    Value::text(l.procedure.as_str()),
+                    Value::text(l.modifiers.as_str()),
+                    Value::date(l.service_date),
+                    Value::text(l.units.to_string()),
+                    Value::text(if l.paid { "paid" } else { "pending" }),
+                    Value::text(
+                        serde_json::to_string(&l.authorizations).unwrap_or_else(|_| "[]".into()),
+                    ),
+                ]
+            })
+            .collect();
+        bulk::insert_rows(
+            &mut self.tx,
+            self.backend,
+            "history_lines",
+            HISTORY_COLUMNS,
+            rows,
+        )
+        .await
+    }
+
+    /// Deletes the rows of `table` whose `column` is one of `keys`, in chunks.
+    pub(crate) async fn delete_where<'k>(
+        &mut self,
+        table: &'static str,
+        column: &str,
+        keys: impl Iterator<Item = &'k String>,
+    ) -> Result<(), StoreError> {
+        let keys: Vec<&String> = keys.collect();
+        for chunk in keys.chunks(500) {
+            let placeholders = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!("DELETE FROM {table} WHERE {column} IN ({placeholders})");
+            let mut q = sqlx::query(&sql);
+            for k in chunk {
+                q = q.bind(k.as_str());
+            }
+            q.execute(&mut *self.tx)
+                .await
+                .map_err(|e| StoreError::from_write(table, e))?;
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Every authorization on record, by number.
+    pub async fn authorizations(&self) -> Result<Vec<StoredAuthorization>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM authorizations ORDER BY auth_id",
+            AUTH_COLUMNS.join(", ")
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(read_authorization).collect()
+    }
+
+    /// Every history line, by claim and line.
+    pub async fn history_lines(&self) -> Result<Vec<HistoryLine>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM history_lines ORDER BY tracking, line",
+            HISTORY_COLUMNS.join(", ")
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(read_history).collect()
+    }
+
+    /// Accepted claims with no decision yet, in tracking-number order (the order they arrived),
+    /// at most `limit` of them after tracking number `after` (`""` for the first page): tracking
+    /// number and the engine claim as JSON.
+    pub async fn claims_awaiting_decision(
+        &self,
+        after: &str,
+        limit: u32,
+    ) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.tracking AS tracking, c.claim AS claim FROM claims c \
+             LEFT JOIN decisions d ON d.tracking = c.tracking \
+             WHERE c.status = 'accepted' AND d.tracking IS NULL AND c.tracking > $1 \
+             ORDER BY c.tracking LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let c = Cols {
+                    row,
+                    table: "claims",
+                };
+                Ok((c.text("tracking")?, json(&c, "claim")?))
+            })
+            .collect()
+    }
+
+    /// The current decision on a claim, if it has one.
+    pub async fn decision(&self, tracking: &str) -> Result<Option<StoredDecision>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM decisions WHERE tracking = $1",
+            DECISION_COLUMNS.join(", ")
+        ))
+        .bind(tracking)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(read_decision).transpose()
+    }
+
+    /// Decisions with status `status`, by tracking number (e.g. the pend queue).
+    pub async fn decisions_with_status(
+        &self,
+        status: &str,
+    ) -> Result<Vec<StoredDecision>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM decisions WHERE status = $1 ORDER BY tracking",
+            DECISION_COLUMNS.join(", ")
+        ))
+        .bind(status)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(read_decision).collect()
+    }
+
+    /// Decision rows of claims by status, for reports: `(status, claims, paid)`.
+    pub async fn decision_totals(&self) -> Result<Vec<(String, u64, Money)>, StoreError> {
+        let rows = sqlx::query("SELECT status, net_paid FROM decisions")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut totals: std::collections::BTreeMap<String, (u64, Money)> = Default::default();
+        for row in &rows {
+            let c = Cols {
+                row,
+                table: "decisions",
+            };
+            let e = totals.entry(c.text("status")?).or_insert((0, Money::ZERO));
+            e.0 += 1;
+            e.1 += c.opt_money("net_paid")?.unwrap_or(Money::ZERO);
+        }
+        Ok(totals.into_iter().map(|(s, (n, m))| (s, n, m)).collect())
+    }
+}
