@@ -146,6 +146,18 @@ impl AuthorizationBook {
         Self { by_member }
     }
 
+    /// CLM-07, UM-04: records `units` more used on authorization `id` of member `m` (negative
+    /// when a reversed claim gives units back); units used never go below zero.
+    pub fn consume(&mut self, m: &MemberId, id: &str, units: Decimal) {
+        if let Some(a) = self
+            .by_member
+            .get_mut(&member_key(m))
+            .and_then(|v| v.iter_mut().find(|a| a.id == id))
+        {
+            a.units_used = (a.units_used + units).max(Decimal::ZERO);
+        }
+    }
+
     /// The member's authorizations.
     pub fn for_member(&self, m: &MemberId) -> &[Authorization] {
         self.by_member
@@ -194,6 +206,38 @@ struct MemberHistory {
     keys: Vec<LineKey>,
     /// Paid units per (code key, year).
     year_paid: Vec<(u64, i16, Decimal)>,
+}
+
+impl MemberHistory {
+    /// Rebuilds the keys and yearly totals from `lines` (sorted by date).
+    fn reindex(&mut self) {
+        self.keys = self
+            .lines
+            .iter()
+            .map(|l| LineKey {
+                code: code_key(&l.code),
+                rendering: npi_key(&l.rendering),
+                date: l.date,
+                paid: l.status == PriorStatus::Paid,
+                units: l.units,
+            })
+            .collect();
+        self.year_paid.clear();
+        for k in &self.keys {
+            if !k.paid {
+                continue;
+            }
+            let y = k.date.year();
+            match self
+                .year_paid
+                .iter_mut()
+                .find(|(c, yy, _)| *c == k.code && *yy == y)
+            {
+                Some(e) => e.2 += k.units,
+                None => self.year_paid.push((k.code, y, k.units)),
+            }
+        }
+    }
 }
 
 /// The fields the engine filters history on, inline.
@@ -261,33 +305,42 @@ impl ClaimHistory {
         }
         for h in by_member.values_mut() {
             h.lines.sort_by_key(|l| l.date);
-            h.keys = h
-                .lines
-                .iter()
-                .map(|l| LineKey {
-                    code: code_key(&l.code),
-                    rendering: npi_key(&l.rendering),
-                    date: l.date,
-                    paid: l.status == PriorStatus::Paid,
-                    units: l.units,
-                })
-                .collect();
-            for k in &h.keys {
-                if !k.paid {
-                    continue;
-                }
-                let y = k.date.year();
-                match h
-                    .year_paid
-                    .iter_mut()
-                    .find(|(c, yy, _)| *c == k.code && *yy == y)
-                {
-                    Some(e) => e.2 += k.units,
-                    None => h.year_paid.push((k.code, y, k.units)),
-                }
-            }
+            h.reindex();
         }
         Self { by_member, len }
+    }
+
+    /// Adds the lines of a claim just decided, so the next claim of the same run sees them
+    /// (CLM-06: a duplicate inside one file is still a duplicate).
+    pub fn add(&mut self, lines: impl IntoIterator<Item = PriorLine>) {
+        let mut touched: Vec<u128> = Vec::new();
+        for l in lines {
+            let key = member_key(&l.member);
+            let h = self.by_member.entry(key).or_default();
+            // After every line of the same date: history stays in arrival order within a day.
+            let at = h.lines.partition_point(|x| x.date <= l.date);
+            h.lines.insert(at, l);
+            self.len += 1;
+            if !touched.contains(&key) {
+                touched.push(key);
+            }
+        }
+        for key in touched {
+            if let Some(h) = self.by_member.get_mut(&key) {
+                h.reindex();
+            }
+        }
+    }
+
+    /// Removes every line of claim `tracking` for member `m` (CLM-10: a voided or replaced
+    /// claim's lines no longer count).
+    pub fn remove_claim(&mut self, m: &MemberId, tracking: &str) {
+        if let Some(h) = self.by_member.get_mut(&member_key(m)) {
+            let before = h.lines.len();
+            h.lines.retain(|l| l.tracking != tracking);
+            self.len -= before - h.lines.len();
+            h.reindex();
+        }
     }
 
     /// Number of lines.
@@ -501,5 +554,48 @@ impl<'a> Facts<'a> {
             accumulators: Accumulators::default(),
             sliding_fee_ceiling_percent: Decimal::from(200),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::*;
+
+    fn lines() -> Vec<PriorLine> {
+        vec![
+            prior(&staff(), "H0004", "2026-03-02", 4, PriorStatus::Paid, "T1"),
+            prior(&clinician(), "H0004", "2026-03-01", 2, PriorStatus::Paid, "T2"),
+            prior(&staff(), "H0004", "2026-03-02", 3, PriorStatus::Pending, "T3"),
+            prior(&staff(), "H0004", "2026-04-02", 1, PriorStatus::Paid, "T4"),
+        ]
+    }
+
+    #[test]
+    fn clm_06_history_added_during_a_run_reads_as_if_loaded_at_once() {
+        let all = ClaimHistory::new(lines());
+        let mut grown = ClaimHistory::new(lines().into_iter().take(1));
+        grown.add(lines().into_iter().skip(1));
+        let m = lines()[0].member.clone();
+        let code = lines()[0].code.clone();
+        assert_eq!(grown.len(), all.len());
+        assert_eq!(grown.member_lines(&m), all.member_lines(&m));
+        assert_eq!(
+            grown.paid_units_in_year(&m, &code, 2026, None),
+            all.paid_units_in_year(&m, &code, 2026, None)
+        );
+        assert_eq!(grown.on_day(&m, d("2026-03-02")).len(), 2);
+    }
+
+    #[test]
+    fn clm_10_removing_a_claim_takes_its_units_out_of_every_total() {
+        let mut h = ClaimHistory::new(lines());
+        let m = lines()[0].member.clone();
+        let code = lines()[0].code.clone();
+        assert_eq!(h.paid_units_in_year(&m, &code, 2026, None), dec(7));
+        h.remove_claim(&m, "T1");
+        assert_eq!(h.paid_units_in_year(&m, &code, 2026, None), dec(3));
+        assert_eq!(h.len(), 3);
+        assert_eq!(h.on_day(&m, d("2026-03-02")).len(), 1);
     }
 }

@@ -107,6 +107,10 @@ pub struct LineDecision {
     pub pend: Option<Pend>,
     /// Remarks that do not change payment (e.g. CLM-09 documentation flag for audit).
     pub flags: Vec<String>,
+    /// CLM-07, UM-04: the authorizations this line used and the units it took from each; the
+    /// shell counts them as used so later claims see what is left.
+    #[serde(default)]
+    pub authorizations: Vec<(String, Decimal)>,
 }
 
 impl LineDecision {

@@ -44,6 +44,8 @@ pub(crate) struct LineWork<'c, 'p> {
     pub patient_responsibility: Money,
     pub paid: Money,
     pub priced: bool,
+    /// CLM-07: units taken from each authorization (its number and units).
+    pub authorizations: Vec<(String, Decimal)>,
 }
 
 impl LineWork<'_, '_> {
@@ -180,6 +182,11 @@ impl LineWork<'_, '_> {
             adjustments: if pended { Vec::new() } else { self.adjustments },
             pend: self.pend,
             flags: self.flags,
+            authorizations: if pended || self.units_allowed <= Decimal::ZERO {
+                Vec::new()
+            } else {
+                self.authorizations
+            },
         }
     }
 }
@@ -217,6 +224,7 @@ impl<'f, 'c, 'p> Ctx<'f, 'c, 'p> {
                 patient_responsibility: Money::ZERO,
                 paid: Money::ZERO,
                 priced: false,
+                authorizations: Vec::new(),
             })
             .collect();
         Self {

@@ -206,6 +206,7 @@ pub(crate) fn run(cx: &mut Ctx) {
             if take > Decimal::ZERO {
                 *taken += take;
                 need -= take;
+                cx.lines[i].authorizations.push((a.id.clone(), take));
                 used_ids.push(format!(
                     "{} ({take} of {} units left, {} to {})",
                     a.id, left, a.start, a.end
@@ -262,6 +263,9 @@ mod tests {
             assert_eq!(cx.lines[0].units_allowed, Decimal::from(8));
             assert_eq!(cx.lines[1].units_allowed, Decimal::from(2));
             assert_eq!(cx.lines[1].cuts[0].carc, "198");
+            // The shell counts these as used (UM-04).
+            assert_eq!(cx.lines[0].authorizations, vec![("PA-1".to_string(), Decimal::from(8))]);
+            assert_eq!(cx.lines[1].authorizations, vec![("PA-1".to_string(), Decimal::from(2))]);
         });
     }
 }
