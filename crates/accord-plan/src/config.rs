@@ -57,6 +57,8 @@ pub struct PlanConfig {
     /// REC-02 overpayment recovery.
     #[serde(default)]
     pub recovery: Recovery,
+    #[serde(default)]
+    pub remittance: Remittance,
     /// ELIG-04 other-coverage re-attestation.
     #[serde(default)]
     pub other_coverage: OtherCoverageSettings,
@@ -288,6 +290,26 @@ impl Default for Disputes {
             info_request_business_days: 5,
             info_answer_business_days: 5,
             review_request_days: 60,
+        }
+    }
+}
+
+/// PAY-06, PAY-07 payment cycles and the 835.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Remittance {
+    /// The payer's federal tax ID (EIN, nine digits): TRN03 of every 835 is `1` followed by it.
+    /// Leave it out and the 835 carries `1999999999` (test files only).
+    pub payer_tax_id: Option<String>,
+    /// PAY-07: clean claims are paid within this many calendar days of receipt (30).
+    pub clean_claim_days: u32,
+}
+
+impl Default for Remittance {
+    fn default() -> Self {
+        Self {
+            payer_tax_id: None,
+            clean_claim_days: 30,
         }
     }
 }
@@ -623,6 +645,22 @@ pub(crate) fn parse(
             Some("other_coverage"),
             "reattest_every_days",
             "must be at least 1 (leave it out for no re-attestation)".into(),
+        );
+    }
+    if let Some(tin) = &cfg.remittance.payer_tax_id
+        && (tin.len() != 9 || !tin.bytes().all(|b| b.is_ascii_digit()))
+    {
+        err(
+            Some("remittance"),
+            "payer_tax_id",
+            format!("{tin:?} is not a nine-digit EIN"),
+        );
+    }
+    if cfg.remittance.clean_claim_days == 0 {
+        err(
+            Some("remittance"),
+            "clean_claim_days",
+            "must be at least 1".into(),
         );
     }
     let mut seen = std::collections::BTreeSet::new();
