@@ -33,6 +33,10 @@ fn benches(c: &mut Criterion) {
     g.bench_function("read-claims", |b| {
         b.iter(|| accord_x12::Reader837::new(&p[..]).count())
     });
+    // Borrowed views, every field visited (the `view-837` phase of `accord bench x12`).
+    g.bench_function("view-claims", |b| {
+        b.iter(|| accord_x12::bench::visit_file(&p[..]).map(|r| r.0))
+    });
     g.bench_function("check", |b| {
         b.iter(|| accord_x12::check::check(&p[..]).claims())
     });

@@ -1,6 +1,7 @@
 //! Throughput benchmark behind `accord bench x12`: generates a large 837 into a
-//! temporary file, then times lexing, typed reading and the full check over it,
-//! and reports MB/s, claims/s and peak resident memory (VmHWM).
+//! temporary file, then times lexing, typed reading (borrowed views with every field
+//! visited, then owned `Claim`s) and the full check over it, and reports MB/s,
+//! claims/s and peak resident memory (VmHWM).
 //!
 //! This is a measuring tool, not part of the pure codec: it reads the clock and
 //! the file system on purpose.
@@ -154,6 +155,144 @@ fn claims_for(target: u64, seed: u64, kind: ClaimKind) -> io::Result<u64> {
     Ok((target as f64 / (bytes as f64 / sample as f64)).ceil() as u64)
 }
 
+/// Reads every claim of `src` as a [`ClaimView`] and visits every field a consumer
+/// needing the whole claim would: each string (its length is summed, so nothing is
+/// optimised away), each amount (already `Decimal`), each date parsed to a calendar
+/// date. Returns the claims read and a checksum.
+pub fn visit_file<R: std::io::Read>(src: R) -> Result<(u64, u64), crate::r837::ReadError> {
+    let mut r = crate::r837::Reader837::new(src);
+    let mut n = 0;
+    let mut sum = 0u64;
+    while let Some(v) = r.next_view()? {
+        sum = sum.wrapping_add(visit_claim(&v));
+        n += 1;
+    }
+    Ok((n, sum))
+}
+
+fn len(s: &str) -> u64 {
+    s.len() as u64
+}
+
+fn olen(s: Option<&str>) -> u64 {
+    s.map_or(0, len)
+}
+
+/// A small number derived from an amount: bounded so that summing a claim's fields cannot
+/// overflow (hostile files carry amounts up to 28 digits).
+fn money(d: rust_decimal::Decimal) -> u64 {
+    (d.mantissa().unsigned_abs() % 1_000_003) as u64 + u64::from(d.scale())
+}
+
+fn date(d: crate::view::DateView<'_>) -> u64 {
+    let day = |x: Option<jiff::civil::Date>| x.map_or(0, |x| x.day() as u64 + x.year() as u64);
+    len(d.qualifier) + len(d.format) + day(d.start()) + day(d.end())
+}
+
+fn entity(e: crate::view::EntityView<'_>) -> u64 {
+    let mut h = len(e.entity_code()) + len(e.entity_type()) + len(e.name());
+    h += olen(e.first_name()) + olen(e.middle_name()) + olen(e.suffix());
+    h += olen(e.id_qualifier()) + olen(e.id()) + olen(e.birth_date()) + olen(e.gender());
+    if let Some(a) = e.address() {
+        h += len(a.line1) + olen(a.line2) + len(a.city) + olen(a.state);
+        h += olen(a.postal_code) + olen(a.country);
+    }
+    h += e
+        .refs()
+        .map(|r| len(r.qualifier) + len(r.value))
+        .sum::<u64>();
+    for c in e.contacts() {
+        h += len(c.function()) + olen(c.name());
+        h += c.numbers().map(|(a, b)| len(a) + len(b)).sum::<u64>();
+    }
+    h += e.taxonomy().map_or(0, |(a, b)| len(a) + len(b));
+    h += e.dates().map(date).sum::<u64>();
+    h + e.other_segments().map(len).sum::<u64>()
+}
+
+fn groups<'a>(g: impl Iterator<Item = crate::view::AdjustmentGroupView<'a>>) -> u64 {
+    g.map(|g| {
+        len(g.group())
+            + g.adjustments()
+                .map(|a| len(a.reason) + money(a.amount) + a.quantity.map_or(0, money))
+                .sum::<u64>()
+    })
+    .sum()
+}
+
+/// Visits every field of a claim view (see [`visit_file`]).
+pub fn visit_claim(v: &crate::view::ClaimView<'_>) -> u64 {
+    let p = v.provenance();
+    let mut h = len(p.interchange_control()) + len(p.group_control()) + len(p.set_control());
+    h += len(p.version()) + len(p.bht_reference()) + len(p.bht_date()) + len(p.bht_type());
+    h += entity(v.submitter()) + entity(v.receiver());
+    let b = v.billing();
+    h += entity(b.provider()) + b.pay_to().map_or(0, entity) + b.pay_to_plan().map_or(0, entity);
+    h += b.taxonomy().map_or(0, |(a, c)| len(a) + len(c));
+    h += b.other_segments().map(len).sum::<u64>();
+    let s = v.subscriber();
+    h += len(s.responsibility()) + olen(s.relationship()) + olen(s.group_number());
+    h += olen(s.group_name()) + olen(s.insurance_type()) + olen(s.claim_filing());
+    h += entity(s.person()) + entity(s.payer()) + s.other_segments().map(len).sum::<u64>();
+    if let Some(pt) = v.patient() {
+        h += len(pt.relationship()) + entity(pt.person());
+        h += pt.other_segments().map(len).sum::<u64>();
+    }
+    h += len(v.claim_id()) + money(v.total_charge()) + len(v.facility_code());
+    h += len(v.facility_qualifier()) + len(v.frequency_code());
+    h += olen(v.provider_signature()) + olen(v.assignment()) + olen(v.benefits_assigned());
+    h += olen(v.release_of_information()) + olen(v.patient_signature_source());
+    h += olen(v.related_causes()) + olen(v.special_program()) + olen(v.delay_reason());
+    h += olen(v.admission_type()) + olen(v.admission_source()) + olen(v.patient_status());
+    h += v.dates().map(date).sum::<u64>();
+    for c in v.health_codes() {
+        h += len(c.qualifier) + len(c.code) + olen(c.date_format) + olen(c.date);
+        h += c.amount.map_or(0, money) + olen(c.present_on_admission);
+    }
+    h += v
+        .refs()
+        .map(|r| len(r.qualifier) + len(r.value))
+        .sum::<u64>();
+    h += v.amounts().map(|(q, a)| len(q) + money(a)).sum::<u64>();
+    h += v.notes().map(|(a, b)| len(a) + len(b)).sum::<u64>();
+    h += v.providers().map(entity).sum::<u64>();
+    for o in v.other_subscribers() {
+        h += len(o.responsibility()) + len(o.relationship()) + olen(o.group_number());
+        h += olen(o.group_name()) + olen(o.insurance_type()) + olen(o.claim_filing());
+        h += groups(o.adjustments()) + o.payer_paid().map_or(0, money);
+        h += o.amounts().map(|(q, a)| len(q) + money(a)).sum::<u64>();
+        h += o.other_segments().map(len).sum::<u64>();
+        h += o.subscriber().map_or(0, entity) + o.payer().map_or(0, entity);
+        h += o.other_entities().map(entity).sum::<u64>();
+    }
+    for l in v.lines() {
+        h += u64::from(l.line_number()) + olen(l.revenue_code());
+        if let Some(pr) = l.procedure() {
+            h += len(pr.qualifier()) + len(pr.code()) + olen(pr.description());
+            h += pr.modifiers().map(len).sum::<u64>();
+        }
+        h += money(l.charge()) + len(l.unit_basis()) + l.units().map_or(0, money);
+        h += olen(l.place_of_service()) + l.diagnosis_pointers().map(len).sum::<u64>();
+        h += olen(l.emergency()) + l.non_covered().map_or(0, money);
+        h += l.dates().map(date).sum::<u64>();
+        h += l
+            .refs()
+            .map(|r| len(r.qualifier) + len(r.value))
+            .sum::<u64>();
+        h += l.amounts().map(|(q, a)| len(q) + money(a)).sum::<u64>();
+        h += l.notes().map(|(a, b)| len(a) + len(b)).sum::<u64>();
+        h += l.providers().map(entity).sum::<u64>();
+        for a in l.adjudications() {
+            h += len(a.payer_id()) + money(a.paid()) + len(a.procedure());
+            h += olen(a.revenue_code()) + a.paid_units().map_or(0, money);
+            h += olen(a.bundled_line()) + groups(a.adjustments());
+            h += olen(a.adjudication_date()) + a.other_segments().map(len).sum::<u64>();
+        }
+        h += l.other_segments().map(len).sum::<u64>();
+    }
+    h + v.other_segments().map(len).sum::<u64>()
+}
+
 /// Runs the benchmark. See the module docs.
 pub fn run(opts: &BenchOptions) -> io::Result<BenchReport> {
     let start_rss_kib = peak_rss_kib();
@@ -193,7 +332,17 @@ pub fn run(opts: &BenchOptions) -> io::Result<BenchReport> {
     let segments = crate::lexer::count_segments(File::open(&path)?).map_err(io::Error::other)?;
     phase("lex", t.stop());
 
-    // Typed reading: every claim built.
+    // Typed reading, borrowed: every claim and line visited, every field typed.
+    let t = Clock::start();
+    let (read, _) = visit_file(File::open(&path)?).map_err(io::Error::other)?;
+    phase("view-837", t.stop());
+    if read != claims {
+        return Err(io::Error::other(format!(
+            "viewed {read} claims, generated {claims}"
+        )));
+    }
+
+    // Typed reading, owned: every claim built as a `Claim`.
     let t = Clock::start();
     let mut read = 0u64;
     for c in crate::r837::Reader837::new(File::open(&path)?) {

@@ -149,6 +149,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fields_match_elements() {
+        let d = Delimiters::default();
+        for raw in [
+            &b"SV1*HC:99213:25*40*UN*1***1"[..],
+            b"",
+            b"*",
+            b"AB*CDEFGHIJ*KLMNOPQ*",
+            b"NM1*IL*1*DOE*JOHN****MI*123456789",
+            b"X\xff*\x80*\xaa\xaa*********",
+        ] {
+            let s = Segment::new(raw, d, 1, 0);
+            let f = s.fields();
+            assert_eq!(f.element_count(), s.element_count());
+            for n in 0..14 {
+                assert_eq!(f.element(n), s.element(n), "{raw:?} {n}");
+            }
+        }
+    }
+
+    #[test]
     fn access() {
         let d = Delimiters::default();
         let s = Segment::new(b"SV1*HC:99213:25*40*UN*1***1", d, 1, 0);
@@ -189,6 +209,7 @@ impl<'a> std::ops::Deref for Fields<'a> {
 
 impl<'a> Segment<'a> {
     /// Splits the segment into elements once.
+    #[inline]
     pub fn fields(&self) -> Fields<'a> {
         let sep = self.delims.element;
         let mut ends = [0u32; MAX_FIELDS];

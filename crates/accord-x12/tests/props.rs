@@ -1,5 +1,6 @@
-//! Property tests: generated claims survive write → read unchanged, and no
-//! byte string makes the lexer, the checker or any reader panic.
+//! Property tests: generated claims survive write → read unchanged, the borrowed
+//! claim views agree with the owned reader, and no byte string makes the lexer,
+//! the checker or any reader panic.
 
 use accord_x12::model::{Claim, ClaimKind};
 use accord_x12::write::Envelope;
@@ -62,6 +63,79 @@ proptest! {
     }
 
     #[test]
+    fn views_agree_with_owned_claims(
+        seed in any::<u64>(),
+        n in 1u64..12,
+        kind in kind(),
+        crlf in any::<bool>(),
+    ) {
+        let claims = accord_x12::generate::claims(seed, n, kind);
+        let mut text = accord_x12::w837::write_claims(&claims, &Envelope::example(), kind);
+        if crlf {
+            text = text.replace('\n', "\r\n");
+        }
+        let owned = accord_x12::read_claims(text.as_bytes())
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let views = views_as_claims(text.as_bytes());
+        prop_assert_eq!(views.len(), owned.len());
+        for (v, o) in views.into_iter().zip(&owned) {
+            prop_assert_eq!(v.as_ref(), Ok(o));
+        }
+        // And what was generated, field by field through the view accessors.
+        let mut r = accord_x12::Reader837::new(text.as_bytes());
+        let mut k = 0;
+        while let Some(v) = r.next_view().map_err(|e| TestCaseError::fail(e.to_string()))? {
+            let c = &claims[k];
+            prop_assert_eq!(v.claim_id(), c.claim_id.as_str());
+            prop_assert_eq!(v.total_charge(), c.total_charge);
+            prop_assert_eq!(v.lines().len(), c.lines.len());
+            for (l, cl) in v.lines().zip(&c.lines) {
+                prop_assert_eq!(l.charge(), cl.charge);
+                prop_assert_eq!(l.units(), cl.units);
+                prop_assert_eq!(
+                    l.service_date().and_then(|d| d.start()),
+                    cl.service_date().and_then(|d| d.start())
+                );
+                prop_assert_eq!(
+                    l.procedure().map(|p| p.code()),
+                    cl.procedure.as_ref().map(|p| p.code.as_str())
+                );
+            }
+            prop_assert_eq!(v.subscriber().person().name(), c.subscriber.person.name.as_str());
+            prop_assert_eq!(v.diagnoses().count(), c.diagnoses().count());
+            k += 1;
+        }
+        prop_assert_eq!(k, claims.len());
+    }
+
+    #[test]
+    fn views_agree_with_owned_claims_on_damaged_files(
+        seed in 0u64..16,
+        kind in kind(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), prop_oneof![
+            Just(b'*'), Just(b'~'), Just(b':'), Just(b'.'), Just(b'\n'), any::<u8>()
+        ]), 0..8),
+        swaps in proptest::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..4),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let text = accord_x12::w837::write_claims(&accord_x12::generate::claims(seed, 4, kind), &Envelope::example(), kind);
+        // Move whole segments around (a BHT or HL in the middle of a claim, say), then damage bytes.
+        let mut segs: Vec<&str> = text.split_inclusive('~').collect();
+        let len = segs.len();
+        for (a, b) in swaps {
+            segs.swap(3 + a.index(len - 6), 3 + b.index(len - 6));
+        }
+        let mut bytes = segs.concat().into_bytes();
+        for (at, b) in edits {
+            let i = at.index(bytes.len());
+            bytes[i] = b;
+        }
+        bytes.truncate(cut.index(bytes.len() + 1));
+        let owned: Vec<_> = accord_x12::Reader837::new(&bytes[..]).collect();
+        prop_assert_eq!(views_as_claims(&bytes), owned);
+    }
+
+    #[test]
     fn streaming_and_slice_lexers_agree(
         seed in 0u64..8,
         kind in kind(),
@@ -120,6 +194,19 @@ proptest! {
     }
 }
 
+/// Every claim (or error) of `bytes` read as a view, then made owned.
+fn views_as_claims(bytes: &[u8]) -> Vec<Result<Claim, accord_x12::ReadError>> {
+    let mut r = accord_x12::Reader837::new(bytes);
+    let mut out = vec![];
+    loop {
+        match r.next_view() {
+            Ok(Some(v)) => out.push(Ok(v.to_claim())),
+            Ok(None) => return out,
+            Err(e) => out.push(Err(e)),
+        }
+    }
+}
+
 fn exercise(bytes: &[u8]) {
     for s in accord_x12::SliceLexer::new(bytes).flatten() {
         let _ = (
@@ -140,6 +227,7 @@ fn exercise(bytes: &[u8]) {
     for c in accord_x12::Reader837::new(bytes) {
         let _ = c;
     }
+    let _ = accord_x12::bench::visit_file(bytes);
     let _ = accord_x12::w835::read_835(bytes);
     let _ = accord_x12::r999::read_999(bytes);
     let _ = accord_x12::w277ca::read_277ca(bytes);
