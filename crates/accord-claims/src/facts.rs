@@ -565,8 +565,22 @@ mod tests {
     fn lines() -> Vec<PriorLine> {
         vec![
             prior(&staff(), "H0004", "2026-03-02", 4, PriorStatus::Paid, "T1"),
-            prior(&clinician(), "H0004", "2026-03-01", 2, PriorStatus::Paid, "T2"),
-            prior(&staff(), "H0004", "2026-03-02", 3, PriorStatus::Pending, "T3"),
+            prior(
+                &clinician(),
+                "H0004",
+                "2026-03-01",
+                2,
+                PriorStatus::Paid,
+                "T2",
+            ),
+            prior(
+                &staff(),
+                "H0004",
+                "2026-03-02",
+                3,
+                PriorStatus::Pending,
+                "T3",
+            ),
             prior(&staff(), "H0004", "2026-04-02", 1, PriorStatus::Paid, "T4"),
         ]
     }

@@ -57,6 +57,14 @@ use accord_core::{Date, Money};
 use crate::claim::Frequency as Freq;
 use crate::work::Ctx;
 
+/// CLM-01, CLM-03, CLM-04, CLM-10: the claim-level clean-claim checks alone (member on file,
+/// billing provider on file, diagnosis present, original of a corrected/void claim on file…), so
+/// intake can reject on the 277CA what adjudication would reject. Empty when the claim is clean.
+pub fn clean_claim_check(claim: &Claim, facts: &Facts) -> Vec<Rejection> {
+    let cx = Ctx::new(claim, facts, claim.received);
+    steps::clean::claim_level(&cx)
+}
+
 /// Adjudicates one claim against a snapshot of facts, as of `today` (used for re-attestation,
 /// ELIG-04; the receipt date is the claim's). Pure and deterministic.
 pub fn adjudicate(claim: &Claim, facts: &Facts, today: Date) -> Decision {

@@ -44,11 +44,13 @@ enum Command {
     /// Check a plan configuration directory.
     #[command(subcommand)]
     Plan(commands::plan::PlanCommand),
-    /// Import members or providers from a CSV or JSON file (all rows or none).
+    /// Import members, providers or authorizations from a CSV or JSON file (all rows or none).
     Import(commands::import::ImportArgs),
-    /// Receive claims: store each with a tracking number, then write the 999 and 277CA.
+    /// Claims: receive 837s, adjudicate, explain a decision, list the pend queue.
     #[command(subcommand)]
     Claims(commands::claims::ClaimsCommand),
+    /// Run a payment cycle: an 835 and a voucher per pay-to provider.
+    Pay(commands::pay::PayArgs),
     /// Show what the database holds.
     Status,
     /// Read, check and generate X12 5010 files.
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
         Command::Plan(cmd) => commands::plan::run(cmd),
         Command::Import(args) => commands::block_on(commands::import::run(&cli.db, args)),
         Command::Claims(cmd) => commands::block_on(commands::claims::run(&cli.db, cmd)),
+        Command::Pay(args) => commands::block_on(commands::pay::run(&cli.db, args)),
         Command::Status => commands::block_on(commands::status::run(&cli.db)),
         Command::X12(cmd) => commands::x12::run(cmd),
         Command::Bench(cmd) => commands::bench::run(cmd),

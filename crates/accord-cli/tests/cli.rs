@@ -209,6 +209,31 @@ fn count(status: &Output, table: &str) -> Option<u64> {
 #[test]
 fn clm_01_claims_are_stored_before_acknowledgment_and_never_twice() {
     let dir = tempfile::tempdir().unwrap();
+    // A small demo world: members, providers, a month of claims already submitted and paid.
+    let demo = accord(dir.path(), &["demo", "--no-serve", "--scale", "300"]);
+    assert!(demo.status.success(), "{}", text(&demo));
+    let month = dir.path().join("demo-out/claims/837P-2026-10.x12");
+    assert!(month.exists(), "the demo writes its 837s under demo-out/");
+    let before = count(&accord(dir.path(), &["status"]), "claims").unwrap();
+
+    // The same file again: its interchange was received, no claim is created (CLM-01).
+    let again = accord(
+        dir.path(),
+        &["claims", "submit", month.to_str().unwrap(), "--out", "acks"],
+    );
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(
+        text(&again).contains("already received"),
+        "{}",
+        text(&again)
+    );
+    assert_eq!(
+        count(&accord(dir.path(), &["status"]), "claims"),
+        Some(before)
+    );
+
+    // Claims for members the plan does not have: stored, rejected on the 277CA with the reason
+    // (CLM-01, CLM-04), and explained.
     let generated = accord(
         dir.path(),
         &[
@@ -223,54 +248,41 @@ fn clm_01_claims_are_stored_before_acknowledgment_and_never_twice() {
         ],
     );
     assert!(generated.status.success(), "{}", text(&generated));
-    // A second file with one claim whose billing NPI fails its check digit.
-    let body = std::fs::read_to_string(dir.path().join("batch.837")).unwrap();
-    let npi_at = body.find("NM1*85*2*").expect("billing provider");
-    let xx = npi_at + body[npi_at..].find("*XX*").unwrap() + 4;
-    let mut bad = body.clone();
-    bad.replace_range(xx..xx + 10, "1234567890");
-    // A new interchange control number (ISA13, echoed in IEA02), so it is a new file.
-    let isa13 = body.split('*').nth(13).unwrap().to_owned();
-    let bad = bad
-        .replace(&format!("*{isa13}*"), "*987654321*")
-        .replace(&format!("*{isa13}~"), "*987654321~");
-    std::fs::write(dir.path().join("bad.837"), bad).unwrap();
-
     let first = accord(
         dir.path(),
         &["claims", "submit", "batch.837", "--out", "acks"],
     );
     assert!(first.status.success(), "{}", text(&first));
-    assert!(text(&first).contains("12 accepted"), "{}", text(&first));
-    assert!(dir.path().join("acks/batch.277ca.x12").exists());
-    let again = accord(
-        dir.path(),
-        &["claims", "submit", "batch.837", "--out", "acks"],
-    );
     assert!(
-        text(&again).contains("already received"),
+        text(&first).contains("0 accepted into adjudication, 12 rejected"),
         "{}",
-        text(&again)
+        text(&first)
     );
-    let status = accord(dir.path(), &["status"]);
-    assert_eq!(count(&status, "claims"), Some(12), "{}", text(&status));
-
-    let second = accord(
-        dir.path(),
-        &["claims", "submit", "bad.837", "--out", "acks"],
-    );
-    assert!(second.status.success(), "{}", text(&second));
-    // The billing provider (2010AA) is shared by every claim in the file, so all of them reject.
-    assert!(
-        text(&second).contains("0 accepted into adjudication, 12 rejected"),
-        "{}",
-        text(&second)
-    );
-    let status = accord(dir.path(), &["status"]);
+    let ack = std::fs::read_to_string(dir.path().join("acks/batch.277ca.x12")).unwrap();
+    assert!(ack.contains("STC*A"), "{ack}");
     assert_eq!(
-        count(&status, "claims"),
-        Some(24),
-        "rejected claims are on record too: {}",
-        text(&status)
+        count(&accord(dir.path(), &["status"]), "claims"),
+        Some(before + 12),
+        "rejected claims are on record too"
     );
+    let tracking = text(&first)
+        .split("tracking numbers ")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .map(str::to_owned)
+        .expect("tracking numbers printed");
+    let explained = accord(dir.path(), &["claims", "explain", &tracking]);
+    assert!(explained.status.success(), "{}", text(&explained));
+    assert!(
+        text(&explained).contains("rejected at intake"),
+        "{}",
+        text(&explained)
+    );
+    assert!(
+        text(&explained).contains("2010BA NM109"),
+        "{}",
+        text(&explained)
+    );
+    let missing = accord(dir.path(), &["claims", "explain", "NOPE"]);
+    assert_eq!(missing.status.code(), Some(5), "{}", text(&missing));
 }

@@ -6,9 +6,16 @@
 //! machine (ChaCha8 is a portable, specified generator).
 //!
 //! The generator is split by area so later steps grow it beside what is here: [`population`]
-//! (members, eligibility, other coverage) and [`network`] (providers, locations, pay-to vendors,
-//! status and sanctions). Claims, authorizations and cases will be further modules.
+//! (members, eligibility, other coverage), [`network`] (providers, locations, pay-to vendors,
+//! status and sanctions) and [`claims`] (a month of 837P/837I claims for that population and
+//! network under a loaded plan, with the prior authorizations they need and the seeds' edge cases
+//! mixed in — duplicates across providers (CLM-06), retro terminations and plan switches
+//! (ELIG-01/02), sanctioned providers (NET-05/08), residential per diem (PAY-01, CLM-02), late
+//! filing (CLM-02), daily caps (CLM-08), thresholds and authorizations (UM-01, CLM-07), other
+//! coverage (PAY-03/04) and claims intake rejects (CLM-01/04); `claims::write_files` writes the
+//! 837 files and `claims::authorizations_csv` the authorizations). Cases will be a further module.
 
+pub mod claims;
 pub mod names;
 pub mod network;
 pub mod population;

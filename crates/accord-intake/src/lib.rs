@@ -24,6 +24,8 @@ pub enum Category {
     A6,
     /// A7: rejected for invalid information.
     A7,
+    /// A8: rejected for a relational field in error (e.g. a member ID not on file).
+    A8,
 }
 
 /// One reason a claim cannot enter adjudication as billed.

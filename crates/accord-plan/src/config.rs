@@ -301,6 +301,14 @@ pub struct Remittance {
     /// The payer's federal tax ID (EIN, nine digits): TRN03 of every 835 is `1` followed by it.
     /// Leave it out and the 835 carries `1999999999` (test files only).
     pub payer_tax_id: Option<String>,
+    /// The payer's remittance address (835 loop 1000A N3/N4, required there): street line.
+    pub payer_address: Option<String>,
+    /// City.
+    pub payer_city: Option<String>,
+    /// Two-letter state code.
+    pub payer_state: Option<String>,
+    /// ZIP code (5 or 9 digits).
+    pub payer_zip: Option<String>,
     /// PAY-07: clean claims are paid within this many calendar days of receipt (30).
     pub clean_claim_days: u32,
 }
@@ -309,6 +317,10 @@ impl Default for Remittance {
     fn default() -> Self {
         Self {
             payer_tax_id: None,
+            payer_address: None,
+            payer_city: None,
+            payer_state: None,
+            payer_zip: None,
             clean_claim_days: 30,
         }
     }
@@ -654,6 +666,24 @@ pub(crate) fn parse(
             Some("remittance"),
             "payer_tax_id",
             format!("{tin:?} is not a nine-digit EIN"),
+        );
+    }
+    if let Some(st) = &cfg.remittance.payer_state
+        && (st.len() != 2 || !st.bytes().all(|b| b.is_ascii_uppercase()))
+    {
+        err(
+            Some("remittance"),
+            "payer_state",
+            format!("{st:?} is not a two-letter state code"),
+        );
+    }
+    if let Some(zip) = &cfg.remittance.payer_zip
+        && (!matches!(zip.len(), 5 | 9) || !zip.bytes().all(|b| b.is_ascii_digit()))
+    {
+        err(
+            Some("remittance"),
+            "payer_zip",
+            format!("{zip:?} is not a 5- or 9-digit ZIP code"),
         );
     }
     if cfg.remittance.clean_claim_days == 0 {

@@ -264,8 +264,14 @@ mod tests {
             assert_eq!(cx.lines[1].units_allowed, Decimal::from(2));
             assert_eq!(cx.lines[1].cuts[0].carc, "198");
             // The shell counts these as used (UM-04).
-            assert_eq!(cx.lines[0].authorizations, vec![("PA-1".to_string(), Decimal::from(8))]);
-            assert_eq!(cx.lines[1].authorizations, vec![("PA-1".to_string(), Decimal::from(2))]);
+            assert_eq!(
+                cx.lines[0].authorizations,
+                vec![("PA-1".to_string(), Decimal::from(8))]
+            );
+            assert_eq!(
+                cx.lines[1].authorizations,
+                vec![("PA-1".to_string(), Decimal::from(2))]
+            );
         });
     }
 }

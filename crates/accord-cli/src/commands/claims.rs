@@ -1,20 +1,19 @@
-//! `accord claims submit FILE…`: intake (CLM-01). Every claim read is stored with a tracking number
-//! — accepted into adjudication, or rejected with its reasons — in one unit of work, and only then
-//! are the 999 and 277CA written. A file whose interchange (sender + ISA13) was already received
-//! creates no claims. Adjudication and payment come next (issue 4).
+//! `accord claims …`: receive 837 files (CLM-01), adjudicate what was received, explain a
+//! decision, list the pend queue, and act on a pended claim. Thin: the work is in
+//! `accord_service`.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use accord_intake::{Category, to_engine_claim};
-use accord_store::{ReceivedFile, StoredClaim};
-use accord_x12::w277ca::{ClaimAck, ClaimAckStatus, ClaimAcknowledgment, write_277ca};
+use accord_core::{Date, ErrorCode};
+use accord_plan::Plan;
+use accord_service::adjudication::{RunOptions, adjudicate_pending, stored_decision};
+use accord_service::decide::Tally;
+use accord_service::intake::{IntakeReference, Numbering, Submission, submit};
 use anyhow::Context;
-use serde_json::json;
 
 use super::open_store;
-use crate::failure::fail;
+use crate::failure::{Failure, fail};
 
 /// Claims commands.
 #[derive(Debug, clap::Subcommand)]
@@ -27,169 +26,224 @@ pub enum ClaimsCommand {
         /// Where to write the 999 and 277CA files.
         #[arg(long, default_value = "acks")]
         out: PathBuf,
+        /// Plan directory (defaults to the demo plan).
+        #[arg(long)]
+        plan: Option<PathBuf>,
     },
+    /// Adjudicate every received claim that has no decision yet, in the order received.
+    Adjudicate {
+        /// Plan directory (defaults to the demo plan).
+        #[arg(long)]
+        plan: Option<PathBuf>,
+        /// The decision date (default: today in the plan's time zone).
+        #[arg(long)]
+        as_of: Option<Date>,
+    },
+    /// Explain a claim's decision: every rule applied, in order, with the facts used.
+    Explain {
+        /// Tracking number (from the 277CA or `claims submit`).
+        tracking: String,
+        /// Print the decision as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List pended claims with their queue and reason.
+    Pended,
 }
 
 /// Runs a claims command.
 pub async fn run(db: &str, cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
-    let ClaimsCommand::Submit { files, out } = cmd;
+    match cmd {
+        ClaimsCommand::Submit { files, out, plan } => {
+            submit_files(db, &files, &out, plan.as_deref()).await
+        }
+        ClaimsCommand::Adjudicate { plan, as_of } => adjudicate(db, plan.as_deref(), as_of).await,
+        ClaimsCommand::Explain { tracking, json } => explain(db, &tracking, json).await,
+        ClaimsCommand::Pended => pended(db).await,
+    }
+}
+
+async fn submit_files(
+    db: &str,
+    files: &[PathBuf],
+    out: &Path,
+    plan_dir: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let plan_dir = super::demo_plan::locate(plan_dir)?;
+    let plan = Plan::load(&plan_dir).map_err(fail)?;
     let store = open_store(db).await?;
+    let reference = IntakeReference::load(&store, &plan).await.map_err(fail)?;
     let now = jiff::Zoned::now();
-    let received_at = now.timestamp();
-    let today = now.date();
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    // Tracking numbers and acknowledgment control numbers both follow the claims on record; this
-    // command is the only writer while it runs, so one reading serves every file.
-    let mut base = store.claim_count().await.map_err(fail)?;
-    let mut control = u32::try_from(base % 900_000_000).unwrap_or(0) + 1;
-    for file in &files {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let mut numbering = Numbering::continuing(&store).await.map_err(fail)?;
+    for file in files {
         let bytes =
             std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let report = accord_x12::check::check(&bytes[..]);
-        let group_ok = report.all_accepted();
-        let claims: Vec<accord_x12::Claim> = accord_x12::Reader837::new(&bytes[..])
-            .map_while(Result::ok)
-            .collect();
-
-        // One interchange at a time: skip those already received (CLM-01 resubmission).
-        let mut by_interchange: BTreeMap<(String, String), Vec<&accord_x12::Claim>> =
-            BTreeMap::new();
-        for c in &claims {
-            let sender = c
-                .submitter
-                .id
-                .clone()
-                .unwrap_or_else(|| c.submitter.name.clone());
-            by_interchange
-                .entry((sender, c.provenance.interchange_control.clone()))
-                .or_default()
-                .push(c);
-        }
-        let reason = format!("837 received: {}", file.display());
-        let mut uow = store
-            .begin("intake", &reason, received_at)
-            .await
-            .map_err(fail)?;
-        let mut acks = Vec::new();
-        let (mut accepted, mut rejected, mut skipped) = (0usize, 0usize, 0usize);
-        for ((sender, icn), group) in &by_interchange {
-            if let Some(prev) = store.received_file(sender, icn).await.map_err(fail)? {
-                println!(
-                    "{}: interchange {icn} from {sender} was already received on {} ({}): no claims created",
-                    file.display(),
-                    prev.received_at,
-                    prev.file_name
-                );
-                skipped += group.len();
-                continue;
-            }
-            uow.record_received_file(&ReceivedFile {
-                sender: sender.clone(),
-                interchange_control: icn.clone(),
-                file_name: file.display().to_string(),
-                received_at: received_at.to_string(),
-                claims: group.len() as u64,
-            })
-            .await
-            .map_err(fail)?;
-            let mut stored = Vec::with_capacity(group.len());
-            let mut claim_acks = Vec::with_capacity(group.len());
-            for c in group {
-                base += 1;
-                let tracking = format!("{}{:07}", today.strftime("%Y%m%d"), base);
-                let outcome = if group_ok {
-                    to_engine_claim(c, &tracking, today)
-                } else {
-                    Err(vec![accord_intake::IntakeProblem {
-                        category: Category::A7,
-                        element: "transaction set".into(),
-                        message: "the 999 rejected this file's transaction set; see the 999".into(),
-                    }])
-                };
-                let (status, reasons, claim_json, ack_status) = match &outcome {
-                    Ok(engine) => {
-                        accepted += 1;
-                        (
-                            "accepted",
-                            json!([]),
-                            Some(serde_json::to_value(engine)?),
-                            ClaimAckStatus::Accepted,
-                        )
-                    }
-                    Err(problems) => {
-                        rejected += 1;
-                        let category = if problems.iter().all(|p| p.category == Category::A6) {
-                            "A6"
-                        } else {
-                            "A7"
-                        };
-                        (
-                            "rejected",
-                            serde_json::to_value(problems)?,
-                            None,
-                            ClaimAckStatus::Rejected {
-                                category: category.into(),
-                                codes: vec![("21".into(), None)],
-                            },
-                        )
-                    }
-                };
-                stored.push(StoredClaim {
-                    tracking: tracking.clone(),
-                    sender: sender.clone(),
-                    interchange_control: icn.clone(),
-                    patient_control: c.claim_id.clone(),
-                    member_id: c.subscriber.person.id.clone(),
-                    billing_npi: c.billing.provider.id.clone(),
-                    total_charge: accord_core::Money::new(c.total_charge),
-                    status: status.into(),
-                    reasons,
-                    claim: claim_json,
-                    received_at: received_at.to_string(),
-                });
-                let pcn = outcome.is_ok().then_some(tracking);
-                claim_acks.push(ClaimAck::from_claim(c, ack_status, pcn));
-            }
-            uow.insert_claims(&stored).await.map_err(fail)?;
-            let first = group[0];
-            acks.push(ClaimAcknowledgment {
-                payer_name: first.subscriber.payer.name.clone(),
-                payer_id: first.subscriber.payer.id.clone().unwrap_or_default(),
-                submitter_name: first.submitter.name.clone(),
-                submitter_id: sender.clone(),
-                reference: first.provenance.bht_reference.clone(),
-                received: today,
-                processed: today,
-                claims: claim_acks,
-            });
-        }
-        // Stored first (CLM-01); acknowledged after.
-        uow.commit().await.map_err(fail)?;
-
-        let env = super::x12::envelope_now(control);
-        control += 1;
-        let stem = file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "claims".into());
-        for (name, body) in accord_x12::w999::acknowledgments(&report, &env) {
-            let path = out.join(format!("{stem}.{name}"));
-            std::fs::write(&path, body)?;
-            println!("wrote {}", path.display());
-        }
-        if !acks.is_empty() {
-            let env = super::x12::envelope_now(control);
-            control += 1;
-            let path = out.join(format!("{stem}.277ca.x12"));
-            std::fs::write(&path, write_277ca(&acks, &env))?;
-            println!("wrote {}", path.display());
-        }
-        println!(
-            "{}: {} claims read: {accepted} accepted into adjudication, {rejected} rejected (on record with reasons), {skipped} already received",
-            file.display(),
-            claims.len()
-        );
+        let s = submit(
+            &store,
+            &reference,
+            &bytes,
+            &file.display().to_string(),
+            &now,
+            &mut numbering,
+            super::x12::envelope_now,
+        )
+        .await
+        .map_err(fail)?;
+        report_submission(file, out, &s)?;
     }
     store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a submission's acknowledgments beside `out` and prints what happened.
+pub(crate) fn report_submission(file: &Path, out: &Path, s: &Submission) -> anyhow::Result<()> {
+    for (sender, icn, at, name) in &s.repeats {
+        println!(
+            "{}: interchange {icn} from {sender} was already received on {at} ({name}): no claims created",
+            file.display()
+        );
+    }
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "claims".into());
+    for (name, body) in &s.acknowledgments {
+        let path = out.join(format!("{stem}.{name}"));
+        std::fs::write(&path, body).with_context(|| format!("cannot write {}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    println!(
+        "{}: {} claims read: {} accepted into adjudication, {} rejected (on record with reasons), {} already received",
+        file.display(),
+        s.claims_read,
+        s.accepted,
+        s.rejected,
+        s.already_received
+    );
+    if let (Some(first), Some(last)) = (s.tracking.first(), s.tracking.last()) {
+        println!("  tracking numbers {first} to {last} (`accord claims explain TRACKING`)");
+    }
+    Ok(())
+}
+
+async fn adjudicate(
+    db: &str,
+    plan_dir: Option<&Path>,
+    as_of: Option<Date>,
+) -> anyhow::Result<ExitCode> {
+    let plan_dir = super::demo_plan::locate(plan_dir)?;
+    let plan = Plan::load(&plan_dir).map_err(fail)?;
+    let now = jiff::Timestamp::now();
+    let today = as_of.unwrap_or_else(|| now.to_zoned(plan.time_zone().clone()).date());
+    let store = open_store(db).await?;
+    let opts = RunOptions {
+        today,
+        at: now,
+        actor: "adjudication".into(),
+        page: 5_000,
+    };
+    let tally = adjudicate_pending(&store, &plan, &opts, |_| {})
+        .await
+        .map_err(fail)?;
+    store.close().await;
+    print_tally(&tally);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a run's totals.
+pub(crate) fn print_tally(t: &Tally) {
+    println!("adjudicated {} claims ({} lines)", t.claims, t.lines);
+    for (status, n) in &t.by_status {
+        println!("  {status:<22} {n:>8}");
+    }
+    if t.claims > 0 {
+        println!(
+            "  auto-adjudicated       {:>7.1}%",
+            t.auto_adjudicated as f64 * 100.0 / t.claims as f64
+        );
+    }
+    println!("  net paid               {:>12}", t.paid);
+    let top = t.top_denials(5);
+    if !top.is_empty() {
+        println!("  top denial reasons:");
+        for (code, n) in top {
+            let carc = code.split('-').nth(1).unwrap_or("");
+            println!(
+                "    {code:<8} {n:>6}  {}",
+                accord_service::voucher::carc_text(carc)
+            );
+        }
+    }
+}
+
+async fn explain(db: &str, tracking: &str, json: bool) -> anyhow::Result<ExitCode> {
+    let store = open_store(db).await?;
+    let claim = store.claim(tracking).await.map_err(fail)?;
+    let decision = stored_decision(&store, tracking).await.map_err(fail)?;
+    store.close().await;
+    let Some(claim) = claim else {
+        return Err(anyhow::Error::new(Failure {
+            code: ErrorCode::NotFound,
+            message: format!("no claim with tracking number {tracking}"),
+        }));
+    };
+    match (decision, json) {
+        (Some(d), true) => println!("{}", serde_json::to_string_pretty(&d)?),
+        (Some(d), false) => print!("{}", d.explain()),
+        (None, _) if claim.status == "rejected" => {
+            println!(
+                "Claim {tracking}: rejected at intake on {} (CLM-01, CLM-04); it is on record with its reasons:",
+                claim.received_at
+            );
+            for r in claim.reasons.as_array().into_iter().flatten() {
+                println!(
+                    "  - {}: {} (277CA {})",
+                    r["element"].as_str().unwrap_or(""),
+                    r["message"].as_str().unwrap_or(""),
+                    r["category"].as_str().unwrap_or("")
+                );
+            }
+        }
+        (None, _) => println!(
+            "Claim {tracking}: received {} and accepted into adjudication; not adjudicated yet (run `accord claims adjudicate`).",
+            claim.received_at
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn pended(db: &str) -> anyhow::Result<ExitCode> {
+    let store = open_store(db).await?;
+    let rows = store.decisions_with_status("pended").await.map_err(fail)?;
+    store.close().await;
+    if rows.is_empty() {
+        println!("no pended claims");
+    }
+    for r in rows {
+        let d: accord_claims::Decision =
+            serde_json::from_value(r.decision).unwrap_or_else(|_| accord_claims::Decision {
+                tracking: r.tracking.clone(),
+                status: accord_claims::ClaimStatus::Pended,
+                rejections: vec![],
+                lines: vec![],
+                billed: r.billed,
+                allowed: r.allowed,
+                paid: r.paid,
+                patient_responsibility: r.patient_responsibility,
+                reversal: None,
+                trace: vec![],
+            });
+        for l in d
+            .lines
+            .iter()
+            .filter_map(|l| l.pend.as_ref().map(|p| (l, p)))
+        {
+            println!(
+                "{}  line {}  {}  queue {:<14} received {}  {}",
+                r.tracking, l.0.number, l.0.procedure, l.1.queue, r.received_on, l.1.reason
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -23,6 +23,10 @@ use crate::failure::fail;
 /// demo start on a business day. Fixed so that runs are reproducible.
 const DEFAULT_AS_OF: &str = "2026-11-02";
 
+/// Where the demo writes the files it produces (837s, acknowledgments, remittances), beside the
+/// database in the current directory.
+const DEMO_OUT: &str = "demo-out";
+
 /// Rows per insert call, so the progress bar moves and no statement grows unbounded.
 const CHUNK: usize = 5_000;
 
@@ -87,10 +91,15 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
         .context("demo date in the plan's time zone")?
         .timestamp();
     load(&store, &data, &opts, at).await?;
+    let working = self::spinner("a month of claims: submit, adjudicate, pay");
+    let out = Path::new(DEMO_OUT);
+    let month = super::demo_claims::run(&store, &plan, &data, args.seed, args.as_of, out).await?;
+    working.finish_and_clear();
 
     let counts = store.counts().await.map_err(fail)?;
     let digest = store.content_digest().await.map_err(fail)?;
     print_summary(&data, &opts, started.elapsed());
+    super::demo_claims::print(&month, out);
     println!("\n{counts}");
     println!("content digest: {digest}");
     if args.no_serve {
@@ -101,7 +110,7 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
         );
     }
     println!(
-        "Next: `accord status`, `accord plan check {}`.",
+        "Next: `accord status`, `accord claims explain TRACKING`, `accord claims pended`, `accord plan check {}`.",
         plan_dir.display()
     );
     // Closing the pool lets SQLite checkpoint and remove its -wal/-shm files.

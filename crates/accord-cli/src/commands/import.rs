@@ -1,9 +1,10 @@
-//! `accord import members|providers FILE`: all rows or none.
+//! `accord import members|providers|authorizations FILE`: all rows or none.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use accord_import::{Format, read_members, read_providers};
+use accord_import::{Format, read_authorizations, read_members, read_providers};
+use accord_store::StoredAuthorization;
 use anyhow::Context;
 
 use super::open_store;
@@ -16,6 +17,8 @@ pub enum ImportKind {
     Members,
     /// Providers, service locations and pay-to vendors (one row per location).
     Providers,
+    /// Approved authorizations (one row per authorized service).
+    Authorizations,
 }
 
 /// Arguments of `accord import`.
@@ -68,6 +71,33 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
                 p.providers.len(),
                 p.locations.len(),
                 p.pay_to.len(),
+                args.file.display()
+            );
+        }
+        ImportKind::Authorizations => {
+            let auths: Vec<StoredAuthorization> = read_authorizations(&bytes, format)
+                .map_err(fail)?
+                .into_iter()
+                .map(|a| StoredAuthorization {
+                    auth_id: a.auth_id,
+                    member_id: a.member_id.to_string(),
+                    provider_npi: a.provider_npi.to_string(),
+                    services: a
+                        .services
+                        .iter()
+                        .map(|(c, m)| (c.to_string(), m.iter().map(|x| x.to_string()).collect()))
+                        .collect(),
+                    level_of_care: a.level_of_care,
+                    start: a.start,
+                    end: a.end,
+                    units_authorized: a.units_authorized,
+                })
+                .collect();
+            uow.insert_authorizations(&auths).await.map_err(fail)?;
+            uow.commit().await.map_err(fail)?;
+            println!(
+                "imported {} authorizations from {}",
+                auths.len(),
                 args.file.display()
             );
         }

@@ -3,8 +3,10 @@
 pub mod bench;
 pub mod claims;
 pub mod demo;
+mod demo_claims;
 mod demo_plan;
 pub mod import;
+pub mod pay;
 pub mod plan;
 pub mod status;
 pub mod x12;

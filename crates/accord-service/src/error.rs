@@ -1,0 +1,62 @@
+//! What can go wrong in a service call.
+
+use accord_core::ErrorCode;
+
+/// A service failure, naming the record at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] accord_store::StoreError),
+    /// A stored record does not convert to the engine's types (it was written by an older or
+    /// foreign version, or edited by hand).
+    #[error("{record}: {field}: {message}")]
+    Invalid {
+        /// The record, e.g. `authorization PA-1`.
+        record: String,
+        /// The field at fault.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// An 835 would not balance (a bug: the cycle's arithmetic is checked before writing).
+    #[error("remittance to {payee} does not balance: {source}")]
+    Unbalanced {
+        /// Pay-to NPI.
+        payee: String,
+        /// The imbalance.
+        source: accord_x12::w835::BalanceError,
+    },
+    /// Writing an output file failed.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+impl From<&ServiceError> for ErrorCode {
+    fn from(e: &ServiceError) -> ErrorCode {
+        match e {
+            ServiceError::Store(e) => e.into(),
+            ServiceError::Invalid { .. } => ErrorCode::InvalidInput,
+            ServiceError::Unbalanced { .. } | ServiceError::Io { .. } => ErrorCode::Internal,
+        }
+    }
+}
+
+impl ServiceError {
+    pub(crate) fn invalid(
+        record: impl Into<String>,
+        field: &'static str,
+        message: impl ToString,
+    ) -> Self {
+        ServiceError::Invalid {
+            record: record.into(),
+            field,
+            message: message.to_string(),
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! # accord-service
+//!
+//! Accord's application services: the imperative shell around the pure engines that the CLI and
+//! (later) the server share. This crate owns:
+//! - [`reference`]: the store's records turned into the claims engine's indexed facts, once per run;
+//! - [`decide`]: one claim through the engine and what the run must remember of it (history lines,
+//!   authorization units used, CLM-10 reversals) — synchronous, no I/O;
+//! - [`adjudication`]: adjudicating every stored claim that awaits a decision, in arrival order,
+//!   one unit of work per chunk;
+//! - [`cycle`]: the payment cycle's arithmetic (PAY-06, REC-01, REC-02, PAY-07) — pure;
+//! - [`remit`] and [`voucher`]: a cycle's 835 remittances and HTML vouchers;
+//! - [`payment`]: running a payment cycle against the store and writing its files.
+//!
+//! "Now" is always an argument. Rules are in the engines (`accord-claims`) and configuration
+//! (`accord-plan`); this crate only moves data between them and the store.
+
+pub mod adjudication;
+pub mod cycle;
+pub mod decide;
+mod error;
+pub mod intake;
+pub mod payment;
+pub mod reference;
+pub mod remit;
+pub mod voucher;
+
+pub use error::ServiceError;

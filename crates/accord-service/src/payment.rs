@@ -1,0 +1,266 @@
+//! Running a payment cycle (PAY-06): decisions made through a date and not yet remitted are paid,
+//! one 835 and one HTML voucher per pay-to provider; balances are offset, opened, demanded or sent
+//! to collections (REC-01, REC-02); clean claims that waited too long are listed (PAY-07).
+//!
+//! The cycle is recorded in one unit of work before any file is written: a cycle on record is
+//! never paid twice, and its files can be written again from the record.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use accord_core::{Date, Npi, Timestamp};
+use accord_plan::Plan;
+use accord_store::{PaymentCycle, Store, StoredRemittance};
+use accord_x12::write::Envelope;
+
+use crate::ServiceError;
+use crate::cycle::{CyclePlan, CycleRules, plan_cycle};
+use crate::remit::{PayeeInfo, PayerInfo, claim_payments, remittance};
+use crate::voucher;
+
+/// How a cycle is run.
+#[derive(Debug, Clone)]
+pub struct CycleOptions {
+    /// Pay decisions made on or before this date.
+    pub through: Date,
+    /// The payment (check or EFT) date.
+    pub pay_date: Date,
+    /// When, for the events and envelopes.
+    pub at: Timestamp,
+    /// Who, for the events.
+    pub actor: String,
+    /// Directory the cycle's files go in (a `cycle-NNNN` directory is made in it).
+    pub out: PathBuf,
+}
+
+/// What a cycle did.
+#[derive(Debug, Clone)]
+pub struct CycleReport {
+    /// The cycle as recorded.
+    pub cycle: PaymentCycle,
+    /// The plan it followed.
+    pub plan: CyclePlan,
+    /// Files written.
+    pub files: Vec<PathBuf>,
+}
+
+/// Runs one payment cycle.
+pub async fn run_cycle(
+    store: &Store,
+    plan: &Plan,
+    opts: &CycleOptions,
+) -> Result<CycleReport, ServiceError> {
+    let number = store.next_cycle().await?;
+    let payable = store.payable(opts.through).await?;
+    let due: std::collections::HashSet<&str> = payable
+        .iter()
+        .map(|p| p.decision.tracking.as_str())
+        .collect();
+    let waiting: Vec<_> = store
+        .clean_unremitted()
+        .await?
+        .into_iter()
+        .filter(|d| !due.contains(d.tracking.as_str()))
+        .collect();
+    let open = store.open_balances().await?;
+    let decisions: Vec<_> = payable.iter().map(|p| p.decision.clone()).collect();
+    let rules = CycleRules {
+        demand_after_days: plan.config.recovery.demand_after_days,
+        collections_after_days: plan.config.recovery.collections_after_days,
+        clean_claim_days: plan.config.remittance.clean_claim_days,
+    };
+    let cycle_plan = plan_cycle(number, opts.pay_date, &decisions, &waiting, &open, rules);
+
+    let r = &plan.config.remittance;
+    let (Some(line1), Some(city), Some(state), Some(zip)) = (
+        r.payer_address.clone(),
+        r.payer_city.clone(),
+        r.payer_state.clone(),
+        r.payer_zip.clone(),
+    ) else {
+        return Err(ServiceError::invalid(
+            "plan.toml [remittance]",
+            "payer_address",
+            "payer_address, payer_city, payer_state and payer_zip are required: every 835 carries the payer's address",
+        ));
+    };
+    let payer = PayerInfo {
+        name: plan.config.name.clone(),
+        payer_id: plan.config.payer_id.clone(),
+        trn_originator: format!(
+            "1{}",
+            plan.config
+                .remittance
+                .payer_tax_id
+                .as_deref()
+                .unwrap_or("999999999")
+        ),
+        program: plan.config.program,
+        address: accord_x12::model::Address {
+            line1,
+            line2: None,
+            city,
+            state: Some(state),
+            postal_code: Some(zip),
+            country: None,
+        },
+    };
+    let by_tracking: HashMap<&str, &accord_store::PayableClaim> = payable
+        .iter()
+        .map(|p| (p.decision.tracking.as_str(), p))
+        .collect();
+    let dir = opts.out.join(format!("cycle-{number:04}"));
+    let local = opts.at.to_zoned(plan.time_zone().clone());
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut remittances = Vec::new();
+    for (i, p) in cycle_plan.payees.iter().enumerate() {
+        let mut claims = Vec::new();
+        for t in &p.claims {
+            if let Some(pc) = by_tracking.get(t.as_str()) {
+                claims.extend(claim_payments(pc, plan.config.program)?);
+            }
+        }
+        let payee = payee_info(store, &p.pay_to_npi).await?;
+        let trace = format!("{number:06}{:06}", i + 1);
+        let remit = remittance(p, claims, &payer, &payee, opts.pay_date, trace.clone());
+        let control = u32::try_from((number * 100_000 + i as i64 + 1) % 1_000_000_000).unwrap_or(1);
+        let env = Envelope {
+            sender_id: plan.config.payer_id.clone(),
+            receiver_id: p.pay_to_npi.clone(),
+            gs_sender: plan.config.payer_id.clone(),
+            gs_receiver: p.pay_to_npi.clone(),
+            date: local.date(),
+            time: local.time(),
+            interchange_control: control,
+            group_control: control,
+            usage: 'P',
+            ..Envelope::example()
+        };
+        let x12 =
+            accord_x12::w835::write_835(std::slice::from_ref(&remit), &env).map_err(|source| {
+                ServiceError::Unbalanced {
+                    payee: p.pay_to_npi.clone(),
+                    source,
+                }
+            })?;
+        files.push((dir.join(format!("835-{}.x12", p.pay_to_npi)), x12));
+        files.push((
+            dir.join(format!("voucher-{}.html", p.pay_to_npi)),
+            voucher::render(&remit, number),
+        ));
+        remittances.push(StoredRemittance {
+            cycle: number,
+            pay_to_npi: p.pay_to_npi.clone(),
+            trace_number: trace,
+            claims: p.claims.len() as u64,
+            claim_payments: p.claim_payments,
+            offsets: p.offset_total(),
+            amount: p.amount,
+        });
+    }
+    files.push((dir.join("exceptions.csv"), exceptions_csv(&cycle_plan)));
+
+    let cycle = PaymentCycle {
+        cycle: number,
+        through: opts.through,
+        run_at: opts.at.to_string(),
+        remittances: remittances.len() as u64,
+        claims: cycle_plan.claim_count() as u64,
+        total: cycle_plan.total(),
+    };
+    let remitted: Vec<String> = cycle_plan
+        .payees
+        .iter()
+        .flat_map(|p| p.claims.iter().cloned())
+        .collect();
+    let mut uow = store
+        .begin(&opts.actor, &format!("payment cycle {number}"), opts.at)
+        .await?;
+    uow.record_cycle(&cycle, &remittances, &remitted).await?;
+    uow.save_balances(&cycle_plan.balances).await?;
+    uow.commit().await?;
+
+    let mut written = Vec::with_capacity(files.len());
+    std::fs::create_dir_all(&dir).map_err(|source| ServiceError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    for (path, body) in files {
+        write(&path, &body)?;
+        written.push(path);
+    }
+    Ok(CycleReport {
+        cycle,
+        plan: cycle_plan,
+        files: written,
+    })
+}
+
+fn write(path: &Path, body: &str) -> Result<(), ServiceError> {
+    std::fs::write(path, body).map_err(|source| ServiceError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+async fn payee_info(store: &Store, npi: &str) -> Result<PayeeInfo, ServiceError> {
+    let Ok(parsed) = Npi::parse(npi) else {
+        return Ok(PayeeInfo {
+            name: format!("NPI {npi}"),
+            npi: npi.to_owned(),
+            tax_id: None,
+        });
+    };
+    if let Some(v) = store.pay_to(&parsed).await?.into_iter().next() {
+        return Ok(PayeeInfo {
+            name: v.name,
+            npi: npi.to_owned(),
+            tax_id: Some(v.tax_id.to_string()),
+        });
+    }
+    let name = store
+        .get_provider(&parsed)
+        .await?
+        .map(|p| p.name)
+        .unwrap_or_else(|| format!("NPI {npi}"));
+    Ok(PayeeInfo {
+        name,
+        npi: npi.to_owned(),
+        tax_id: None,
+    })
+}
+
+/// REC-02 demands and collections and PAY-07 late clean claims, one CSV.
+pub fn exceptions_csv(p: &CyclePlan) -> String {
+    let mut s = String::from("kind,pay_to_npi,reference,date,amount_or_days,rule\n");
+    for b in &p.demands {
+        s.push_str(&format!(
+            "demand_letter,{},{},{},{},REC-02\n",
+            b.pay_to_npi, b.source, b.opened_on, b.remaining
+        ));
+    }
+    for b in &p.collections {
+        s.push_str(&format!(
+            "collections,{},{},{},{},REC-02\n",
+            b.pay_to_npi,
+            b.source,
+            b.demanded_on.map(|d| d.to_string()).unwrap_or_default(),
+            b.remaining
+        ));
+    }
+    for l in &p.late_clean_claims {
+        s.push_str(&format!(
+            "{},{},{},{},{},PAY-07\n",
+            if l.remitted {
+                "clean_claim_paid_late"
+            } else {
+                "clean_claim_waiting"
+            },
+            l.pay_to_npi,
+            l.tracking,
+            l.received_on,
+            l.days
+        ));
+    }
+    s
+}

@@ -1,0 +1,235 @@
+//! A cycle's payment to one payee as an 835 remittance (PAY-06): one CLP per claim with its
+//! lines (SVC), adjustments grouped by group code (CAS with CARC), RARCs (LQ), the allowed amount
+//! (AMT B6); a corrected or void claim's reversal first (CLP02 22, amounts negated, the original's
+//! tracking number as payer claim control number); balances recovered or carried as PLB (REC-01).
+
+use accord_claims::{Adjustment, ClaimKind, Decision, Frequency, LineDecision};
+use accord_core::member::Program;
+use accord_core::{Date, Money};
+use accord_store::PayableClaim;
+use accord_x12::model::{Adjustment as CasAdjustment, AdjustmentGroup, Procedure};
+use accord_x12::w835::{
+    ClaimPayment, Party, PaymentMethod, ProviderAdjustment, ProviderAdjustments, Remittance,
+    ServicePayment,
+};
+
+use crate::ServiceError;
+use crate::cycle::PayeePlan;
+
+/// The payer's side of every remittance of a cycle.
+#[derive(Debug, Clone)]
+pub struct PayerInfo {
+    /// Payer name (N1 PR).
+    pub name: String,
+    /// Payer ID (N1 PR XV).
+    pub payer_id: String,
+    /// TRN03: `1` + the payer's EIN.
+    pub trn_originator: String,
+    /// The plan's program, for CLP06.
+    pub program: Program,
+    /// Remittance address (N3/N4).
+    pub address: accord_x12::model::Address,
+}
+
+/// The payee's identity (N1 PE).
+#[derive(Debug, Clone)]
+pub struct PayeeInfo {
+    /// Name.
+    pub name: String,
+    /// NPI.
+    pub npi: String,
+    /// Tax ID (REF TJ).
+    pub tax_id: Option<String>,
+}
+
+/// A claim payment for one decided claim (and its reversal first, for corrected and void
+/// claims), ready for the 835.
+pub fn claim_payments(
+    p: &PayableClaim,
+    program: Program,
+) -> Result<Vec<ClaimPayment>, ServiceError> {
+    let tracking = &p.decision.tracking;
+    let decision: Decision = serde_json::from_value(p.decision.decision.clone())
+        .map_err(|e| ServiceError::invalid(format!("decision {tracking}"), "decision", e))?;
+    let claim: accord_claims::Claim = serde_json::from_value(p.claim.clone())
+        .map_err(|e| ServiceError::invalid(format!("claim {tracking}"), "claim", e))?;
+    let base = ClaimPayment {
+        claim_id: p.patient_control.clone(),
+        filing_indicator: filing_indicator(program).into(),
+        patient_last: p.last_name.clone().unwrap_or_else(|| "UNKNOWN".into()),
+        patient_first: p.first_name.clone(),
+        member_id: claim.member_id.to_string(),
+        facility_code: facility_code(&claim),
+        period_start: claim.statement_from,
+        period_end: claim.statement_to,
+        ..ClaimPayment::default()
+    };
+    let mut out = Vec::new();
+    if let Some(r) = &decision.reversal {
+        let charge: Money = r.lines.iter().map(|l| l.billed).sum();
+        out.push(ClaimPayment {
+            status: "22".into(),
+            charge: charge.amount(),
+            paid: r.paid.amount(),
+            patient_responsibility: nonzero(r.lines.iter().map(|l| l.patient_responsibility).sum()),
+            payer_claim_control: r.original_tracking.clone(),
+            frequency_code: Some("1".into()),
+            lines: r.lines.iter().map(service_payment).collect(),
+            ..base.clone()
+        });
+    }
+    // A void's decision is the reversal itself (CLP02 22): it is not written twice.
+    if let Some(status) = decision.status.clp02()
+        && (status != "22" || decision.reversal.is_none())
+    {
+        out.push(ClaimPayment {
+            status: status.into(),
+            charge: decision.billed.amount(),
+            paid: decision.paid.amount(),
+            patient_responsibility: nonzero(decision.patient_responsibility),
+            payer_claim_control: tracking.clone(),
+            frequency_code: Some(frequency_code(&claim.frequency).into()),
+            lines: decision.lines.iter().map(service_payment).collect(),
+            ..base
+        });
+    }
+    Ok(out)
+}
+
+fn nonzero(m: Money) -> Option<rust_decimal::Decimal> {
+    (!m.is_zero()).then(|| m.amount())
+}
+
+fn service_payment(l: &LineDecision) -> ServicePayment {
+    ServicePayment {
+        procedure: Procedure {
+            qualifier: "HC".into(),
+            code: l.procedure.to_string(),
+            modifiers: l.modifiers.clone(),
+            description: None,
+        },
+        charge: l.billed.amount(),
+        paid: l.paid.amount(),
+        revenue_code: None,
+        units: Some(l.units_billed),
+        original_procedure: None,
+        service_date: Some(l.service_date),
+        adjustments: cas_groups(&l.adjustments),
+        line_control: Some(l.number.to_string()),
+        allowed: Some(l.allowed.amount()),
+        remarks: l
+            .adjustments
+            .iter()
+            .filter_map(|a| a.rarc.as_ref().map(|r| r.to_string()))
+            .collect(),
+    }
+}
+
+/// Adjustments grouped by group code, in first-seen order, zero amounts dropped.
+pub fn cas_groups(adjustments: &[Adjustment]) -> Vec<AdjustmentGroup> {
+    let mut groups: Vec<AdjustmentGroup> = Vec::new();
+    for a in adjustments.iter().filter(|a| !a.amount.is_zero()) {
+        let adj = CasAdjustment {
+            reason: a.carc.to_string(),
+            amount: a.amount.amount(),
+            quantity: a.units,
+        };
+        match groups.iter_mut().find(|g| g.group == a.group.as_str()) {
+            Some(g) => g.adjustments.push(adj),
+            None => groups.push(AdjustmentGroup {
+                group: a.group.as_str().into(),
+                adjustments: vec![adj],
+            }),
+        }
+    }
+    groups
+}
+
+/// CLP06 claim filing indicator for the plan's program.
+pub fn filing_indicator(p: Program) -> &'static str {
+    match p {
+        Program::Medicaid => "MC",
+        Program::MedicareAdvantage => "16",
+        Program::StateFunded => "11",
+        Program::Commercial | Program::Eap => "CI",
+    }
+}
+
+fn facility_code(c: &accord_claims::Claim) -> Option<String> {
+    match c.kind {
+        ClaimKind::Professional => c.place_of_service.as_ref().map(|p| p.to_string()),
+        ClaimKind::Institutional => c
+            .bill_type
+            .as_ref()
+            .map(|b| b.trim_start_matches('0').chars().take(2).collect()),
+    }
+}
+
+fn frequency_code(f: &Frequency) -> &'static str {
+    match f {
+        Frequency::Original => "1",
+        Frequency::Corrected { .. } => "7",
+        Frequency::Void { .. } => "8",
+    }
+}
+
+/// The remittance for one payee: its claims, recoveries (PLB WO) and carried balance (PLB FB).
+pub fn remittance(
+    plan: &PayeePlan,
+    claims: Vec<ClaimPayment>,
+    payer: &PayerInfo,
+    payee: &PayeeInfo,
+    pay_date: Date,
+    trace_number: String,
+) -> Remittance {
+    let mut plb: Vec<ProviderAdjustment> = plan
+        .offsets
+        .iter()
+        .map(|o| ProviderAdjustment {
+            reason: "WO".into(),
+            reference: Some(o.source.clone()),
+            amount: o.amount.amount(),
+        })
+        .collect();
+    if plan.carried > Money::ZERO {
+        plb.push(ProviderAdjustment {
+            reason: "FB".into(),
+            reference: Some(trace_number.clone()),
+            amount: -plan.carried.amount(),
+        });
+    }
+    let year_end = jiff::civil::date(pay_date.year(), 12, 31);
+    Remittance {
+        method: if plan.amount > Money::ZERO {
+            PaymentMethod::Check
+        } else {
+            PaymentMethod::NonPayment
+        },
+        payment_date: pay_date,
+        trace_number,
+        payer_tin: payer.trn_originator.clone(),
+        production_date: Some(pay_date),
+        payer: Party {
+            name: payer.name.clone(),
+            id: Some(payer.payer_id.clone()),
+            address: Some(payer.address.clone()),
+            ..Party::default()
+        },
+        payee: Party {
+            name: payee.name.clone(),
+            id: Some(payee.npi.clone()),
+            tax_id: payee.tax_id.clone(),
+            ..Party::default()
+        },
+        claims,
+        provider_adjustments: if plb.is_empty() {
+            Vec::new()
+        } else {
+            vec![ProviderAdjustments {
+                provider_id: payee.npi.clone(),
+                fiscal_period_end: Some(year_end),
+                adjustments: plb,
+            }]
+        },
+    }
+}

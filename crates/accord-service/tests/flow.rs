@@ -1,0 +1,439 @@
+//! Stored claims through adjudication and two payment cycles, on an in-memory SQLite store with
+//! the demo plan: duplicates inside one run (CLM-06), authorization units counted from claims
+//! (CLM-07, UM-04), a void reversing a paid claim (CLM-10) into a negative balance that the next
+//! cycle recovers (REC-01), and 835s that balance and read back (PAY-06).
+
+use std::path::Path;
+
+use accord_claims::{
+    Claim, ClaimKind, ClaimLine, Decision, Frequency, LineDocumentation, LineStatus,
+};
+use accord_core::member::{EligibilitySpan, Member, Program, Sex};
+use accord_core::provider::{NetworkStatus, PayToVendor, Provider, ProviderKind, StatusSpan};
+use accord_core::{
+    Date, Icd10Code, MemberId, Modifier, Money, Npi, PlaceOfService, ProcedureCode, TaxId, Units,
+    VendorNumber,
+};
+use accord_plan::Plan;
+use accord_service::adjudication::{RunOptions, adjudicate_pending, stored_decision};
+use accord_service::payment::{CycleOptions, run_cycle};
+use accord_store::{ReceivedFile, Store, StoredAuthorization, StoredClaim};
+use rust_decimal::Decimal;
+
+fn d(s: &str) -> Date {
+    s.parse().expect("date")
+}
+
+fn plan() -> Plan {
+    Plan::load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../plans/demo-illinois-bh"
+    )))
+    .expect("demo plan")
+}
+
+fn agency() -> Npi {
+    Npi::from_first_nine(900_000_001)
+}
+fn agency2() -> Npi {
+    Npi::from_first_nine(900_000_002)
+}
+
+fn member() -> MemberId {
+    MemberId::parse("M1001").expect("member")
+}
+
+fn line(n: u32, code: &str, mods: &[&str], units: u32, charge: &str, dos: &str) -> ClaimLine {
+    ClaimLine {
+        number: n,
+        procedure: ProcedureCode::parse(code).expect("code"),
+        modifiers: mods
+            .iter()
+            .map(|m| Modifier::parse(m).expect("mod"))
+            .collect(),
+        revenue_code: None,
+        units: Units::whole(units).expect("units"),
+        charge: Money::parse(charge).expect("charge"),
+        service_from: d(dos),
+        service_to: None,
+        rendering_npi: None,
+        place_of_service: None,
+        other_payer_paid: None,
+        self_pay_collected: Money::ZERO,
+        documentation: LineDocumentation {
+            start_stop_recorded: Some(true),
+            performed_by_trainee: false,
+        },
+    }
+}
+
+fn claim(tracking: &str, billing: &Npi, frequency: Frequency, lines: Vec<ClaimLine>) -> Claim {
+    Claim {
+        tracking: tracking.into(),
+        kind: ClaimKind::Professional,
+        frequency,
+        member_id: member(),
+        billing_npi: billing.clone(),
+        rendering_npi: None,
+        supervising_npi: None,
+        attending_npi: None,
+        pay_to_npi: None,
+        place_of_service: Some(PlaceOfService::parse("11").expect("pos")),
+        bill_type: None,
+        admission_date: None,
+        discharge_date: None,
+        statement_from: None,
+        statement_to: None,
+        received: d("2026-03-05"),
+        diagnoses: vec![Icd10Code::parse("F32.1").expect("dx")],
+        prior_auth_ref: None,
+        emergency: false,
+        other_payer: None,
+        lines,
+    }
+}
+
+async fn seeded_store() -> Store {
+    let store = Store::connect("sqlite::memory:").await.expect("store");
+    let at = jiff::Timestamp::from_second(1_772_000_000).expect("ts");
+    let mut uow = store.begin("test", "seed", at).await.expect("uow");
+    uow.insert_members(&[Member {
+        member_id: member(),
+        first_name: "Pat".into(),
+        last_name: "Doe".into(),
+        birth_date: d("1990-05-05"),
+        sex: Sex::U,
+        zip: "60601".into(),
+        family_size: Some(3),
+        annual_income: None,
+        sud_consent: true,
+    }])
+    .await
+    .expect("members");
+    uow.insert_eligibility(&[EligibilitySpan {
+        member_id: member(),
+        plan_code: "ACCORD-IL".into(),
+        program: Program::Medicaid,
+        start: d("2025-01-01"),
+        end: None,
+    }])
+    .await
+    .expect("spans");
+    let providers: Vec<Provider> = [agency(), agency2()]
+        .iter()
+        .map(|npi| Provider {
+            npi: npi.clone(),
+            kind: ProviderKind::Facility,
+            name: format!("Agency {npi}"),
+            tax_id: TaxId::parse("12-3456789").expect("tin"),
+            specialty: "cmhc".into(),
+            license_number: Some("036-000001".into()),
+            license_expires: Some(d("2030-12-31")),
+            facility_npi: None,
+        })
+        .collect();
+    uow.insert_providers(&providers).await.expect("providers");
+    uow.insert_status_spans(
+        &[agency(), agency2()]
+            .iter()
+            .map(|npi| StatusSpan {
+                npi: npi.clone(),
+                status: NetworkStatus::Participating,
+                start: d("2020-01-01"),
+                end: None,
+                reason: "credentialed".into(),
+            })
+            .collect::<Vec<_>>(),
+    )
+    .await
+    .expect("status");
+    uow.insert_pay_to(&[PayToVendor {
+        vendor_number: VendorNumber::parse("V00001").expect("vendor"),
+        npi: agency(),
+        name: "Lakeside Counseling Center".into(),
+        tax_id: TaxId::parse("12-3456789").expect("tin"),
+    }])
+    .await
+    .expect("pay-to");
+    uow.commit().await.expect("commit");
+    store
+}
+
+async fn receive(store: &Store, icn: &str, claims: &[Claim]) {
+    let at = jiff::Timestamp::from_second(1_772_700_000).expect("ts");
+    let mut uow = store.begin("intake", "test", at).await.expect("uow");
+    uow.record_received_file(&ReceivedFile {
+        sender: "CLEARINGHOUSE".into(),
+        interchange_control: icn.into(),
+        file_name: format!("{icn}.x12"),
+        received_at: at.to_string(),
+        claims: claims.len() as u64,
+    })
+    .await
+    .expect("file");
+    let stored: Vec<StoredClaim> = claims
+        .iter()
+        .map(|c| StoredClaim {
+            tracking: c.tracking.clone(),
+            sender: "CLEARINGHOUSE".into(),
+            interchange_control: icn.into(),
+            patient_control: format!("PCN-{}", c.tracking),
+            member_id: Some(c.member_id.to_string()),
+            billing_npi: Some(c.billing_npi.to_string()),
+            total_charge: c.total_charge(),
+            status: "accepted".into(),
+            reasons: serde_json::json!([]),
+            claim: Some(serde_json::to_value(c).expect("json")),
+            received_at: at.to_string(),
+        })
+        .collect();
+    uow.insert_claims(&stored).await.expect("claims");
+    uow.commit().await.expect("commit");
+}
+
+fn opts(today: &str) -> RunOptions {
+    RunOptions {
+        today: d(today),
+        at: jiff::Timestamp::from_second(1_772_800_000).expect("ts"),
+        actor: "test".into(),
+        // Small pages, so originals and duplicates cross page boundaries.
+        page: 2,
+    }
+}
+
+async fn decision(store: &Store, t: &str) -> Decision {
+    stored_decision(store, t)
+        .await
+        .expect("read")
+        .expect("decided")
+}
+
+fn carcs(d: &Decision, line: u32) -> Vec<String> {
+    d.lines
+        .iter()
+        .find(|l| l.number == line)
+        .map(|l| {
+            l.adjustments
+                .iter()
+                .map(|a| format!("{}-{}", a.group.as_str(), a.carc))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn clm_06_clm_10_rec_01_pay_06_claims_are_decided_in_order_and_paid_in_cycles() {
+    let plan = plan();
+    let store = seeded_store().await;
+    let t1016 = |n, units, charge: &str| line(n, "T1016", &["HE"], units, charge, "2026-03-02");
+    receive(
+        &store,
+        "000000001",
+        &[
+            claim(
+                "C1",
+                &agency(),
+                Frequency::Original,
+                vec![t1016(1, 4, "80")],
+            ),
+            // Same code, same day, different provider: paid (CLM-06).
+            claim(
+                "C2",
+                &agency2(),
+                Frequency::Original,
+                vec![t1016(1, 4, "80")],
+            ),
+            // Exact duplicate of C1 in the same run: denied CO-18.
+            claim(
+                "C3",
+                &agency(),
+                Frequency::Original,
+                vec![t1016(1, 4, "80")],
+            ),
+        ],
+    )
+    .await;
+    let tally = adjudicate_pending(&store, &plan, &opts("2026-03-06"), |_| {})
+        .await
+        .expect("adjudicate");
+    assert_eq!(tally.claims, 3);
+    let c1 = decision(&store, "C1").await;
+    let c2 = decision(&store, "C2").await;
+    let c3 = decision(&store, "C3").await;
+    assert_eq!(c1.lines[0].status, LineStatus::Paid);
+    assert_eq!(c1.paid, Money::parse("76").expect("m")); // 4 × 19.00
+    assert_eq!(c2.lines[0].status, LineStatus::Paid);
+    assert_eq!(carcs(&c3, 1), ["CO-18"]);
+    // Nothing is decided twice.
+    let again = adjudicate_pending(&store, &plan, &opts("2026-03-06"), |_| {})
+        .await
+        .expect("adjudicate");
+    assert_eq!(again.claims, 0);
+
+    // Cycle 1 pays agency 76 and agency2 76, with one 835 and one voucher each.
+    let dir = tempfile::tempdir().expect("dir");
+    let cycle_opts = |through: &str| CycleOptions {
+        through: d(through),
+        pay_date: d(through),
+        at: jiff::Timestamp::from_second(1_772_900_000).expect("ts"),
+        actor: "test".into(),
+        out: dir.path().to_path_buf(),
+    };
+    let r1 = run_cycle(&store, &plan, &cycle_opts("2026-03-10"))
+        .await
+        .expect("cycle 1");
+    assert_eq!(r1.cycle.cycle, 1);
+    assert_eq!(r1.cycle.claims, 3);
+    assert_eq!(r1.cycle.total, Money::parse("152").expect("m"));
+    let x12 = std::fs::read(dir.path().join(format!("cycle-0001/835-{}.x12", agency())))
+        .expect("835 written");
+    let remits = accord_x12::w835::read_835(&x12).expect("835 reads back");
+    assert_eq!(remits[0].total(), Decimal::from(76));
+    assert_eq!(remits[0].payee.name, "Lakeside Counseling Center");
+    let voucher = std::fs::read_to_string(
+        dir.path()
+            .join(format!("cycle-0001/voucher-{}.html", agency())),
+    )
+    .expect("voucher");
+    assert!(
+        voucher.contains("exact duplicate claim or service"),
+        "{voucher}"
+    );
+    // Paid claims are not paid again.
+    let r1b = run_cycle(&store, &plan, &cycle_opts("2026-03-10"))
+        .await
+        .expect("cycle 1b");
+    assert_eq!(r1b.cycle.claims, 0);
+
+    // A void of C1 (CLM-10) reverses 76: agency's net is −76, a balance opens (REC-01).
+    receive(
+        &store,
+        "000000002",
+        &[claim(
+            "C4",
+            &agency(),
+            Frequency::Void {
+                original: "C1".into(),
+            },
+            vec![t1016(1, 4, "80")],
+        )],
+    )
+    .await;
+    adjudicate_pending(&store, &plan, &opts("2026-03-12"), |_| {})
+        .await
+        .expect("adjudicate void");
+    let r2 = run_cycle(&store, &plan, &cycle_opts("2026-03-17"))
+        .await
+        .expect("cycle 2");
+    assert_eq!(r2.cycle.total, Money::ZERO);
+    assert_eq!(r2.plan.payees[0].carried, Money::parse("76").expect("m"));
+    let open = store.open_balances().await.expect("balances");
+    assert_eq!(open.len(), 1);
+    let x12 = std::fs::read(dir.path().join(format!("cycle-0003/835-{}.x12", agency())))
+        .expect("835 of cycle 3 (the void's)");
+    let remits = accord_x12::w835::read_835(&x12).expect("reads back");
+    assert_eq!(remits[0].claims[0].status, "22");
+    assert_eq!(remits[0].total(), Decimal::ZERO);
+
+    // The voided claim's units no longer count: the same service again is not a duplicate, and
+    // this payment of 76 goes to recover the balance (PLB WO).
+    receive(
+        &store,
+        "000000003",
+        &[claim(
+            "C5",
+            &agency(),
+            Frequency::Original,
+            vec![t1016(1, 4, "80")],
+        )],
+    )
+    .await;
+    adjudicate_pending(&store, &plan, &opts("2026-03-18"), |_| {})
+        .await
+        .expect("adjudicate");
+    let c5 = decision(&store, "C5").await;
+    assert_eq!(c5.lines[0].status, LineStatus::Paid, "{}", c5.explain());
+    let r3 = run_cycle(&store, &plan, &cycle_opts("2026-03-24"))
+        .await
+        .expect("cycle 3");
+    assert_eq!(
+        r3.plan.payees[0].offset_total(),
+        Money::parse("76").expect("m")
+    );
+    assert_eq!(r3.cycle.total, Money::ZERO);
+    assert!(store.open_balances().await.expect("balances").is_empty());
+}
+
+#[tokio::test]
+async fn clm_07_um_04_authorization_units_are_counted_from_earlier_claims() {
+    let plan = plan();
+    let store = seeded_store().await;
+    // H2017:HE needs prior authorization in the demo grid, with no free threshold.
+    let code = "H2017".to_string();
+    let mods = vec!["HE".to_string()];
+    let mut uow = store
+        .begin("test", "auth", jiff::Timestamp::UNIX_EPOCH)
+        .await
+        .expect("uow");
+    uow.insert_authorizations(&[StoredAuthorization {
+        auth_id: "PA-1".into(),
+        member_id: member().to_string(),
+        provider_npi: agency().to_string(),
+        services: vec![(code.clone(), mods.clone())],
+        level_of_care: String::new(),
+        start: d("2026-03-01"),
+        end: d("2026-03-31"),
+        units_authorized: Decimal::from(6),
+    }])
+    .await
+    .expect("auth");
+    uow.commit().await.expect("commit");
+    let mods_ref: Vec<&str> = mods.iter().map(String::as_str).collect();
+    let l = |day: &str| line(1, &code, &mods_ref, 4, "60", day);
+    receive(
+        &store,
+        "000000010",
+        &[
+            claim("A1", &agency(), Frequency::Original, vec![l("2026-03-02")]),
+            claim("A2", &agency(), Frequency::Original, vec![l("2026-03-03")]),
+        ],
+    )
+    .await;
+    adjudicate_pending(&store, &plan, &opts("2026-03-06"), |_| {})
+        .await
+        .expect("adjudicate");
+    let a1 = decision(&store, "A1").await;
+    let a2 = decision(&store, "A2").await;
+    assert_eq!(
+        a1.lines[0].units_allowed,
+        Decimal::from(4),
+        "{}",
+        a1.explain()
+    );
+    // 2 of 6 left for the second claim; the rest is beyond the authorization (CO-198).
+    assert_eq!(
+        a2.lines[0].units_allowed,
+        Decimal::from(2),
+        "{}",
+        a2.explain()
+    );
+    assert!(carcs(&a2, 1).contains(&"CO-198".to_string()));
+
+    // A later run (fresh reference from the store) still sees the 6 units used.
+    receive(
+        &store,
+        "000000011",
+        &[claim(
+            "A3",
+            &agency(),
+            Frequency::Original,
+            vec![l("2026-03-04")],
+        )],
+    )
+    .await;
+    adjudicate_pending(&store, &plan, &opts("2026-03-07"), |_| {})
+        .await
+        .expect("adjudicate");
+    let a3 = decision(&store, "A3").await;
+    assert_eq!(a3.lines[0].units_allowed, Decimal::ZERO, "{}", a3.explain());
+}
