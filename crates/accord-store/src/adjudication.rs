@@ -162,14 +162,13 @@ fn read_authorization(row: &AnyRow) -> Result<StoredAuthorization, StoreError> {
         row,
         table: "authorizations",
     };
-    let services = serde_json::from_value(json(&c, "services")?).map_err(|e| {
-        StoreError::Invalid {
+    let services =
+        serde_json::from_value(json(&c, "services")?).map_err(|e| StoreError::Invalid {
             table: "authorizations",
             column: "services",
             value: String::new(),
             reason: e.to_string(),
-        }
-    })?;
+        })?;
     Ok(StoredAuthorization {
         auth_id: c.text("auth_id")?,
         member_id: c.text("member_id")?,
@@ -324,8 +323,12 @@ impl UnitOfWork {
             "decisions",
             decisions.iter().map(|d| format!("tracking={}", d.tracking)),
         )?;
-        self.delete_where("decisions", "tracking", decisions.iter().map(|d| &d.tracking))
-            .await?;
+        self.delete_where(
+            "decisions",
+            "tracking",
+            decisions.iter().map(|d| &d.tracking),
+        )
+        .await?;
         let rows = decisions.iter().map(decision_row).collect();
         bulk::insert_rows(
             &mut self.tx,

@@ -38,10 +38,10 @@ mod url;
 
 pub use adjudication::{HistoryLine, StoredAuthorization, StoredDecision};
 pub use claims::{ReceivedFile, StoredClaim};
-pub use payments::{PayableClaim, PaymentCycle, ProviderBalance, StoredRemittance};
-pub use snapshot::Book;
 pub use error::StoreError;
 pub use events::Event;
+pub use payments::{PayableClaim, PaymentCycle, ProviderBalance, StoredRemittance};
+pub use snapshot::Book;
 pub use store::{Store, TableCounts, UnitOfWork};
 pub use url::{Backend, DatabaseUrl};
 

@@ -302,13 +302,11 @@ impl Store {
                 Ok(PayableClaim {
                     decision: read_decision(row)?,
                     patient_control: c.text("patient_control")?,
-                    claim: serde_json::from_str(&claim_text).map_err(|e| {
-                        StoreError::Invalid {
-                            table: "claims",
-                            column: "claim",
-                            value: claim_text.chars().take(80).collect(),
-                            reason: e.to_string(),
-                        }
+                    claim: serde_json::from_str(&claim_text).map_err(|e| StoreError::Invalid {
+                        table: "claims",
+                        column: "claim",
+                        value: claim_text.chars().take(80).collect(),
+                        reason: e.to_string(),
                     })?,
                     last_name: c.opt_text("last_name")?,
                     first_name: c.opt_text("first_name")?,

@@ -11,8 +11,8 @@ use crate::members::{
     MEMBER_COLUMNS, OC_COLUMNS, SPAN_COLUMNS, read_member, read_other_coverage, read_span,
 };
 use crate::providers::{
-    PAY_TO_COLUMNS, PROVIDER_COLUMNS, SANCTION_COLUMNS, STATUS_COLUMNS, read_pay_to,
-    read_provider, read_sanction, read_status,
+    PAY_TO_COLUMNS, PROVIDER_COLUMNS, SANCTION_COLUMNS, STATUS_COLUMNS, read_pay_to, read_provider,
+    read_sanction, read_status,
 };
 use crate::store::Store;
 

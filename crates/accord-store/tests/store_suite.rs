@@ -1066,8 +1066,8 @@ async fn clm_01_claims_are_stored_with_tracking_numbers_once_per_interchange(db:
 
 async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestDb) {
     use accord_store::{
-        HistoryLine, PaymentCycle, ProviderBalance, ReceivedFile, StoredAuthorization,
-        StoredClaim, StoredDecision, StoredRemittance,
+        HistoryLine, PaymentCycle, ProviderBalance, ReceivedFile, StoredAuthorization, StoredClaim,
+        StoredDecision, StoredRemittance,
     };
     use rust_decimal::Decimal;
     let store = db.store().await;
@@ -1161,10 +1161,19 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
         .await
         .unwrap();
     uow.commit().await.unwrap();
-    assert_eq!(store.claims_awaiting_decision("", 10).await.unwrap().len(), 1);
-    assert_eq!(store.authorizations().await.unwrap()[0].services[0].1, ["HE"]);
+    assert_eq!(
+        store.claims_awaiting_decision("", 10).await.unwrap().len(),
+        1
+    );
+    assert_eq!(
+        store.authorizations().await.unwrap()[0].services[0].1,
+        ["HE"]
+    );
     assert_eq!(store.history_lines().await.unwrap(), vec![line("T1")]);
-    assert_eq!(store.decisions_with_status("pended").await.unwrap().len(), 1);
+    assert_eq!(
+        store.decisions_with_status("pended").await.unwrap().len(),
+        1
+    );
     // Deciding again replaces the row and writes another event.
     let mut uow = store.begin("examiner", "approve", at(T0)).await.unwrap();
     uow.save_decisions(&[decided("T2", "processed_primary", 3_000)])
@@ -1185,7 +1194,10 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
     assert_eq!(payable[0].last_name.as_deref(), Some("O'Brien-Łukasz"));
     assert_eq!(payable[0].patient_control, "PT1");
     assert_eq!(store.next_cycle().await.unwrap(), 1);
-    let mut uow = store.begin("payment-cycle", "cycle 1", at(T0)).await.unwrap();
+    let mut uow = store
+        .begin("payment-cycle", "cycle 1", at(T0))
+        .await
+        .unwrap();
     uow.record_cycle(
         &PaymentCycle {
             cycle: 1,
@@ -1221,7 +1233,10 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
     uow.commit().await.unwrap();
     assert!(store.payable(date(2026, 3, 10)).await.unwrap().is_empty());
     assert_eq!(store.next_cycle().await.unwrap(), 2);
-    assert_eq!(store.payment_cycles().await.unwrap()[0].total, Money::from_cents(8_000));
+    assert_eq!(
+        store.payment_cycles().await.unwrap()[0].total,
+        Money::from_cents(8_000)
+    );
     assert_eq!(store.open_balances().await.unwrap().len(), 1);
     assert!(store.clean_unremitted().await.unwrap().is_empty());
 }
