@@ -505,6 +505,20 @@ pub struct Accumulators {
     pub out_of_pocket_met: Money,
 }
 
+/// A claims examiner's release of pended lines: the claim is decided again with those lines'
+/// holds lifted (and, for a line pended for pricing, the rate the examiner set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExaminerRelease {
+    /// Lines released, by number.
+    pub lines: Vec<u32>,
+    /// Rates set by the examiner for lines with no fee-schedule rate, per unit.
+    pub rates: Vec<(u32, Money)>,
+    /// Who released them.
+    pub by: String,
+    /// Why.
+    pub reason: String,
+}
+
 /// Everything a claim is adjudicated against.
 #[derive(Debug, Clone)]
 pub struct Facts<'a> {
@@ -531,6 +545,8 @@ pub struct Facts<'a> {
     /// PAY-05: the sliding fee scale's ceiling, percent of the federal poverty guideline
     /// (RULES.md: 100–200%; default 200). Not yet a `plan.toml` field.
     pub sliding_fee_ceiling_percent: Decimal,
+    /// An examiner's release of pended lines, when the claim is decided again after review.
+    pub release: Option<&'a ExaminerRelease>,
 }
 
 impl<'a> Facts<'a> {
@@ -553,6 +569,7 @@ impl<'a> Facts<'a> {
             original: None,
             accumulators: Accumulators::default(),
             sliding_fee_ceiling_percent: Decimal::from(200),
+            release: None,
         }
     }
 }

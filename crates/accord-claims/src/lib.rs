@@ -44,8 +44,8 @@ pub use claim::{
     Claim, ClaimKind, ClaimLine, Frequency, LineDocumentation, OtherPayer, PriorAdjustment,
 };
 pub use facts::{
-    Accumulators, Authorization, AuthorizationBook, ClaimHistory, Facts, PriorLine, PriorStatus,
-    ProviderDirectory, ProviderFacts, TransitionOfCare,
+    Accumulators, Authorization, AuthorizationBook, ClaimHistory, ExaminerRelease, Facts,
+    PriorLine, PriorStatus, ProviderDirectory, ProviderFacts, TransitionOfCare,
 };
 pub use outcome::{
     Adjustment, ClaimStatus, Decision, Group, LineDecision, LineStatus, Pend, RejectCategory,

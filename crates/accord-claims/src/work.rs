@@ -238,6 +238,30 @@ impl<'f, 'c, 'p> Ctx<'f, 'c, 'p> {
     }
 
     /// Records a trace step.
+    /// Holds line `i` in `queue` for a person, unless an examiner released it (then the release is
+    /// noted and the pipeline goes on). True when the line is held.
+    pub fn hold(&mut self, i: usize, queue: &'static str, reason: String) -> bool {
+        let number = self.lines.get(i).map(|l| l.line.number);
+        if let (Some(r), Some(n)) = (self.facts.release, number)
+            && r.lines.contains(&n)
+        {
+            self.note(
+                "examiner",
+                "examiner",
+                Some(n),
+                format!(
+                    "held in queue {queue} ({reason}); released by examiner {}: {}",
+                    r.by, r.reason
+                ),
+            );
+            return false;
+        }
+        if let Some(l) = self.lines.get_mut(i) {
+            l.pend(queue, reason);
+        }
+        true
+    }
+
     pub fn note(
         &mut self,
         step: &'static str,

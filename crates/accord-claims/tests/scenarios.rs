@@ -4,8 +4,8 @@
 mod common;
 
 use accord_claims::{
-    ClaimKind, ClaimStatus, Frequency, LineStatus, OtherPayer, PriorStatus, RejectCategory,
-    TransitionOfCare,
+    ClaimKind, ClaimStatus, ExaminerRelease, Frequency, LineStatus, OtherPayer, PriorStatus,
+    RejectCategory, TransitionOfCare,
 };
 use accord_core::member::{OtherCoverage, Program};
 use accord_core::provider::{NetworkStatus, Sanction, SanctionLevel, StatusSpan};
@@ -126,6 +126,33 @@ fn clm_09_timed_code_without_start_stop_times_is_pended_or_flagged() {
     let dec = fx.run(&claim("T2", vec![l]));
     assert_eq!(dec.lines[0].status, LineStatus::Paid);
     assert!(dec.lines[0].flags[0].contains("CLM-09"));
+}
+
+/// Issue 4: an examiner releases a line pended for documentation after reviewing the record; the
+/// claim is decided again with the hold lifted, and the trace says who released it and why.
+#[test]
+fn examiner_release_lifts_a_documentation_hold_and_is_in_the_trace() {
+    let mut fx = Fx::new();
+    let mut l = ln(1, "90837", 1, "130", "2026-03-02");
+    l.documentation.start_stop_recorded = Some(false);
+    let c = claim("T1", vec![l]);
+    assert_eq!(fx.run(&c).status, ClaimStatus::Pended);
+    fx.release = Some(ExaminerRelease {
+        lines: vec![1],
+        rates: vec![],
+        by: "examiner.kim".into(),
+        reason: "progress note shows 9:00-9:55".into(),
+    });
+    let dec = fx.run(&c);
+    assert_eq!(dec.lines[0].status, LineStatus::Paid);
+    assert!(
+        dec.explain().contains("released by examiner examiner.kim"),
+        "{}",
+        dec.explain()
+    );
+    // A release of another line changes nothing.
+    fx.release.as_mut().unwrap().lines = vec![2];
+    assert_eq!(fx.run(&c).status, ClaimStatus::Pended);
 }
 
 // ---------------------------------------------------------------- 1. eligibility (ELIG-01)

@@ -53,7 +53,7 @@ pub async fn adjudicate_pending(
         after = last.clone();
         let mut decided: Vec<Decided> = Vec::with_capacity(page.len());
         for (tracking, json) in page {
-            let claim: Claim = serde_json::from_value(json)
+            let claim: Claim = serde_json::from_str(&json)
                 .map_err(|e| ServiceError::invalid(format!("claim {tracking}"), "claim", e))?;
             let original = match claim.frequency.original() {
                 None => None,
@@ -67,8 +67,9 @@ pub async fn adjudicate_pending(
             tally.add(&d);
             decided.push(d);
         }
-        save(store, opts, &decided).await?;
-        progress(decided.len() as u64);
+        let n = decided.len() as u64;
+        save(store, opts, decided).await?;
+        progress(n);
     }
     Ok(tally)
 }
@@ -81,20 +82,24 @@ pub async fn stored_decision(
     let Some(row) = store.decision(tracking).await? else {
         return Ok(None);
     };
-    serde_json::from_value(row.decision)
+    serde_json::from_str(&row.decision)
         .map(Some)
         .map_err(|e| ServiceError::invalid(format!("decision {tracking}"), "decision", e))
 }
 
-async fn save(store: &Store, opts: &RunOptions, decided: &[Decided]) -> Result<(), ServiceError> {
+async fn save(store: &Store, opts: &RunOptions, decided: Vec<Decided>) -> Result<(), ServiceError> {
     let mut uow = store
         .begin(&opts.actor, "claims adjudicated", opts.at)
         .await?;
-    let rows: Vec<_> = decided.iter().map(|d| d.stored.clone()).collect();
-    uow.save_decisions(&rows).await?;
     let mut replaced: Vec<String> = decided.iter().map(|d| d.stored.tracking.clone()).collect();
     replaced.extend(decided.iter().filter_map(|d| d.reversed.clone()));
-    let lines: Vec<_> = decided.iter().flat_map(|d| d.history.clone()).collect();
+    let mut rows = Vec::with_capacity(decided.len());
+    let mut lines = Vec::new();
+    for d in decided {
+        rows.push(d.stored);
+        lines.extend(d.history);
+    }
+    uow.save_decisions(&rows).await?;
     uow.replace_history(&replaced, &lines).await?;
     uow.commit().await?;
     Ok(())

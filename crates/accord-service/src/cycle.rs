@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use accord_core::{Date, Money};
-use accord_store::{ProviderBalance, StoredDecision};
+use accord_store::{ClaimDue, ProviderBalance};
 
 /// The payment cycle's settings (from the plan).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,12 +108,12 @@ impl CyclePlan {
 pub fn plan_cycle(
     cycle: i64,
     pay_date: Date,
-    payable: &[StoredDecision],
-    waiting: &[StoredDecision],
+    payable: &[ClaimDue],
+    waiting: &[ClaimDue],
     open: &[ProviderBalance],
     rules: CycleRules,
 ) -> CyclePlan {
-    let mut by_payee: BTreeMap<&str, Vec<&StoredDecision>> = BTreeMap::new();
+    let mut by_payee: BTreeMap<&str, Vec<&ClaimDue>> = BTreeMap::new();
     for d in payable {
         by_payee.entry(&d.pay_to_npi).or_default().push(d);
     }
@@ -207,7 +207,7 @@ pub fn plan_cycle(
         }
     }
 
-    let late = |d: &StoredDecision, remitted: bool| {
+    let late = |d: &ClaimDue, remitted: bool| {
         let days = days_between(d.received_on, pay_date);
         (d.clean && days > i64::from(rules.clean_claim_days)).then(|| LateClaim {
             tracking: d.tracking.clone(),
@@ -246,22 +246,13 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn decision(tracking: &str, npi: &str, net: Money, received: &str) -> StoredDecision {
-        StoredDecision {
+    fn decision(tracking: &str, npi: &str, net: Money, received: &str) -> ClaimDue {
+        ClaimDue {
             tracking: tracking.into(),
-            status: "processed_primary".into(),
-            member_id: Some("M1".into()),
             pay_to_npi: npi.into(),
             received_on: d(received),
-            decided_on: d(received),
-            billed: net.max(Money::ZERO),
-            allowed: net.max(Money::ZERO),
-            paid: net.max(Money::ZERO),
             net_paid: net,
-            patient_responsibility: Money::ZERO,
             clean: true,
-            decision: serde_json::Value::Null,
-            cycle: None,
         }
     }
 

@@ -40,6 +40,18 @@ pub fn decide(
     original: Option<&Decision>,
     today: Date,
 ) -> Decided {
+    decide_with(reference, plan, claim, original, None, today)
+}
+
+/// [`decide`], with an examiner's release of pended lines (the claim decided again after review).
+pub fn decide_with(
+    reference: &mut Reference,
+    plan: &Plan,
+    claim: &Claim,
+    original: Option<&Decision>,
+    release: Option<&accord_claims::ExaminerRelease>,
+    today: Date,
+) -> Decided {
     let decision = {
         let mut facts = Facts::new(
             plan,
@@ -51,6 +63,7 @@ pub fn decide(
         facts.spans = reference.spans(&claim.member_id);
         facts.other_coverage = reference.other_coverage(&claim.member_id);
         facts.original = original;
+        facts.release = release;
         accord_claims::adjudicate(claim, &facts, today)
     };
 
@@ -70,6 +83,17 @@ pub fn decide(
         }
     }
 
+    stored_form(reference, claim, decision, reversed, today)
+}
+
+/// The stored decision and history lines of a decision, with `reference` brought up to date.
+pub fn stored_form(
+    reference: &mut Reference,
+    claim: &Claim,
+    decision: Decision,
+    reversed: Option<String>,
+    today: Date,
+) -> Decided {
     let history = history_lines(claim, &decision);
     reference
         .history
@@ -103,7 +127,7 @@ pub fn decide(
         net_paid: decision.net_paid(),
         patient_responsibility: decision.patient_responsibility,
         clean: !pended && decision.status != ClaimStatus::Rejected,
-        decision: serde_json::to_value(&decision).unwrap_or_default(),
+        decision: serde_json::to_string(&decision).unwrap_or_default(),
         cycle: None,
     };
     Decided {

@@ -19,6 +19,12 @@ pub enum ServiceError {
         /// What is wrong.
         message: String,
     },
+    /// The record asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The action is not allowed in the record's state.
+    #[error("{0}")]
+    Refused(String),
     /// An 835 would not balance (a bug: the cycle's arithmetic is checked before writing).
     #[error("remittance to {payee} does not balance: {source}")]
     Unbalanced {
@@ -42,6 +48,8 @@ impl From<&ServiceError> for ErrorCode {
         match e {
             ServiceError::Store(e) => e.into(),
             ServiceError::Invalid { .. } => ErrorCode::InvalidInput,
+            ServiceError::NotFound(_) => ErrorCode::NotFound,
+            ServiceError::Refused(_) => ErrorCode::RuleViolation,
             ServiceError::Unbalanced { .. } | ServiceError::Io { .. } => ErrorCode::Internal,
         }
     }

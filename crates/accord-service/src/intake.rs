@@ -221,7 +221,7 @@ pub async fn submit(
                     (
                         "accepted",
                         json!([]),
-                        Some(serde_json::to_value(engine).unwrap_or_default()),
+                        Some(serde_json::to_string(engine).unwrap_or_default()),
                         ClaimAckStatus::Accepted,
                     )
                 }

@@ -7,6 +7,7 @@
 //!   authorization units used, CLM-10 reversals) — synchronous, no I/O;
 //! - [`adjudication`]: adjudicating every stored claim that awaits a decision, in arrival order,
 //!   one unit of work per chunk;
+//! - [`examine`]: a claims examiner's approve / deny / request-records on a pended claim;
 //! - [`cycle`]: the payment cycle's arithmetic (PAY-06, REC-01, REC-02, PAY-07) — pure;
 //! - [`remit`] and [`voucher`]: a cycle's 835 remittances and HTML vouchers;
 //! - [`payment`]: running a payment cycle against the store and writing its files.
@@ -18,6 +19,7 @@ pub mod adjudication;
 pub mod cycle;
 pub mod decide;
 mod error;
+pub mod examine;
 pub mod intake;
 pub mod payment;
 pub mod reference;

@@ -63,7 +63,8 @@ pub async fn run_cycle(
         .filter(|d| !due.contains(d.tracking.as_str()))
         .collect();
     let open = store.open_balances().await?;
-    let decisions: Vec<_> = payable.iter().map(|p| p.decision.clone()).collect();
+    let decisions: Vec<accord_store::ClaimDue> =
+        payable.iter().map(|p| (&p.decision).into()).collect();
     let rules = CycleRules {
         demand_after_days: plan.config.recovery.demand_after_days,
         collections_after_days: plan.config.recovery.collections_after_days,

@@ -3,7 +3,7 @@
 //! (AMT B6); a corrected or void claim's reversal first (CLP02 22, amounts negated, the original's
 //! tracking number as payer claim control number); balances recovered or carried as PLB (REC-01).
 
-use accord_claims::{Adjustment, ClaimKind, Decision, Frequency, LineDecision};
+use accord_claims::{Adjustment, ClaimKind, ClaimStatus, Frequency, LineDecision, Reversal};
 use accord_core::member::Program;
 use accord_core::{Date, Money};
 use accord_store::PayableClaim;
@@ -42,6 +42,30 @@ pub struct PayeeInfo {
     pub tax_id: Option<String>,
 }
 
+/// What the 835 needs of a decision: the engine's `Decision` without its trace and rejections
+/// (serde skips them), so a cycle of a million claims does not parse a million traces into memory.
+#[derive(serde::Deserialize)]
+struct PaidDecision {
+    status: ClaimStatus,
+    lines: Vec<LineDecision>,
+    billed: Money,
+    paid: Money,
+    patient_responsibility: Money,
+    reversal: Option<Reversal>,
+}
+
+/// What the 835 needs of a claim.
+#[derive(serde::Deserialize)]
+struct PaidClaim {
+    kind: ClaimKind,
+    frequency: Frequency,
+    member_id: accord_core::MemberId,
+    place_of_service: Option<accord_core::PlaceOfService>,
+    bill_type: Option<String>,
+    statement_from: Option<Date>,
+    statement_to: Option<Date>,
+}
+
 /// A claim payment for one decided claim (and its reversal first, for corrected and void
 /// claims), ready for the 835.
 pub fn claim_payments(
@@ -49,9 +73,9 @@ pub fn claim_payments(
     program: Program,
 ) -> Result<Vec<ClaimPayment>, ServiceError> {
     let tracking = &p.decision.tracking;
-    let decision: Decision = serde_json::from_value(p.decision.decision.clone())
+    let decision: PaidDecision = serde_json::from_str(&p.decision.decision)
         .map_err(|e| ServiceError::invalid(format!("decision {tracking}"), "decision", e))?;
-    let claim: accord_claims::Claim = serde_json::from_value(p.claim.clone())
+    let claim: PaidClaim = serde_json::from_str(&p.claim)
         .map_err(|e| ServiceError::invalid(format!("claim {tracking}"), "claim", e))?;
     let base = ClaimPayment {
         claim_id: p.patient_control.clone(),
@@ -155,7 +179,7 @@ pub fn filing_indicator(p: Program) -> &'static str {
     }
 }
 
-fn facility_code(c: &accord_claims::Claim) -> Option<String> {
+fn facility_code(c: &PaidClaim) -> Option<String> {
     match c.kind {
         ClaimKind::Professional => c.place_of_service.as_ref().map(|p| p.to_string()),
         ClaimKind::Institutional => c

@@ -183,7 +183,7 @@ async fn receive(store: &Store, icn: &str, claims: &[Claim]) {
             total_charge: c.total_charge(),
             status: "accepted".into(),
             reasons: serde_json::json!([]),
-            claim: Some(serde_json::to_value(c).expect("json")),
+            claim: Some(serde_json::to_string(c).expect("json")),
             received_at: at.to_string(),
         })
         .collect();
@@ -436,4 +436,124 @@ async fn clm_07_um_04_authorization_units_are_counted_from_earlier_claims() {
         .expect("adjudicate");
     let a3 = decision(&store, "A3").await;
     assert_eq!(a3.lines[0].units_allowed, Decimal::ZERO, "{}", a3.explain());
+}
+
+#[tokio::test]
+async fn examiner_actions_are_events_and_release_or_deny_held_lines() {
+    use accord_service::examine::{Examiner, ExaminerAction, examine};
+    let plan = plan();
+    let store = seeded_store().await;
+    // 90837 is a timed code: without start and stop times it is held for documentation (CLM-09).
+    let held = |t: &str| {
+        let mut l = line(1, "90837", &[], 1, "130", "2026-03-02");
+        l.documentation.start_stop_recorded = Some(false);
+        claim(t, &agency(), Frequency::Original, vec![l])
+    };
+    receive(&store, "000000020", &[held("P1")]).await;
+    adjudicate_pending(&store, &plan, &opts("2026-03-06"), |_| {})
+        .await
+        .expect("adjudicate");
+    assert_eq!(
+        store
+            .decisions_with_status("pended")
+            .await
+            .expect("q")
+            .len(),
+        1
+    );
+    let who = Examiner {
+        actor: "kim".into(),
+        reason: "note shows 9:00-9:55".into(),
+        today: d("2026-03-09"),
+        at: jiff::Timestamp::from_second(1_773_000_000).expect("ts"),
+    };
+    // Asking for records keeps it pended and records the action.
+    let d1 = examine(&store, &plan, "P1", &ExaminerAction::RequestRecords, &who)
+        .await
+        .expect("request");
+    assert_eq!(d1.lines[0].status, LineStatus::Pended);
+    // Approve: the hold is lifted and the line priced.
+    let d2 = examine(
+        &store,
+        &plan,
+        "P1",
+        &ExaminerAction::Approve { rates: vec![] },
+        &who,
+    )
+    .await
+    .expect("approve");
+    assert_eq!(d2.lines[0].status, LineStatus::Paid, "{}", d2.explain());
+    assert!(d2.explain().contains("released by examiner kim"));
+    let events = store.events_for("claim", "P1").await.expect("events");
+    let examined = events
+        .iter()
+        .filter(|e| e.action == "claim_examined")
+        .count();
+    assert_eq!(examined, 2);
+    // A claim that is no longer pended is refused.
+    let again = examine(&store, &plan, "P1", &ExaminerAction::RequestRecords, &who).await;
+    assert!(again.is_err());
+    // The approved claim is paid in the next cycle.
+    let stored = store.decision("P1").await.expect("row").expect("decided");
+    assert_eq!(stored.status, "processed_primary");
+    assert!(
+        !stored.clean,
+        "examined claims are not counted as clean (PAY-07)"
+    );
+}
+
+#[tokio::test]
+async fn examiner_denial_names_the_reason_code() {
+    use accord_service::examine::{Examiner, ExaminerAction, examine};
+    let plan = plan();
+    let store = seeded_store().await;
+    let mut l = line(1, "90837", &[], 1, "130", "2026-03-02");
+    l.documentation.start_stop_recorded = Some(false);
+    receive(
+        &store,
+        "000000030",
+        &[claim("D1", &agency(), Frequency::Original, vec![l])],
+    )
+    .await;
+    adjudicate_pending(&store, &plan, &opts("2026-03-06"), |_| {})
+        .await
+        .expect("adjudicate");
+    let who = Examiner {
+        actor: "kim".into(),
+        reason: "no start/stop times in the records received".into(),
+        today: d("2026-03-20"),
+        at: jiff::Timestamp::from_second(1_773_000_000).expect("ts"),
+    };
+    let empty_reason = Examiner {
+        reason: " ".into(),
+        ..who.clone()
+    };
+    assert!(
+        examine(
+            &store,
+            &plan,
+            "D1",
+            &ExaminerAction::Deny { carc: "16".into() },
+            &empty_reason
+        )
+        .await
+        .is_err(),
+        "a reason is required"
+    );
+    let dd = examine(
+        &store,
+        &plan,
+        "D1",
+        &ExaminerAction::Deny { carc: "16".into() },
+        &who,
+    )
+    .await
+    .expect("deny");
+    assert_eq!(carcs(&dd, 1), ["CO-16"]);
+    assert_eq!(dd.status, accord_claims::ClaimStatus::Denied);
+    assert_eq!(
+        dd.lines[0].billed,
+        dd.lines[0].paid + dd.lines[0].adjusted()
+    );
+    assert!(store.history_lines().await.expect("h").is_empty());
 }

@@ -112,8 +112,9 @@ pub struct StoredDecision {
     pub patient_responsibility: Money,
     /// PAY-07: a clean claim (decided without pending for a person).
     pub clean: bool,
-    /// The engine's decision as JSON (lines, adjustments, trace).
-    pub decision: serde_json::Value,
+    /// The engine's decision as JSON text (lines, adjustments, trace). Text, not a parsed tree:
+    /// the store never interprets it, and callers parse it straight into their own types.
+    pub decision: String,
     /// The payment cycle that remitted it, once remitted.
     pub cycle: Option<i64>,
 }
@@ -200,7 +201,7 @@ pub(crate) fn read_decision(row: &AnyRow) -> Result<StoredDecision, StoreError> 
         net_paid: money("net_paid")?,
         patient_responsibility: money("patient_responsibility")?,
         clean: c.int("clean")? != 0,
-        decision: json(&c, "decision")?,
+        decision: c.text("decision")?,
         cycle: c.opt_int("cycle")?,
     })
 }
@@ -245,7 +246,7 @@ fn decision_row(d: &StoredDecision) -> Vec<Value> {
         Value::text(money_text(d.net_paid)),
         Value::text(money_text(d.patient_responsibility)),
         Value::int(i64::from(d.clean)),
-        Value::text(d.decision.to_string()),
+        Value::text(d.decision.as_str()),
         Value::Int(d.cycle),
     ]
 }
@@ -448,12 +449,12 @@ impl Store {
 
     /// Accepted claims with no decision yet, in tracking-number order (the order they arrived),
     /// at most `limit` of them after tracking number `after` (`""` for the first page): tracking
-    /// number and the engine claim as JSON.
+    /// number and the engine claim as JSON text.
     pub async fn claims_awaiting_decision(
         &self,
         after: &str,
         limit: u32,
-    ) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+    ) -> Result<Vec<(String, String)>, StoreError> {
         let rows = sqlx::query(
             "SELECT c.tracking AS tracking, c.claim AS claim FROM claims c \
              LEFT JOIN decisions d ON d.tracking = c.tracking \
@@ -470,7 +471,7 @@ impl Store {
                     row,
                     table: "claims",
                 };
-                Ok((c.text("tracking")?, json(&c, "claim")?))
+                Ok((c.text("tracking")?, c.text("claim")?))
             })
             .collect()
     }

@@ -69,8 +69,8 @@ pub struct StoredClaim {
     pub status: String,
     /// Rejection reasons as JSON (an empty array when accepted).
     pub reasons: serde_json::Value,
-    /// The engine's claim as JSON, when accepted.
-    pub claim: Option<serde_json::Value>,
+    /// The engine's claim as JSON text, when accepted.
+    pub claim: Option<String>,
     /// When it was received (RFC 3339).
     pub received_at: String,
 }
@@ -104,7 +104,7 @@ fn read_claim(row: &AnyRow) -> Result<StoredClaim, StoreError> {
         table: "claims",
     };
     let reasons = c.text("reasons")?;
-    let claim = c.opt_text("claim")?;
+
     Ok(StoredClaim {
         tracking: c.text("tracking")?,
         sender: c.text("sender")?,
@@ -115,9 +115,19 @@ fn read_claim(row: &AnyRow) -> Result<StoredClaim, StoreError> {
         total_charge: c.opt_money("total_charge")?.unwrap_or(Money::ZERO),
         status: c.text("status")?,
         reasons: json(&c, "reasons", &reasons)?,
-        claim: claim.map(|t| json(&c, "claim", &t)).transpose()?,
+        claim: c.opt_text("claim")?,
         received_at: c.text("received_at")?,
     })
+}
+
+#[derive(Serialize)]
+struct ReceivedEvent<'a> {
+    sender: &'a str,
+    interchange_control: &'a str,
+    patient_control: &'a str,
+    status: &'a str,
+    total_charge: Money,
+    reasons: &'a serde_json::Value,
 }
 
 impl UnitOfWork {
@@ -160,7 +170,7 @@ impl UnitOfWork {
                     Value::text(money_text(c.total_charge)),
                     Value::text(c.status.as_str()),
                     Value::text(c.reasons.to_string()),
-                    Value::opt_text(c.claim.as_ref().map(|v| v.to_string())),
+                    Value::opt_text(c.claim.as_deref()),
                     Value::text(c.received_at.as_str()),
                 ]
             })
@@ -168,7 +178,22 @@ impl UnitOfWork {
         bulk::insert_rows(&mut self.tx, self.backend, "claims", CLAIM_COLUMNS, rows).await?;
         let events = claims
             .iter()
-            .map(|c| NewEvent::of(CLAIM, c.tracking.clone(), action::CLAIM_RECEIVED, c))
+            .map(|c| {
+                // The event is the audit line; the claim itself is in its row.
+                NewEvent::of(
+                    CLAIM,
+                    c.tracking.clone(),
+                    action::CLAIM_RECEIVED,
+                    &ReceivedEvent {
+                        sender: &c.sender,
+                        interchange_control: &c.interchange_control,
+                        patient_control: &c.patient_control,
+                        status: &c.status,
+                        total_charge: c.total_charge,
+                        reasons: &c.reasons,
+                    },
+                )
+            })
             .collect::<Result<Vec<_>, _>>()?;
         self.write_events(events).await
     }

@@ -40,7 +40,7 @@ pub use adjudication::{HistoryLine, StoredAuthorization, StoredDecision};
 pub use claims::{ReceivedFile, StoredClaim};
 pub use error::StoreError;
 pub use events::Event;
-pub use payments::{PayableClaim, PaymentCycle, ProviderBalance, StoredRemittance};
+pub use payments::{ClaimDue, PayableClaim, PaymentCycle, ProviderBalance, StoredRemittance};
 pub use snapshot::Book;
 pub use store::{Store, TableCounts, UnitOfWork};
 pub use url::{Backend, DatabaseUrl};

@@ -94,6 +94,33 @@ pub struct ProviderBalance {
     pub demanded_on: Option<Date>,
 }
 
+/// What the payment cycle's arithmetic needs of a decision (no JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimDue {
+    /// Tracking number.
+    pub tracking: String,
+    /// Pay-to NPI.
+    pub pay_to_npi: String,
+    /// Received.
+    pub received_on: Date,
+    /// Net paid (reversals included).
+    pub net_paid: Money,
+    /// PAY-07: decided without a pend.
+    pub clean: bool,
+}
+
+impl From<&StoredDecision> for ClaimDue {
+    fn from(d: &StoredDecision) -> Self {
+        ClaimDue {
+            tracking: d.tracking.clone(),
+            pay_to_npi: d.pay_to_npi.clone(),
+            received_on: d.received_on,
+            net_paid: d.net_paid,
+            clean: d.clean,
+        }
+    }
+}
+
 /// A decision due for payment, with what its remittance needs from the claim and the member.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayableClaim {
@@ -101,8 +128,8 @@ pub struct PayableClaim {
     pub decision: StoredDecision,
     /// CLM01 as billed.
     pub patient_control: String,
-    /// The engine claim as JSON.
-    pub claim: serde_json::Value,
+    /// The engine claim as JSON text.
+    pub claim: String,
     /// Member's last name, when the member is on record.
     pub last_name: Option<String>,
     /// Member's first name.
@@ -298,16 +325,10 @@ impl Store {
                     row,
                     table: "claims",
                 };
-                let claim_text = c.text("claim")?;
                 Ok(PayableClaim {
                     decision: read_decision(row)?,
                     patient_control: c.text("patient_control")?,
-                    claim: serde_json::from_str(&claim_text).map_err(|e| StoreError::Invalid {
-                        table: "claims",
-                        column: "claim",
-                        value: claim_text.chars().take(80).collect(),
-                        reason: e.to_string(),
-                    })?,
+                    claim: c.text("claim")?,
                     last_name: c.opt_text("last_name")?,
                     first_name: c.opt_text("first_name")?,
                 })
@@ -334,14 +355,28 @@ impl Store {
     }
 
     /// PAY-07: clean claims decided but not yet remitted, oldest received first.
-    pub async fn clean_unremitted(&self) -> Result<Vec<StoredDecision>, StoreError> {
-        let cols = crate::adjudication::decision_columns().join(", ");
-        let rows = sqlx::query(&format!(
-            "SELECT {cols} FROM decisions WHERE cycle IS NULL AND clean = 1 \
-             AND status NOT IN ('pended', 'rejected') ORDER BY received_on, tracking"
-        ))
+    pub async fn clean_unremitted(&self) -> Result<Vec<ClaimDue>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT tracking, pay_to_npi, received_on, net_paid, clean FROM decisions \
+             WHERE cycle IS NULL AND clean = 1 AND status NOT IN ('pended', 'rejected') \
+             ORDER BY received_on, tracking",
+        )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(read_decision).collect()
+        rows.iter()
+            .map(|row| {
+                let c = Cols {
+                    row,
+                    table: "decisions",
+                };
+                Ok(ClaimDue {
+                    tracking: c.text("tracking")?,
+                    pay_to_npi: c.text("pay_to_npi")?,
+                    received_on: c.date("received_on")?,
+                    net_paid: c.opt_money("net_paid")?.unwrap_or(Money::ZERO),
+                    clean: c.int("clean")? != 0,
+                })
+            })
+            .collect()
     }
 }

@@ -1018,7 +1018,7 @@ async fn clm_01_claims_are_stored_with_tracking_numbers_once_per_interchange(db:
         } else {
             json!([])
         },
-        claim: (status == "accepted").then(|| json!({"tracking": tracking})),
+        claim: (status == "accepted").then(|| json!({"tracking": tracking}).to_string()),
         received_at: file.received_at.clone(),
     };
     let mut uow = store.begin("intake", "837 received", at(T0)).await.unwrap();
@@ -1092,7 +1092,7 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
         total_charge: Money::from_cents(8_000),
         status: "accepted".into(),
         reasons: json!([]),
-        claim: Some(json!({ "tracking": t })),
+        claim: Some(json!({ "tracking": t }).to_string()),
         received_at: "2026-03-05T00:00:00Z".into(),
     };
     uow.insert_claims(&[claim("T1"), claim("T2"), claim("T3")])
@@ -1118,7 +1118,7 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
         page.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
         ["T1", "T2"]
     );
-    assert_eq!(page[0].1, json!({ "tracking": "T1" }));
+    assert_eq!(page[0].1, json!({ "tracking": "T1" }).to_string());
     let rest = store.claims_awaiting_decision("T2", 2).await.unwrap();
     assert_eq!(rest.len(), 1);
 
@@ -1135,7 +1135,7 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
         net_paid: Money::from_cents(net),
         patient_responsibility: Money::ZERO,
         clean: status != "pended",
-        decision: json!({ "tracking": t, "status": status }),
+        decision: json!({ "tracking": t, "status": status }).to_string(),
         cycle: None,
     };
     let line = |t: &str| HistoryLine {

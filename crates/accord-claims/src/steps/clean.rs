@@ -259,8 +259,9 @@ pub(crate) fn lines(cx: &mut Ctx) {
                         n,
                         format!("{reason}; pended to documentation"),
                     );
-                    cx.lines[i].pend("documentation", reason);
-                    continue;
+                    if cx.hold(i, "documentation", reason) {
+                        continue;
+                    }
                 }
             }
         }

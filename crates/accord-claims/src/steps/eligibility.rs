@@ -120,8 +120,9 @@ fn other_coverage(cx: &mut Ctx, i: usize, program: Program) {
             n,
             format!("{reason}; pended to cob"),
         );
-        cx.lines[i].pend("cob", reason);
-        return;
+        if cx.hold(i, "cob", reason) {
+            return;
+        }
     }
     if cx.claim.other_payer.is_none() {
         cx.lines[i].deny(Group::CO, "22", None);

@@ -33,6 +33,26 @@ pub(crate) fn run(cx: &mut Ctx) {
                 .rate_for_program(&line.procedure, &line.modifiers, price_date, p),
             None => plan.fees.rate(&line.procedure, &line.modifiers, price_date),
         };
+        // An examiner may set the rate of a line the fee schedule has none for.
+        let examiner_rate = cx.facts.release.and_then(|r| {
+            r.rates
+                .iter()
+                .find(|(l, _)| *l == line.number)
+                .map(|(_, m)| (*m, r.by.clone()))
+        });
+        let rate = match (rate, examiner_rate) {
+            (Some(r), _) => Some(r),
+            (None, Some((r, by))) => {
+                cx.note(
+                    "pricing",
+                    "PAY-01",
+                    n,
+                    format!("no fee-schedule rate on {price_date}; rate {r} set by examiner {by}"),
+                );
+                Some(r)
+            }
+            (None, None) => None,
+        };
         let Some(rate) = rate else {
             let reason = format!(
                 "no fee-schedule rate for {} on {price_date} (PAY-01)",
@@ -44,6 +64,7 @@ pub(crate) fn run(cx: &mut Ctx) {
                 n,
                 format!("{reason}; pended to pricing"),
             );
+            // Released or not, a line with no rate cannot be paid: it waits for a rate.
             cx.lines[i].pend("pricing", reason);
             continue;
         };

@@ -89,7 +89,9 @@ pub(crate) fn run(cx: &mut Ctx) {
         match deadline {
             Some(dl) if claim.received <= dl => {}
             Some(_) => cx.lines[i].deny(Group::CO, "29", None),
-            None => cx.lines[i].pend("timely-filing", text.clone()),
+            None => {
+                cx.hold(i, "timely-filing", text.clone());
+            }
         }
         cx.note("timely_filing", "CLM-02", n, text);
     }

@@ -6,9 +6,9 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use accord_claims::{
-    Authorization, AuthorizationBook, Claim, ClaimHistory, ClaimKind, ClaimLine, Decision, Facts,
-    Frequency, LineDocumentation, PriorLine, PriorStatus, ProviderDirectory, ProviderFacts,
-    TransitionOfCare,
+    Authorization, AuthorizationBook, Claim, ClaimHistory, ClaimKind, ClaimLine, Decision,
+    ExaminerRelease, Facts, Frequency, LineDocumentation, PriorLine, PriorStatus,
+    ProviderDirectory, ProviderFacts, TransitionOfCare,
 };
 use accord_core::member::{EligibilitySpan, Member, OtherCoverage, Program, Sex};
 use accord_core::provider::{NetworkStatus, Provider, ProviderKind, StatusSpan};
@@ -221,6 +221,8 @@ pub struct Fx {
     pub original: Option<Decision>,
     /// A modified copy of the demo plan, when a test needs one.
     pub plan: Option<Plan>,
+    /// An examiner's release of pended lines.
+    pub release: Option<ExaminerRelease>,
 }
 
 impl Default for Fx {
@@ -259,6 +261,7 @@ impl Fx {
             toc: None,
             original: None,
             plan: None,
+            release: None,
         }
     }
 
@@ -273,6 +276,7 @@ impl Fx {
         facts.other_coverage = &self.other;
         facts.transition_of_care = self.toc;
         facts.original = self.original.as_ref();
+        facts.release = self.release.as_ref();
         f(&facts)
     }
 
@@ -287,6 +291,7 @@ impl Fx {
         facts.other_coverage = &self.other;
         facts.transition_of_care = self.toc;
         facts.original = self.original.as_ref();
+        facts.release = self.release.as_ref();
         accord_claims::adjudicate(claim, &facts, claim.received)
     }
 }

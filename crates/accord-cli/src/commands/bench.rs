@@ -13,6 +13,8 @@ pub enum BenchCommand {
     X12(X12BenchArgs),
     /// The pure adjudication engine: claim lines per second on generated claims and reference data.
     Adjudicate(AdjudicateBenchArgs),
+    /// End to end on a fresh database: submit a large 837, adjudicate it, pay it.
+    Pipeline(super::bench_pipeline::PipelineBenchArgs),
 }
 
 /// Arguments of `accord bench adjudicate`; defaults are the reference sizes.
@@ -50,6 +52,12 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             };
             let report = accord_claims::bench::run(&opts)?;
             println!("{}", report.summary());
+        }
+        BenchCommand::Pipeline(args) => {
+            super::block_on(async {
+                super::bench_pipeline::run(args).await?;
+                Ok(ExitCode::SUCCESS)
+            })?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -49,6 +49,37 @@ pub enum ClaimsCommand {
     },
     /// List pended claims with their queue and reason.
     Pended,
+    /// Act on a pended claim as a claims examiner: approve, deny or ask for records.
+    Examine(ExamineArgs),
+}
+
+/// Arguments of `accord claims examine`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("action").required(true).args(["approve", "deny", "request_records"])))]
+pub struct ExamineArgs {
+    /// Tracking number of the pended claim.
+    tracking: String,
+    /// Release the held lines and decide the claim again.
+    #[arg(long)]
+    approve: bool,
+    /// Deny the held lines with this CARC (group CO), e.g. 16 or 50.
+    #[arg(long, value_name = "CARC")]
+    deny: Option<String>,
+    /// Ask the provider for records; the claim stays pended.
+    #[arg(long)]
+    request_records: bool,
+    /// With --approve: the rate per unit for a line the fee schedule has none for (LINE=RATE).
+    #[arg(long, value_name = "LINE=RATE")]
+    rate: Vec<String>,
+    /// Why (required; shown to the provider and written to the event log).
+    #[arg(long)]
+    reason: String,
+    /// Who is acting.
+    #[arg(long, default_value = "examiner")]
+    actor: String,
+    /// Plan directory (defaults to the demo plan).
+    #[arg(long)]
+    plan: Option<PathBuf>,
 }
 
 /// Runs a claims command.
@@ -60,7 +91,53 @@ pub async fn run(db: &str, cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
         ClaimsCommand::Adjudicate { plan, as_of } => adjudicate(db, plan.as_deref(), as_of).await,
         ClaimsCommand::Explain { tracking, json } => explain(db, &tracking, json).await,
         ClaimsCommand::Pended => pended(db).await,
+        ClaimsCommand::Examine(args) => examine(db, args).await,
     }
+}
+
+async fn examine(db: &str, args: ExamineArgs) -> anyhow::Result<ExitCode> {
+    use accord_service::examine::{Examiner, ExaminerAction, examine};
+    let action = if args.approve {
+        let mut rates = Vec::new();
+        for r in &args.rate {
+            let parsed = r.split_once('=').and_then(|(l, m)| {
+                Some((
+                    l.trim().parse::<u32>().ok()?,
+                    accord_core::Money::parse(m.trim()).ok()?,
+                ))
+            });
+            match parsed {
+                Some(p) => rates.push(p),
+                None => {
+                    return Err(anyhow::Error::new(Failure {
+                        code: ErrorCode::InvalidInput,
+                        message: format!("--rate {r:?}: expected LINE=RATE, e.g. 2=23.10"),
+                    }));
+                }
+            }
+        }
+        ExaminerAction::Approve { rates }
+    } else if let Some(carc) = args.deny {
+        ExaminerAction::Deny { carc }
+    } else {
+        ExaminerAction::RequestRecords
+    };
+    let plan_dir = super::demo_plan::locate(args.plan.as_deref())?;
+    let plan = Plan::load(&plan_dir).map_err(fail)?;
+    let now = jiff::Timestamp::now();
+    let store = open_store(db).await?;
+    let who = Examiner {
+        actor: args.actor,
+        reason: args.reason,
+        today: now.to_zoned(plan.time_zone().clone()).date(),
+        at: now,
+    };
+    let d = examine(&store, &plan, &args.tracking, &action, &who)
+        .await
+        .map_err(fail)?;
+    store.close().await;
+    print!("{}", d.explain());
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn submit_files(
@@ -222,7 +299,7 @@ async fn pended(db: &str) -> anyhow::Result<ExitCode> {
     }
     for r in rows {
         let d: accord_claims::Decision =
-            serde_json::from_value(r.decision).unwrap_or_else(|_| accord_claims::Decision {
+            serde_json::from_str(&r.decision).unwrap_or_else(|_| accord_claims::Decision {
                 tracking: r.tracking.clone(),
                 status: accord_claims::ClaimStatus::Pended,
                 rejections: vec![],

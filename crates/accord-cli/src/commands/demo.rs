@@ -159,7 +159,7 @@ fn bar(total: usize) -> ProgressBar {
     pb
 }
 
-async fn load(
+pub(crate) async fn load(
     store: &Store,
     data: &DemoData,
     opts: &DemoOptions,

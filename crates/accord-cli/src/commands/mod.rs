@@ -1,6 +1,7 @@
 //! One module per command group. Each is a thin shell: parse, read, call the library, print.
 
 pub mod bench;
+mod bench_pipeline;
 pub mod claims;
 pub mod demo;
 mod demo_claims;

@@ -1,0 +1,259 @@
+//! `accord bench pipeline`: the end-to-end benchmark of issue 4 — `claims submit` of a large 837,
+//! adjudication of everything received, and one payment cycle, on a fresh database (SQLite by
+//! default, PostgreSQL with `--db`). Setup (population, network, the 837 itself) is not timed.
+//! Prints claims per second per phase and overall, and peak memory. Not a test: nothing here
+//! asserts a time.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use accord_demo::DemoOptions;
+use accord_demo::claims::{ClaimMonthOptions, month, write_837};
+use accord_plan::Plan;
+use accord_service::adjudication::{RunOptions, adjudicate_pending};
+use accord_service::intake::{IntakeReference, Numbering, submit};
+use accord_service::payment::{CycleOptions, run_cycle};
+use accord_store::{Store, StoredAuthorization};
+use accord_x12::model::ClaimKind;
+use anyhow::Context;
+
+use crate::failure::fail;
+
+/// Arguments of `accord bench pipeline`.
+#[derive(Debug, clap::Args)]
+pub struct PipelineBenchArgs {
+    /// Claims in the 837 (about; the generator makes whole months).
+    #[arg(long, default_value_t = 1_000_000)]
+    claims: usize,
+    /// Database URL for the run; must hold no Accord data (default: a new SQLite file in a
+    /// temporary directory). Separate from the global --db so a benchmark never touches a real
+    /// database by default.
+    #[arg(long, value_name = "URL")]
+    bench_db: Option<String>,
+    /// Plan directory (defaults to the demo plan).
+    #[arg(long)]
+    plan: Option<PathBuf>,
+    /// Keep the working directory (database and files) and print where it is.
+    #[arg(long)]
+    keep: bool,
+}
+
+/// Claims per member per month when every member is served (about 1.45 with the demo's mix).
+const CLAIMS_PER_SERVED_MEMBER: f64 = 1.4;
+/// Months of service within the timely-filing window (90 days) before the as-of date.
+const MONTHS: u32 = 2;
+
+/// Runs the pipeline benchmark.
+pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
+    let work = tempfile::Builder::new().prefix("accord-bench-").tempdir()?;
+    let dir = work.path().to_path_buf();
+    let db = args
+        .bench_db
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
+    let plan_dir = super::demo_plan::locate(args.plan.as_deref())?;
+    let plan = Plan::load(&plan_dir).map_err(fail)?;
+    let as_of = jiff::civil::date(2026, 11, 2);
+    let now = as_of
+        .at(9, 0, 0, 0)
+        .to_zoned(plan.time_zone().clone())
+        .context("as-of in the plan's time zone")?;
+
+    // ---- setup (not timed): population, network, authorizations, the 837 files
+    let setup = Instant::now();
+    let members =
+        ((args.claims as f64 / CLAIMS_PER_SERVED_MEMBER / f64::from(MONTHS)) as u32).max(1_000);
+    let opts = DemoOptions {
+        members,
+        seed: 7,
+        as_of,
+        plan_code: plan.config.plan_code.clone(),
+        program: plan.config.program,
+    };
+    let data = accord_demo::generate(&opts);
+    let store = Store::connect(&db).await.map_err(fail)?;
+    super::demo::load(&store, &data, &opts, now.timestamp()).await?;
+    let mut files = Vec::new();
+    let mut auths = Vec::new();
+    let mut total_claims = 0usize;
+    let mut first = as_of.first_of_month();
+    for k in 0..MONTHS {
+        let last = first.yesterday().map_err(|e| anyhow::anyhow!("{e}"))?;
+        first = last.first_of_month();
+        let m = month(
+            &data,
+            &plan,
+            &ClaimMonthOptions {
+                seed: 7 + u64::from(k),
+                first,
+                last,
+                received_by: as_of,
+                served_share: 1.0,
+            },
+        );
+        total_claims += m.len();
+        for (kind, claims, name) in [
+            (ClaimKind::Professional, &m.professional, "837P"),
+            (ClaimKind::Institutional, &m.institutional, "837I"),
+        ] {
+            let path = dir.join(format!("{name}-{k}.x12"));
+            let control = 10 + k * 2 + u32::from(name == "837I");
+            write_837(
+                claims,
+                kind,
+                &path,
+                &accord_demo::claims::envelope(&plan.config.payer_id, as_of, control),
+            )?;
+            files.push(path);
+        }
+        auths.extend(m.authorizations);
+    }
+    let stored_auths: Vec<StoredAuthorization> = auths
+        .iter()
+        .map(|a| StoredAuthorization {
+            auth_id: a.id.clone(),
+            member_id: a.member.to_string(),
+            provider_npi: a.provider.to_string(),
+            services: a
+                .services
+                .iter()
+                .map(|(c, m)| (c.to_string(), m.iter().map(|x| x.to_string()).collect()))
+                .collect(),
+            level_of_care: a.level_of_care.clone(),
+            start: a.start,
+            end: a.end,
+            units_authorized: a.units_authorized,
+        })
+        .collect();
+    let mut uow = store
+        .begin("bench", "authorizations", now.timestamp())
+        .await
+        .map_err(fail)?;
+    // Two months can give one member the same authorization number: keep the first.
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<_> = stored_auths
+        .into_iter()
+        .filter(|a| seen.insert(a.auth_id.clone()))
+        .collect();
+    uow.insert_authorizations(&unique).await.map_err(fail)?;
+    uow.commit().await.map_err(fail)?;
+    let bytes: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    println!(
+        "setup: {members} members, {} providers, {total_claims} claims in {} files ({:.1} MB) in {:.1} s (not timed)",
+        data.network.providers.len(),
+        files.len(),
+        bytes as f64 / 1e6,
+        setup.elapsed().as_secs_f64()
+    );
+    drop(data);
+
+    // ---- timed: submit, adjudicate, pay
+    let started = Instant::now();
+    let reference = IntakeReference::load(&store, &plan).await.map_err(fail)?;
+    let mut numbering = Numbering::continuing(&store).await.map_err(fail)?;
+    let mut accepted = 0usize;
+    for f in &files {
+        let body = std::fs::read(f)?;
+        let s = submit(
+            &store,
+            &reference,
+            &body,
+            &f.display().to_string(),
+            &now,
+            &mut numbering,
+            |c| accord_demo::claims::envelope(&plan.config.payer_id, as_of, 1000 + c),
+        )
+        .await
+        .map_err(fail)?;
+        accepted += s.accepted;
+    }
+    drop(reference);
+    let submitted = started.elapsed();
+    let t = Instant::now();
+    let tally = adjudicate_pending(
+        &store,
+        &plan,
+        &RunOptions {
+            today: as_of,
+            at: now.timestamp(),
+            actor: "adjudication".into(),
+            page: 5_000,
+        },
+        |_| {},
+    )
+    .await
+    .map_err(fail)?;
+    let adjudicated = t.elapsed();
+    let t = Instant::now();
+    let cycle = run_cycle(
+        &store,
+        &plan,
+        &CycleOptions {
+            through: as_of,
+            pay_date: as_of,
+            at: now.timestamp(),
+            actor: "payment-cycle".into(),
+            out: dir.join("remittance"),
+        },
+    )
+    .await
+    .map_err(fail)?;
+    let paid = t.elapsed();
+    let total = started.elapsed();
+    store.close().await;
+
+    let rate = |n: usize, d: std::time::Duration| n as f64 / d.as_secs_f64().max(1e-9);
+    println!(
+        "backend: {}",
+        accord_store::DatabaseUrl::new(db.as_str())
+            .backend()
+            .map_or("?", |b| b.as_str())
+    );
+    println!(
+        "submit      {total_claims:>9} claims  {:>7.1} s  {:>9.0} claims/s  ({accepted} accepted)",
+        submitted.as_secs_f64(),
+        rate(total_claims, submitted)
+    );
+    println!(
+        "adjudicate  {:>9} claims  {:>7.1} s  {:>9.0} claims/s  ({} lines)",
+        tally.claims,
+        adjudicated.as_secs_f64(),
+        rate(tally.claims as usize, adjudicated),
+        tally.lines
+    );
+    println!(
+        "pay         {:>9} claims  {:>7.1} s  {:>9.0} claims/s  ({} remittances)",
+        cycle.cycle.claims,
+        paid.as_secs_f64(),
+        rate(cycle.cycle.claims as usize, paid),
+        cycle.cycle.remittances
+    );
+    println!(
+        "overall     {total_claims:>9} claims  {:>7.1} s  {:>9.0} claims/s",
+        total.as_secs_f64(),
+        rate(total_claims, total)
+    );
+    if let Some(kb) = peak_rss_kib() {
+        println!("peak memory {:.0} MiB", kb as f64 / 1024.0);
+    }
+    if args.keep {
+        let kept = work.keep();
+        println!("kept {}", kept.display());
+    }
+    Ok(())
+}
+
+/// Peak resident set size of this process (Linux `VmHWM`), in KiB.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}

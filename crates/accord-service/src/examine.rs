@@ -1,0 +1,218 @@
+//! A claims examiner's action on a pended claim (issue 4): approve (release the held lines, with a
+//! rate where the fee schedule has none), deny the held lines with a reason code, or ask the
+//! provider for records. Every action is a `claim_examined` event with actor and reason; approve
+//! and deny also replace the decision and its history lines in the same unit of work.
+
+use accord_claims::{
+    Adjustment, Claim, ClaimStatus, Decision, ExaminerRelease, Group, LineStatus, TraceStep,
+};
+use accord_core::{Date, Money, Timestamp};
+use accord_plan::Plan;
+use accord_store::Store;
+use serde_json::json;
+
+use crate::ServiceError;
+use crate::adjudication::{load_reference, stored_decision};
+use crate::decide::{decide_with, stored_form};
+
+/// What the examiner does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExaminerAction {
+    /// Release the held lines and decide the claim again; `rates` price lines the fee schedule
+    /// has no rate for (line number, rate per unit).
+    Approve {
+        /// Rates set by the examiner.
+        rates: Vec<(u32, Money)>,
+    },
+    /// Deny the held lines with this CARC (group CO).
+    Deny {
+        /// Claim adjustment reason code, e.g. `16` (missing information) or `50` (not medically
+        /// necessary).
+        carc: String,
+    },
+    /// Ask the provider for records; the claim stays pended.
+    RequestRecords,
+}
+
+impl ExaminerAction {
+    fn name(&self) -> &'static str {
+        match self {
+            ExaminerAction::Approve { .. } => "approve",
+            ExaminerAction::Deny { .. } => "deny",
+            ExaminerAction::RequestRecords => "request_records",
+        }
+    }
+}
+
+/// Who acts, why and when.
+#[derive(Debug, Clone)]
+pub struct Examiner {
+    /// The examiner's user name.
+    pub actor: String,
+    /// The reason, shown to the provider.
+    pub reason: String,
+    /// The decision date.
+    pub today: Date,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// Acts on pended claim `tracking`; returns the decision as it now stands.
+pub async fn examine(
+    store: &Store,
+    plan: &Plan,
+    tracking: &str,
+    action: &ExaminerAction,
+    who: &Examiner,
+) -> Result<Decision, ServiceError> {
+    let Some(current) = stored_decision(store, tracking).await? else {
+        return Err(ServiceError::NotFound(format!(
+            "no decision for claim {tracking} (is it adjudicated?)"
+        )));
+    };
+    if current.status != ClaimStatus::Pended {
+        return Err(ServiceError::Refused(format!(
+            "claim {tracking} is not pended (it is {:?}); only pended claims are examined",
+            current.status
+        )));
+    }
+    if who.reason.trim().is_empty() {
+        return Err(ServiceError::invalid(
+            format!("claim {tracking}"),
+            "reason",
+            "an examiner action needs a reason (it is shown to the provider)",
+        ));
+    }
+    let held: Vec<u32> = current
+        .lines
+        .iter()
+        .filter(|l| l.status == LineStatus::Pended)
+        .map(|l| l.number)
+        .collect();
+    let claim = stored_claim(store, tracking).await?;
+    let new = match action {
+        ExaminerAction::RequestRecords => None,
+        ExaminerAction::Deny { carc } => Some(deny_held(&current, carc, who)),
+        ExaminerAction::Approve { rates } => {
+            let mut reference = load_reference(store).await?;
+            reference.history.remove_claim(&claim.member_id, tracking);
+            let original = match claim.frequency.original() {
+                Some(t) => stored_decision(store, t).await?,
+                None => None,
+            };
+            let release = ExaminerRelease {
+                lines: held.clone(),
+                rates: rates.clone(),
+                by: who.actor.clone(),
+                reason: who.reason.clone(),
+            };
+            let d = decide_with(
+                &mut reference,
+                plan,
+                &claim,
+                original.as_ref(),
+                Some(&release),
+                who.today,
+            );
+            Some(d.decision)
+        }
+    };
+    let mut uow = store
+        .begin(&who.actor, &format!("examiner: {}", who.reason), who.at)
+        .await?;
+    uow.record_event(
+        accord_store::events::CLAIM,
+        tracking,
+        accord_store::events::action::CLAIM_EXAMINED,
+        json!({ "action": action.name(), "lines": held, "reason": who.reason }),
+    )
+    .await?;
+    let result = match new {
+        None => current,
+        Some(decision) => {
+            // Nothing is read from the store past this point: the unit of work holds the
+            // connection (one, for an in-memory SQLite database).
+            let mut scratch = crate::reference::Reference::default();
+            let reversed = decision
+                .reversal
+                .as_ref()
+                .map(|r| r.original_tracking.clone());
+            let mut decided = stored_form(&mut scratch, &claim, decision, reversed, who.today);
+            // Examined claims are not clean (PAY-07 counts them apart).
+            decided.stored.clean = false;
+            uow.save_decisions(std::slice::from_ref(&decided.stored))
+                .await?;
+            uow.replace_history(&[tracking.to_owned()], &decided.history)
+                .await?;
+            decided.decision
+        }
+    };
+    uow.commit().await?;
+    Ok(result)
+}
+
+async fn stored_claim(store: &Store, tracking: &str) -> Result<Claim, ServiceError> {
+    let row = store.claim(tracking).await?.ok_or_else(|| {
+        ServiceError::NotFound(format!("no claim with tracking number {tracking}"))
+    })?;
+    let json = row.claim.ok_or_else(|| {
+        ServiceError::invalid(format!("claim {tracking}"), "claim", "rejected at intake")
+    })?;
+    serde_json::from_str(&json)
+        .map_err(|e| ServiceError::invalid(format!("claim {tracking}"), "claim", e))
+}
+
+/// The held lines denied with `carc` (group CO: the provider may not bill the member), the rest
+/// of the decision unchanged, and the claim's status and totals recomputed.
+pub fn deny_held(current: &Decision, carc: &str, who: &Examiner) -> Decision {
+    let mut d = current.clone();
+    for l in d
+        .lines
+        .iter_mut()
+        .filter(|l| l.status == LineStatus::Pended)
+    {
+        let queue = l
+            .pend
+            .as_ref()
+            .map(|p| p.queue.to_string())
+            .unwrap_or_default();
+        l.status = LineStatus::Denied;
+        l.pend = None;
+        l.units_allowed = rust_decimal::Decimal::ZERO;
+        l.allowed = Money::ZERO;
+        l.paid = Money::ZERO;
+        l.patient_responsibility = Money::ZERO;
+        l.adjustments = vec![Adjustment {
+            group: Group::CO,
+            carc: carc.to_owned().into(),
+            rarc: None,
+            amount: l.billed,
+            units: Some(l.units_billed),
+        }];
+        d.trace.push(TraceStep {
+            step: "examiner".into(),
+            rule: "examiner".into(),
+            line: Some(l.number),
+            text: format!(
+                "held in queue {queue}; denied CO-{carc} by examiner {}: {}",
+                who.actor, who.reason
+            )
+            .into(),
+        });
+    }
+    d.status = if d.lines.iter().all(|l| l.status == LineStatus::Denied) {
+        ClaimStatus::Denied
+    } else if d
+        .lines
+        .iter()
+        .any(|l| l.adjustments.iter().any(|a| a.carc == "23"))
+    {
+        ClaimStatus::ProcessedSecondary
+    } else {
+        ClaimStatus::ProcessedPrimary
+    };
+    d.allowed = d.lines.iter().map(|l| l.allowed).sum();
+    d.paid = d.lines.iter().map(|l| l.paid).sum();
+    d.patient_responsibility = d.lines.iter().map(|l| l.patient_responsibility).sum();
+    d
+}
