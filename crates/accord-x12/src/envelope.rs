@@ -291,17 +291,25 @@ impl EnvelopeTracker {
     }
 
     /// Classifies `seg` and updates counts.
+    #[inline]
     pub fn feed(&mut self, seg: &Segment<'_>) -> Role {
-        let id = seg.id();
-        // Fast path: a body segment of an open set.
+        // Fast path (inlined): a body segment of an open set (envelope segment IDs start
+        // with S, G or I).
         if let Some(set) = self.set.as_mut()
-            && !matches!(id, b"SE" | b"ST" | b"GE" | b"GS" | b"IEA" | b"ISA")
+            && (!matches!(seg.raw().first(), Some(b'S' | b'G' | b'I'))
+                || !matches!(seg.id(), b"SE" | b"ST" | b"GE" | b"GS" | b"IEA" | b"ISA"))
         {
             set.segments += 1;
             return Role::Body {
                 position: set.segments,
             };
         }
+        self.feed_envelope(seg)
+    }
+
+    #[inline(never)]
+    fn feed_envelope(&mut self, seg: &Segment<'_>) -> Role {
+        let id = seg.id();
         match id {
             b"ISA" => {
                 if self.interchange.is_some() {

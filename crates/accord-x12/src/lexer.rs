@@ -402,55 +402,72 @@ impl<R: Read> Lexer<R> {
     }
 
     /// The next segment, `Ok(None)` at the end of input. After an error the lexer stops.
+    #[inline]
     pub fn next_segment(&mut self) -> Result<Option<Segment<'_>>, LexError> {
         if self.failed {
             return Ok(None);
         }
-        // Fast path: inside an interchange, past the file's first byte, a segment that does not
-        // start with 'I' (ISA/IEA need the general path) and whose terminator is buffered.
-        if let Some(d) = self.state.delims
-            && !self.state.after_iea
-            && (self.base > 0 || self.start > 0)
+        // Fast path (inlined into the caller, so the segment stays in registers): inside an
+        // interchange, past the file's first byte, a segment that does not start with 'I'
+        // (ISA/IEA need the general path) and whose terminator is buffered.
+        if let Some((s, end)) = self.fast_segment()
+            && let Some(d) = &self.state.delims
         {
-            let mut s = self.start;
-            while s < self.end && is_skippable(self.buf[s]) {
-                s += 1;
-            }
-            if s < self.end && self.buf[s] != b'I' {
-                if self.terms_for != Some(d.segment) {
-                    self.terms.clear();
-                    let from = self.start;
-                    self.terms.extend(
-                        memchr::memchr_iter(d.segment, &self.buf[from..self.end])
-                            .map(|i| (i + from) as u32),
-                    );
-                    self.term_pos = 0;
-                    self.terms_for = Some(d.segment);
-                }
-                while self.term_pos < self.terms.len() && (self.terms[self.term_pos] as usize) < s {
-                    self.term_pos += 1;
-                }
-                if let Some(&p) = self.terms.get(self.term_pos) {
-                    let p = p as usize;
-                    self.term_pos += 1;
-                    let mut end = p;
-                    while end > s
-                        && matches!(self.buf[end - 1], b'\r' | b'\n')
-                        && d.segment != b'\n'
-                    {
-                        end -= 1;
-                    }
-                    self.state.segments += 1;
-                    self.start = p + 1;
-                    return Ok(Some(Segment::new(
-                        &self.buf[s..end],
-                        d,
-                        self.state.segments,
-                        self.base + s as u64,
-                    )));
-                }
-            }
+            return Ok(Some(Segment::new(
+                &self.buf[s..end],
+                *d,
+                self.state.segments,
+                self.base + s as u64,
+            )));
         }
+        self.next_segment_slow()
+    }
+
+    /// The fast path of [`Lexer::next_segment`]: the next segment's range, if it applies.
+    #[inline(always)]
+    fn fast_segment(&mut self) -> Option<(usize, usize)> {
+        let term = self.state.delims.as_ref()?.segment;
+        if self.state.after_iea || (self.base == 0 && self.start == 0) {
+            return None;
+        }
+        let mut s = self.start;
+        while s < self.end && is_skippable(self.buf[s]) {
+            s += 1;
+        }
+        if s >= self.end || self.buf[s] == b'I' {
+            return None;
+        }
+        if self.terms_for != Some(term) {
+            self.find_terms(term);
+        }
+        while self.term_pos < self.terms.len() && (self.terms[self.term_pos] as usize) < s {
+            self.term_pos += 1;
+        }
+        let p = *self.terms.get(self.term_pos)? as usize;
+        self.term_pos += 1;
+        let mut end = p;
+        while end > s && matches!(self.buf[end - 1], b'\r' | b'\n') && term != b'\n' {
+            end -= 1;
+        }
+        self.state.segments += 1;
+        self.start = p + 1;
+        Some((s, end))
+    }
+
+    /// Terminator positions of the buffered bytes, found in one pass.
+    #[inline(never)]
+    fn find_terms(&mut self, term: u8) {
+        self.terms.clear();
+        let from = self.start;
+        self.terms.extend(
+            memchr::memchr_iter(term, &self.buf[from..self.end]).map(|i| (i + from) as u32),
+        );
+        self.term_pos = 0;
+        self.terms_for = Some(term);
+    }
+
+    #[inline(never)]
+    fn next_segment_slow(&mut self) -> Result<Option<Segment<'_>>, LexError> {
         let (s, e) = loop {
             let bom = self.base == 0 && self.start == 0;
             let abs = self.base + self.start as u64;

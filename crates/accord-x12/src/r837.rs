@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 
 use crate::lexer::LexError;
 use crate::model::Claim;
-use crate::segment::{Fields, Segment};
+use crate::segment::Segment;
 use crate::view::{ArcCache, ClaimView, Core};
 
 /// A read failure, located.
@@ -38,29 +38,6 @@ pub enum ReadError {
     },
 }
 
-pub(crate) fn decimal(seg: &Fields<'_>, position: u32, n: usize) -> Result<Decimal, ReadError> {
-    let s = seg.el(n);
-    parse_decimal(s).ok_or_else(|| ReadError::Element {
-        segment_id: seg.id_str().to_string(),
-        segment: seg.index,
-        position,
-        element: n,
-        message: format!("{s:?} is not a decimal number"),
-    })
-}
-
-pub(crate) fn opt_decimal(
-    seg: &Fields<'_>,
-    position: u32,
-    n: usize,
-) -> Result<Option<Decimal>, ReadError> {
-    if seg.el(n).is_empty() {
-        Ok(None)
-    } else {
-        decimal(seg, position, n).map(Some)
-    }
-}
-
 /// X12 "R" numbers: optional sign, digits, optional decimal point.
 pub fn parse_decimal(s: &str) -> Option<Decimal> {
     if let Some(d) = parse_plain_decimal(s.as_bytes()) {
@@ -78,6 +55,14 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
         t.to_string()
     };
     Decimal::from_str(&t2).ok()
+}
+
+/// [`parse_decimal`] of bytes: `None` when they are not UTF-8 text, as for the empty string.
+pub(crate) fn parse_decimal_bytes(b: &[u8]) -> Option<Decimal> {
+    match parse_plain_decimal(b) {
+        Some(d) => Some(d),
+        None => parse_decimal(std::str::from_utf8(b).unwrap_or("")),
+    }
 }
 
 /// The common shape of an amount (`123`, `40.5`, `0.25`: unsigned, digits on both sides

@@ -43,13 +43,24 @@ impl<'a> Segment<'a> {
         // IDs are two or three bytes: look only there.
         let sep = self.delims.element;
         let raw = self.raw;
-        match raw.iter().take(4).position(|&b| b == sep) {
-            Some(p) => &raw[..p],
-            None => match memchr(sep, raw) {
-                Some(p) => &raw[..p],
-                None => raw,
-            },
-        }
+        // The common shapes first (`NM1*`, `HL*`), unrolled.
+        let p = if raw.get(3) == Some(&sep) && raw.get(2) != Some(&sep) {
+            if raw[0] == sep {
+                0
+            } else if raw[1] == sep {
+                1
+            } else {
+                3
+            }
+        } else if raw.get(2) == Some(&sep) && raw[0] != sep && raw[1] != sep {
+            2
+        } else {
+            match memchr(sep, raw) {
+                Some(p) => p,
+                None => raw.len(),
+            }
+        };
+        &raw[..p]
     }
 
     /// Segment identifier as text; non-UTF-8 identifiers read as `"?"`.
@@ -165,6 +176,26 @@ mod tests {
             for n in 0..14 {
                 assert_eq!(f.element(n), s.element(n), "{raw:?} {n}");
             }
+        }
+    }
+
+    #[test]
+    fn id_is_text_before_first_separator() {
+        let d = Delimiters::default();
+        let mut raws: Vec<Vec<u8>> = Vec::new();
+        for len in 0..7 {
+            for mask in 0..(1u32 << len) {
+                raws.push(
+                    (0..len)
+                        .map(|i| if mask >> i & 1 == 1 { b'*' } else { b'A' })
+                        .collect(),
+                );
+            }
+        }
+        for raw in &raws {
+            let s = Segment::new(raw, d, 1, 0);
+            let want = raw.iter().position(|&b| b == b'*').unwrap_or(raw.len());
+            assert_eq!(s.id(), &raw[..want], "{raw:?}");
         }
     }
 

@@ -47,12 +47,15 @@ pub struct SegmentIssue {
 
 /// Parses CCYYMMDD into a calendar date (None when malformed or impossible).
 pub fn parse_ccyymmdd(s: &str) -> Option<jiff::civil::Date> {
-    if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
+    let b: &[u8; 8] = s.as_bytes().try_into().ok()?;
+    if !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let y: i16 = s[0..4].parse().ok()?;
-    let m: i8 = s[4..6].parse().ok()?;
-    let d: i8 = s[6..8].parse().ok()?;
+    // Digits only, so the values fit: what `str::parse` of each field would give.
+    let n = |i: usize| i16::from(b[i] - b'0');
+    let y = n(0) * 1000 + n(1) * 100 + n(2) * 10 + n(3);
+    let m = (n(4) * 10 + n(5)) as i8;
+    let d = (n(6) * 10 + n(7)) as i8;
     jiff::civil::Date::new(y, m, d).ok()
 }
 
@@ -1181,6 +1184,48 @@ fn check_hi(seg: &Fields<'_>, out: &mut Vec<ElementIssue>) {
                 d,
                 format!("HI{n:02}-4 {d:?} is not a valid date"),
             ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    #[test]
+    fn ccyymmdd_matches_field_parsing() {
+        let reference = |s: &str| -> Option<jiff::civil::Date> {
+            if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let y: i16 = s[0..4].parse().ok()?;
+            let m: i8 = s[4..6].parse().ok()?;
+            let d: i8 = s[6..8].parse().ok()?;
+            jiff::civil::Date::new(y, m, d).ok()
+        };
+        for s in [
+            "20240229",
+            "20230229",
+            "00000101",
+            "00010101",
+            "99991231",
+            "20241301",
+            "20240100",
+            "20240131",
+            "2024013a",
+            "2024013",
+            "202401311",
+            "",
+            "+2024013",
+            "２０２４0101",
+        ] {
+            assert_eq!(super::parse_ccyymmdd(s), reference(s), "{s}");
+        }
+        for y in [0, 1, 1999, 2024, 9999] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    let s = format!("{y:04}{m:02}{d:02}");
+                    assert_eq!(super::parse_ccyymmdd(&s), reference(&s), "{s}");
+                }
+            }
         }
     }
 }

@@ -9,8 +9,12 @@ use std::collections::VecDeque;
 
 use crate::envelope::{EnvelopeEvent, EnvelopeTracker, Role};
 use crate::model::ClaimKind;
-use crate::r837::{ReadError, decimal, opt_decimal, parse_decimal};
-use crate::segment::{Fields, Segment};
+use rust_decimal::Decimal;
+
+use crate::r837::{ReadError, parse_decimal_bytes};
+use crate::segment::Segment;
+
+use super::split::{NO_ENDS, Split};
 
 use super::store::*;
 
@@ -146,6 +150,15 @@ impl Builder {
         s.subscriber.payer = s.new_entity();
     }
 
+    /// Makes the text of the claim about to be handed out readable (see [`Store::freeze`]).
+    pub(crate) fn freeze_ready(&mut self) {
+        if let Some(r) = self.ready {
+            for (level, &i) in r.iter().enumerate() {
+                self.stores[level][i].freeze();
+            }
+        }
+    }
+
     fn has_claim(&self) -> bool {
         self.st_ref(CLAIM).claim.is_some()
     }
@@ -221,7 +234,8 @@ impl Builder {
             return;
         }
         self.position = position;
-        let fields = seg.fields();
+        let mut ends = NO_ENDS;
+        let fields = Split::new(seg, &mut ends);
         if let Err(e) = self.body(&fields) {
             self.poisoned = true;
             self.queue.push_back(Pending::Err(e));
@@ -241,12 +255,14 @@ impl Builder {
             Ctx::PatientName => Some((PAT, self.st_ref(PAT).patient?.person)),
             Ctx::ClaimProvider => {
                 let s = self.st_ref(CLAIM);
-                let i = s.ents.last(s.claim?.providers)?;
+                let i = s.ents.last(s.claim.as_ref()?.providers)?;
                 Some((CLAIM, *s.ents.get(i)?))
             }
             Ctx::OtherSubEntity => {
                 let s = self.st_ref(CLAIM);
-                let os = s.osubs.get(s.osubs.last(s.claim?.other_subscribers)?)?;
+                let os = s
+                    .osubs
+                    .get(s.osubs.last(s.claim.as_ref()?.other_subscribers)?)?;
                 if let Some(i) = s.ents.last(os.other_entities) {
                     return Some((CLAIM, *s.ents.get(i)?));
                 }
@@ -254,7 +270,7 @@ impl Builder {
             }
             Ctx::LineProvider => {
                 let s = self.st_ref(CLAIM);
-                let l = s.lines.get(s.lines.last(s.claim?.lines)?)?;
+                let l = s.lines.get(s.lines.last(s.claim.as_ref()?.lines)?)?;
                 Some((CLAIM, *s.ents.get(s.ents.last(l.providers)?)?))
             }
             _ => None,
@@ -291,7 +307,7 @@ impl Builder {
         }
     }
 
-    fn body(&mut self, seg: &Fields<'_>) -> Result<(), ReadError> {
+    fn body(&mut self, seg: &Split<'_, '_>) -> Result<(), ReadError> {
         let pos = self.position;
         let id = seg.id();
         if self.poisoned && !matches!(id, b"CLM" | b"HL") {
@@ -300,23 +316,23 @@ impl Builder {
         match id {
             b"BHT" => {
                 let s = self.st(SET);
-                s.set.bht_reference = s.push(seg.el(3));
-                s.set.bht_date = s.push(seg.el(4));
-                s.set.bht_type = s.push(seg.el(6));
+                s.set.bht_reference = s.el(seg, 3);
+                s.set.bht_date = s.el(seg, 4);
+                s.set.bht_type = s.el(seg, 6);
             }
             b"HL" => {
                 self.flush_claim();
-                match seg.el(3) {
-                    "20" => {
+                match seg.bytes(3) {
+                    b"20" => {
                         self.reset_billing();
                         self.ctx = Ctx::L2000A;
                     }
-                    "22" => {
+                    b"22" => {
                         self.reset_subscriber();
                         self.reset(PAT);
                         self.ctx = Ctx::L2000B;
                     }
-                    "23" => {
+                    b"23" => {
                         self.reset(PAT);
                         let s = self.st(PAT);
                         let person = s.new_entity();
@@ -339,9 +355,9 @@ impl Builder {
                     let set = &low[SET][self.cur[SET]];
                     let s = &mut high[0][self.cur[CLAIM]];
                     [
-                        s.push(set.str(set.set.bht_reference)),
-                        s.push(set.str(set.set.bht_date)),
-                        s.push(set.str(set.set.bht_type)),
+                        s.push_from(set, set.set.bht_reference),
+                        s.push_from(set, set.set.bht_date),
+                        s.push_from(set, set.set.bht_type),
                     ]
                 };
                 let s = self.st(CLAIM);
@@ -349,51 +365,55 @@ impl Builder {
                 let mut c = ClaimRec {
                     clm_segment: seg.index,
                     bht,
-                    claim_id: s.push(seg.el(1)),
+                    claim_id: s.el(seg, 1),
                     total_charge,
                     ..ClaimRec::default()
                 };
-                let mut comps = seg.components(5);
-                c.facility_code = s.push(comps.next().unwrap_or(""));
-                c.facility_qualifier = s.push(comps.next().unwrap_or(""));
-                c.frequency_code = s.push(comps.next().unwrap_or(""));
-                c.provider_signature = s.push(seg.el(6));
-                c.assignment = s.push(seg.el(7));
-                c.benefits_assigned = s.push(seg.el(8));
-                c.release_of_information = s.push(seg.el(9));
-                c.patient_signature_source = s.push(seg.el(10));
+                let mut comps = seg.comps(5);
+                let mut next = |s: &mut Store| match comps.next() {
+                    Some((a, b)) => s.span(seg, a, b),
+                    None => Span::default(),
+                };
+                c.facility_code = next(s);
+                c.facility_qualifier = next(s);
+                c.frequency_code = next(s);
+                c.provider_signature = s.el(seg, 6);
+                c.assignment = s.el(seg, 7);
+                c.benefits_assigned = s.el(seg, 8);
+                c.release_of_information = s.el(seg, 9);
+                c.patient_signature_source = s.el(seg, 10);
                 c.related_causes = if comp == ':' {
-                    s.push(seg.el(11))
+                    s.el(seg, 11)
                 } else {
                     s.push_replaced(seg.el(11), comp)
                 };
-                c.special_program = s.push(seg.el(12));
-                c.delay_reason = s.push(seg.el(20));
-                s.claim = Some(c);
+                c.special_program = s.el(seg, 12);
+                c.delay_reason = s.el(seg, 20);
+                s.set_claim(c);
                 self.ctx = Ctx::Claim;
             }
             b"SBR" => match self.ctx {
                 Ctx::L2000B | Ctx::SubscriberName | Ctx::Payer => {
                     let s = self.st(SUB);
                     let mut r = s.subscriber;
-                    r.responsibility = s.push(seg.el(1));
-                    r.relationship = s.push(seg.el(2));
-                    r.group_number = s.push(seg.el(3));
-                    r.group_name = s.push(seg.el(4));
-                    r.insurance_type = s.push(seg.el(5));
-                    r.claim_filing = s.push(seg.el(9));
+                    r.responsibility = s.el(seg, 1);
+                    r.relationship = s.el(seg, 2);
+                    r.group_number = s.el(seg, 3);
+                    r.group_name = s.el(seg, 4);
+                    r.insurance_type = s.el(seg, 5);
+                    r.claim_filing = s.el(seg, 9);
                     s.subscriber = r;
                 }
                 _ => {
                     if self.has_claim() {
                         self.with_claim(|s, c| {
                             let os = OtherSubRec {
-                                responsibility: s.push(seg.el(1)),
-                                relationship: s.push(seg.el(2)),
-                                group_number: s.push(seg.el(3)),
-                                group_name: s.push(seg.el(4)),
-                                insurance_type: s.push(seg.el(5)),
-                                claim_filing: s.push(seg.el(9)),
+                                responsibility: s.el(seg, 1),
+                                relationship: s.el(seg, 2),
+                                group_number: s.el(seg, 3),
+                                group_name: s.el(seg, 4),
+                                insurance_type: s.el(seg, 5),
+                                claim_filing: s.el(seg, 9),
                                 ..OtherSubRec::default()
                             };
                             s.osubs.push(&mut c.other_subscribers, os);
@@ -405,7 +425,7 @@ impl Builder {
             b"PAT" if matches!(self.ctx, Ctx::L2000C) => {
                 let s = self.st(PAT);
                 if let Some(mut p) = s.patient {
-                    p.relationship = s.push(seg.el(1));
+                    p.relationship = s.el(seg, 1);
                     if seg.element_count() > 1 {
                         let t = s.push_normalized(seg);
                         s.spans.push(&mut p.others, t);
@@ -439,23 +459,20 @@ impl Builder {
                     let paid_units = opt_decimal(seg, pos, 5)?;
                     let comp = seg.delimiters().component as char;
                     let a = LineAdjRec {
-                        payer_id: s.push(seg.el(1)),
+                        payer_id: s.el(seg, 1),
                         paid,
                         procedure: if comp == ':' {
-                            s.push(seg.el(3))
+                            s.el(seg, 3)
                         } else {
                             s.push_replaced(seg.el(3), comp)
                         },
-                        revenue_code: s.push(seg.el(4)),
+                        revenue_code: s.el(seg, 4),
                         paid_units,
-                        bundled_line: s.push(seg.el(6)),
+                        bundled_line: s.el(seg, 6),
                         ..LineAdjRec::default()
                     };
-                    if let Some(mut l) = s.lines.get(li).copied() {
+                    if let Some(l) = s.lines.get_mut(li) {
                         s.ladjs.push(&mut l.adjudications, a);
-                        if let Some(slot) = s.lines.get_mut(li) {
-                            *slot = l;
-                        }
                     }
                     self.ctx = Ctx::LineAdj;
                 }
@@ -471,20 +488,19 @@ impl Builder {
             b"CAS" => self.cas(seg, pos)?,
             b"AMT" => {
                 let amount = decimal(seg, pos, 2)?;
-                let q = seg.el(1);
                 match self.ctx {
                     Ctx::Claim | Ctx::ClaimProvider => self.with_claim(|s, c| {
-                        let k = s.push(q);
+                        let k = s.el(seg, 1);
                         s.amounts.push(&mut c.amounts, (k, amount));
                     }),
                     Ctx::OtherSub => {
                         if let Some((s, i)) = self.last_osub()
                             && let Some(mut os) = s.osubs.get(i).copied()
                         {
-                            if q == "D" && os.payer_paid.is_none() {
+                            if seg.is(1, b"D") && os.payer_paid.is_none() {
                                 os.payer_paid = Some(amount);
                             } else {
-                                let k = s.push(q);
+                                let k = s.el(seg, 1);
                                 s.amounts.push(&mut os.amounts, (k, amount));
                             }
                             if let Some(slot) = s.osubs.get_mut(i) {
@@ -494,12 +510,9 @@ impl Builder {
                     }
                     Ctx::Line => {
                         if let Some((s, i)) = self.last_line() {
-                            let k = s.push(q);
-                            if let Some(mut l) = s.lines.get(i).copied() {
+                            let k = s.el(seg, 1);
+                            if let Some(l) = s.lines.get_mut(i) {
                                 s.amounts.push(&mut l.amounts, (k, amount));
-                                if let Some(slot) = s.lines.get_mut(i) {
-                                    *slot = l;
-                                }
                             }
                         }
                     }
@@ -516,14 +529,14 @@ impl Builder {
                 }
             }
             b"CL1" if self.ctx == Ctx::Claim => self.with_claim(|s, c| {
-                c.admission_type = s.push(seg.el(1));
-                c.admission_source = s.push(seg.el(2));
-                c.patient_status = s.push(seg.el(3));
+                c.admission_type = s.el(seg, 1);
+                c.admission_source = s.el(seg, 2);
+                c.patient_status = s.el(seg, 3);
             }),
             b"NTE" if matches!(self.ctx, Ctx::Claim | Ctx::Line) => {
                 let on_claim = self.ctx == Ctx::Claim;
                 self.with_claim(|s, c| {
-                    let n = (s.push(seg.el(1)), s.push(seg.el(2)));
+                    let n = (s.el(seg, 1), s.el(seg, 2));
                     if on_claim {
                         s.pairs.push(&mut c.notes, n);
                     } else if let Some(i) = s.lines.last(c.lines)
@@ -540,24 +553,26 @@ impl Builder {
             b"N3" | b"N4" => match self.entity() {
                 Some((level, e)) => {
                     let s = self.st(level);
-                    if let Some(mut rec) = s.entities.get(e).copied() {
+                    if let Some(rec) = s.entities.get(e) {
                         let mut a = rec.address.unwrap_or_default();
+                        let mut extra = None;
                         if id == b"N3" {
-                            a.line1 = s.push(seg.el(1));
-                            a.line2 = s.push(seg.el(2));
+                            a.line1 = s.el(seg, 1);
+                            a.line2 = s.el(seg, 2);
                         } else {
-                            a.city = s.push(seg.el(1));
-                            a.state = s.push(seg.el(2));
-                            a.postal_code = s.push(seg.el(3));
-                            a.country = s.push(seg.el(4));
+                            a.city = s.el(seg, 1);
+                            a.state = s.el(seg, 2);
+                            a.postal_code = s.el(seg, 3);
+                            a.country = s.el(seg, 4);
                             if seg.element_count() > 4 {
-                                let t = s.push_normalized(seg);
-                                s.spans.push(&mut rec.others, t);
+                                extra = Some(s.push_normalized(seg));
                             }
                         }
-                        rec.address = Some(a);
-                        if let Some(slot) = s.entities.get_mut(e) {
-                            *slot = rec;
+                        if let Some(rec) = s.entities.get_mut(e) {
+                            if let Some(t) = extra {
+                                s.spans.push(&mut rec.others, t);
+                            }
+                            rec.address = Some(a);
                         }
                     }
                 }
@@ -567,21 +582,18 @@ impl Builder {
                 Some((level, e)) => {
                     let s = self.st(level);
                     let mut c = ContactRec {
-                        function: s.push(seg.el(1)),
-                        name: s.push(seg.el(2)),
+                        function: s.el(seg, 1),
+                        name: s.el(seg, 2),
                         numbers: Chain::EMPTY,
                     };
                     for k in 0..3 {
-                        if !seg.el(3 + 2 * k).is_empty() {
-                            let p = (s.push(seg.el(3 + 2 * k)), s.push(seg.el(4 + 2 * k)));
+                        if !seg.blank(3 + 2 * k) {
+                            let p = (s.el(seg, 3 + 2 * k), s.el(seg, 4 + 2 * k));
                             s.pairs.push(&mut c.numbers, p);
                         }
                     }
-                    if let Some(mut rec) = s.entities.get(e).copied() {
+                    if let Some(rec) = s.entities.get_mut(e) {
                         s.contacts.push(&mut rec.contacts, c);
-                        if let Some(slot) = s.entities.get_mut(e) {
-                            *slot = rec;
-                        }
                     }
                 }
                 None => self.other(seg),
@@ -589,15 +601,16 @@ impl Builder {
             b"DMG" => match self.entity() {
                 Some((level, e)) => {
                     let s = self.st(level);
-                    if let Some(mut rec) = s.entities.get(e).copied() {
-                        rec.birth_date = s.push(seg.el(2));
-                        rec.gender = s.push(seg.el(3));
-                        if seg.element_count() > 3 {
-                            let t = s.push_normalized(seg);
-                            s.spans.push(&mut rec.others, t);
-                        }
-                        if let Some(slot) = s.entities.get_mut(e) {
-                            *slot = rec;
+                    if s.entities.get(e).is_some() {
+                        let birth_date = s.el(seg, 2);
+                        let gender = s.el(seg, 3);
+                        let extra = (seg.element_count() > 3).then(|| s.push_normalized(seg));
+                        if let Some(rec) = s.entities.get_mut(e) {
+                            rec.birth_date = birth_date;
+                            rec.gender = gender;
+                            if let Some(t) = extra {
+                                s.spans.push(&mut rec.others, t);
+                            }
                         }
                     }
                 }
@@ -617,11 +630,11 @@ impl Builder {
                 match target {
                     None => {
                         let s = self.st(BILLING);
-                        s.billing.taxonomy = Some((s.push(seg.el(1)), s.push(seg.el(3))));
+                        s.billing.taxonomy = Some((s.el(seg, 1), s.el(seg, 3)));
                     }
                     Some((level, e)) => {
                         let s = self.st(level);
-                        let t = Some((s.push(seg.el(1)), s.push(seg.el(3))));
+                        let t = Some((s.el(seg, 1), s.el(seg, 3)));
                         if let Some(rec) = s.entities.get_mut(e) {
                             rec.taxonomy = t;
                         }
@@ -633,25 +646,24 @@ impl Builder {
         Ok(())
     }
 
-    fn cas(&mut self, seg: &Fields<'_>, pos: u32) -> Result<(), ReadError> {
+    fn cas(&mut self, seg: &Split<'_, '_>, pos: u32) -> Result<(), ReadError> {
         // Type every amount first: a malformed one fails the segment before anything is kept.
-        let mut adj: [(usize, rust_decimal::Decimal, Option<rust_decimal::Decimal>); 6] =
-            Default::default();
+        let mut adj: [(usize, Decimal, Option<Decimal>); 6] = Default::default();
         let mut n = 0;
         let mut k = 2;
-        while k < 19 && !seg.el(k).is_empty() {
+        while k < 19 && !seg.blank(k) {
             adj[n] = (k, decimal(seg, pos, k + 1)?, opt_decimal(seg, pos, k + 2)?);
             n += 1;
             k += 3;
         }
         let record = |s: &mut Store| {
             let mut g = GroupRec {
-                group: s.push(seg.el(1)),
+                group: s.el(seg, 1),
                 adjustments: Chain::EMPTY,
             };
             for &(k, amount, quantity) in &adj[..n] {
                 let a = AdjRec {
-                    reason: s.push(seg.el(k)),
+                    reason: s.el(seg, k),
                     amount,
                     quantity,
                 };
@@ -663,22 +675,16 @@ impl Builder {
             Ctx::OtherSub => {
                 if let Some((s, i)) = self.last_osub() {
                     let g = record(s);
-                    if let Some(mut os) = s.osubs.get(i).copied() {
+                    if let Some(os) = s.osubs.get_mut(i) {
                         s.groups.push(&mut os.adjustments, g);
-                        if let Some(slot) = s.osubs.get_mut(i) {
-                            *slot = os;
-                        }
                     }
                 }
             }
             Ctx::LineAdj => {
                 if let Some((s, i)) = self.last_ladj() {
                     let g = record(s);
-                    if let Some(mut a) = s.ladjs.get(i).copied() {
+                    if let Some(a) = s.ladjs.get_mut(i) {
                         s.groups.push(&mut a.adjustments, g);
-                        if let Some(slot) = s.ladjs.get_mut(i) {
-                            *slot = a;
-                        }
                     }
                 }
             }
@@ -687,11 +693,11 @@ impl Builder {
         Ok(())
     }
 
-    fn dtp(&mut self, seg: &Fields<'_>) {
+    fn dtp(&mut self, seg: &Split<'_, '_>) {
         let rec = |s: &mut Store| DateRec {
-            qualifier: s.push(seg.el(1)),
-            format: s.push(seg.el(2)),
-            value: s.push(seg.el(3)),
+            qualifier: s.el(seg, 1),
+            format: s.el(seg, 2),
+            value: s.el(seg, 3),
         };
         match self.ctx {
             Ctx::Claim => self.with_claim(|s, c| {
@@ -701,20 +707,17 @@ impl Builder {
             Ctx::Line => {
                 if let Some((s, i)) = self.last_line() {
                     let d = rec(s);
-                    if let Some(mut l) = s.lines.get(i).copied() {
+                    if let Some(l) = s.lines.get_mut(i) {
                         s.dates.push(&mut l.dates, d);
-                        if let Some(slot) = s.lines.get_mut(i) {
-                            *slot = l;
-                        }
                     }
                 }
             }
-            Ctx::LineAdj if seg.el(1) == "573" => {
+            Ctx::LineAdj if seg.is(1, b"573") => {
                 if let Some((s, i)) = self.last_ladj()
                     && let Some(mut a) = s.ladjs.get(i).copied()
                 {
                     if a.adjudication_date.is_none() {
-                        a.adjudication_date = Some(s.push(seg.el(3)));
+                        a.adjudication_date = Some(s.el(seg, 3));
                     } else {
                         let t = s.push_normalized(seg);
                         s.spans.push(&mut a.others, t);
@@ -728,11 +731,8 @@ impl Builder {
                 Some((level, e)) => {
                     let s = self.st(level);
                     let d = rec(s);
-                    if let Some(mut r) = s.entities.get(e).copied() {
+                    if let Some(r) = s.entities.get_mut(e) {
                         s.dates.push(&mut r.dates, d);
-                        if let Some(slot) = s.entities.get_mut(e) {
-                            *slot = r;
-                        }
                     }
                 }
                 None => self.other(seg),
@@ -740,15 +740,15 @@ impl Builder {
         }
     }
 
-    fn reference(&mut self, seg: &Fields<'_>) {
+    fn reference(&mut self, seg: &Split<'_, '_>) {
         if seg.element_count() > 2 {
             // REF03/04 are rare; keep the whole segment rather than drop them.
             self.other(seg);
             return;
         }
         let rec = |s: &mut Store| RefRec {
-            qualifier: s.push(seg.el(1)),
-            value: s.push(seg.el(2)),
+            qualifier: s.el(seg, 1),
+            value: s.el(seg, 2),
         };
         match self.ctx {
             Ctx::Claim => self.with_claim(|s, c| {
@@ -758,11 +758,8 @@ impl Builder {
             Ctx::Line => {
                 if let Some((s, i)) = self.last_line() {
                     let r = rec(s);
-                    if let Some(mut l) = s.lines.get(i).copied() {
+                    if let Some(l) = s.lines.get_mut(i) {
                         s.refs.push(&mut l.refs, r);
-                        if let Some(slot) = s.lines.get_mut(i) {
-                            *slot = l;
-                        }
                     }
                 }
             }
@@ -770,11 +767,8 @@ impl Builder {
                 Some((level, e)) => {
                     let s = self.st(level);
                     let r = rec(s);
-                    if let Some(mut en) = s.entities.get(e).copied() {
+                    if let Some(en) = s.entities.get_mut(e) {
                         s.refs.push(&mut en.refs, r);
-                        if let Some(slot) = s.entities.get_mut(e) {
-                            *slot = en;
-                        }
                     }
                 }
                 None => self.other(seg),
@@ -782,46 +776,42 @@ impl Builder {
         }
     }
 
-    fn service(&mut self, seg: &Fields<'_>, pos: u32) -> Result<(), ReadError> {
+    fn service(&mut self, seg: &Split<'_, '_>, pos: u32) -> Result<(), ReadError> {
         let Some((s, i)) = self.last_line() else {
             return Ok(());
         };
-        let Some(mut l) = s.lines.get(i).copied() else {
+        if s.lines.get(i).is_none() {
             return Ok(());
-        };
-        let result = if seg.id() == b"SV1" {
-            sv1(s, &mut l, seg, pos)
-        } else {
-            sv2(s, &mut l, seg, pos)
-        };
-        if let Some(slot) = s.lines.get_mut(i) {
-            *slot = l;
         }
-        result
+        if seg.id() == b"SV1" {
+            sv1(s, i, seg, pos)
+        } else {
+            sv2(s, i, seg, pos)
+        }
     }
 
-    fn nm1(&mut self, seg: &Fields<'_>) {
-        let code = seg.el(1);
+    fn nm1(&mut self, seg: &Split<'_, '_>) {
+        let code = seg.bytes(1);
         match (self.ctx, code) {
-            (Ctx::Header | Ctx::Submitter | Ctx::Receiver, "41") => {
+            (Ctx::Header | Ctx::Submitter | Ctx::Receiver, b"41") => {
                 let e = new_entity(self.st(SET), seg);
                 self.st(SET).set.submitter = e;
                 self.ctx = Ctx::Submitter;
             }
-            (Ctx::Header | Ctx::Submitter | Ctx::Receiver, "40") => {
+            (Ctx::Header | Ctx::Submitter | Ctx::Receiver, b"40") => {
                 let e = new_entity(self.st(SET), seg);
                 self.st(SET).set.receiver = e;
                 self.ctx = Ctx::Receiver;
             }
-            (Ctx::L2000A | Ctx::Billing | Ctx::PayTo | Ctx::PayToPlan, "85" | "87" | "PE") => {
+            (Ctx::L2000A | Ctx::Billing | Ctx::PayTo | Ctx::PayToPlan, b"85" | b"87" | b"PE") => {
                 let s = self.st(BILLING);
                 let e = new_entity(s, seg);
                 self.ctx = match code {
-                    "85" => {
+                    b"85" => {
                         s.billing.provider = e;
                         Ctx::Billing
                     }
-                    "87" => {
+                    b"87" => {
                         s.billing.pay_to = Some(e);
                         Ctx::PayTo
                     }
@@ -831,10 +821,10 @@ impl Builder {
                     }
                 };
             }
-            (Ctx::L2000B | Ctx::SubscriberName | Ctx::Payer, "IL" | "PR") => {
+            (Ctx::L2000B | Ctx::SubscriberName | Ctx::Payer, b"IL" | b"PR") => {
                 let s = self.st(SUB);
                 let e = new_entity(s, seg);
-                if code == "IL" {
+                if code == b"IL" {
                     s.subscriber.person = e;
                     self.ctx = Ctx::SubscriberName;
                 } else {
@@ -842,7 +832,7 @@ impl Builder {
                     self.ctx = Ctx::Payer;
                 }
             }
-            (Ctx::L2000C | Ctx::PatientName, "QC") => {
+            (Ctx::L2000C | Ctx::PatientName, b"QC") => {
                 let s = self.st(PAT);
                 if let Some(mut p) = s.patient {
                     p.person = new_entity(s, seg);
@@ -863,9 +853,10 @@ impl Builder {
                 if let Some((s, i)) = self.last_osub() {
                     if let Some(mut os) = s.osubs.get(i).copied() {
                         let e = new_entity(s, seg);
-                        if code == "IL" && os.subscriber.is_none() && os.payer.is_none() {
+                        if code == b"IL" && os.subscriber.is_none() && os.payer.is_none() {
                             os.subscriber = Some(e);
-                        } else if code == "PR" && os.payer.is_none() && os.other_entities.len == 0 {
+                        } else if code == b"PR" && os.payer.is_none() && os.other_entities.len == 0
+                        {
                             os.payer = Some(e);
                         } else {
                             s.ents.push(&mut os.other_entities, e);
@@ -880,11 +871,8 @@ impl Builder {
             (Ctx::Line | Ctx::LineDrug | Ctx::LineProvider | Ctx::LineAdj | Ctx::LineForm, _) => {
                 if let Some((s, i)) = self.last_line() {
                     let e = new_entity(s, seg);
-                    if let Some(mut l) = s.lines.get(i).copied() {
+                    if let Some(l) = s.lines.get_mut(i) {
                         s.ents.push(&mut l.providers, e);
-                        if let Some(slot) = s.lines.get_mut(i) {
-                            *slot = l;
-                        }
                     }
                     self.ctx = Ctx::LineProvider;
                 }
@@ -894,7 +882,7 @@ impl Builder {
     }
 
     /// Keeps a segment the typed model has no field for, at the current level.
-    fn other(&mut self, seg: &Fields<'_>) {
+    fn other(&mut self, seg: &Split<'_, '_>) {
         match self.ctx {
             Ctx::Header => {
                 let s = self.st(SET);
@@ -973,57 +961,60 @@ impl Builder {
 }
 
 fn push_other(s: &mut Store, e: u32, t: Span) {
-    if let Some(mut rec) = s.entities.get(e).copied() {
+    if let Some(rec) = s.entities.get_mut(e) {
         s.spans.push(&mut rec.others, t);
-        if let Some(slot) = s.entities.get_mut(e) {
-            *slot = rec;
-        }
     }
 }
 
 /// Records an NM1 as a new entity of `s`.
-fn new_entity(s: &mut Store, seg: &Fields<'_>) -> u32 {
+fn new_entity(s: &mut Store, seg: &Split<'_, '_>) -> u32 {
     let e = EntityRec {
-        entity_code: s.push(seg.el(1)),
-        entity_type: s.push(seg.el(2)),
-        name: s.push(seg.el(3)),
-        first_name: s.push(seg.el(4)),
-        middle_name: s.push(seg.el(5)),
-        suffix: s.push(seg.el(7)),
-        id_qualifier: s.push(seg.el(8)),
-        id: s.push(seg.el(9)),
+        entity_code: s.el(seg, 1),
+        entity_type: s.el(seg, 2),
+        name: s.el(seg, 3),
+        first_name: s.el(seg, 4),
+        middle_name: s.el(seg, 5),
+        suffix: s.el(seg, 7),
+        id_qualifier: s.el(seg, 8),
+        id: s.el(seg, 9),
         ..EntityRec::default()
     };
     s.entities.add(e)
 }
 
-fn hi(s: &mut Store, c: &mut ClaimRec, seg: &Fields<'_>, pos: u32) -> Result<(), ReadError> {
+fn hi(s: &mut Store, c: &mut ClaimRec, seg: &Split<'_, '_>, pos: u32) -> Result<(), ReadError> {
     for n in 1..=12 {
-        if seg.el(n).is_empty() {
+        if seg.blank(n) {
             continue;
         }
         // Components 1-5 and 9, found in one pass over the composite.
-        let mut comp = [""; 9];
-        for (i, v) in seg.components(n).take(9).enumerate() {
+        let mut comp = [(0usize, 0usize); 9];
+        for (i, v) in seg.comps(n).take(9).enumerate() {
             comp[i] = v;
         }
-        let amount = match comp[4] {
-            "" => None,
-            a => Some(parse_decimal(a).ok_or_else(|| ReadError::Element {
-                segment_id: "HI".into(),
-                segment: seg.index,
-                position: pos,
-                element: n,
-                message: format!("HI{n:02}-05 {a:?} is not a decimal number"),
-            })?),
+        let (a, b) = comp[4];
+        let amount = if a == b {
+            None
+        } else {
+            let bytes = seg.raw().get(a..b).unwrap_or(&[]);
+            Some(parse_decimal_bytes(bytes).ok_or_else(|| {
+                let a = std::str::from_utf8(bytes).unwrap_or("");
+                ReadError::Element {
+                    segment_id: "HI".into(),
+                    segment: seg.index,
+                    position: pos,
+                    element: n,
+                    message: format!("HI{n:02}-05 {a:?} is not a decimal number"),
+                }
+            })?)
         };
         let h = HealthRec {
-            qualifier: s.push(comp[0]),
-            code: s.push(comp[1]),
-            date_format: s.push(comp[2]),
-            date: s.push(comp[3]),
+            qualifier: s.span(seg, comp[0].0, comp[0].1),
+            code: s.span(seg, comp[1].0, comp[1].1),
+            date_format: s.span(seg, comp[2].0, comp[2].1),
+            date: s.span(seg, comp[3].0, comp[3].1),
             amount,
-            present_on_admission: s.push(comp[8]),
+            present_on_admission: s.span(seg, comp[8].0, comp[8].1),
         };
         s.health.push(&mut c.health_codes, h);
     }
@@ -1031,52 +1022,102 @@ fn hi(s: &mut Store, c: &mut ClaimRec, seg: &Fields<'_>, pos: u32) -> Result<(),
 }
 
 /// A procedure composite: qualifier, code, up to four modifiers, description.
-fn procedure(s: &mut Store, seg: &Fields<'_>, n: usize) -> Option<ProcedureRec> {
-    if seg.el(n).is_empty() {
+fn procedure(s: &mut Store, seg: &Split<'_, '_>, n: usize) -> Option<ProcedureRec> {
+    if seg.blank(n) {
         return None;
     }
     let mut p = ProcedureRec::default();
-    for (i, v) in seg.components(n).take(7).enumerate() {
+    for (i, (a, b)) in seg.comps(n).take(7).enumerate() {
         match i {
-            0 => p.qualifier = s.push(v),
-            1 => p.code = s.push(v),
-            2..=5 if !v.is_empty() => {
-                let m = s.push(v);
+            0 => p.qualifier = s.span(seg, a, b),
+            1 => p.code = s.span(seg, a, b),
+            2..=5 if a != b => {
+                let m = s.span(seg, a, b);
                 s.spans.push(&mut p.modifiers, m);
             }
-            6 => p.description = s.push(v),
+            6 => p.description = s.span(seg, a, b),
             _ => {}
         }
     }
     Some(p)
 }
 
-fn sv1(s: &mut Store, l: &mut LineRec, seg: &Fields<'_>, pos: u32) -> Result<(), ReadError> {
-    l.procedure = procedure(s, seg, 1);
-    l.charge = decimal(seg, pos, 2)?;
-    l.unit_basis = s.push(seg.el(3));
-    l.units = opt_decimal(seg, pos, 4)?;
-    l.place_of_service = s.push(seg.el(5));
-    // A repeated SV1 replaces the pointers, as the owned model's assignment does.
-    l.diagnosis_pointers = Chain::EMPTY;
-    for p in seg.components(7).filter(|p| !p.is_empty()) {
-        let sp = s.push(p);
-        s.spans.push(&mut l.diagnosis_pointers, sp);
+/// SV1 into line `i`. On a typing error the line is left part-updated, which nobody sees:
+/// the claim is dropped.
+fn sv1(s: &mut Store, i: u32, seg: &Split<'_, '_>, pos: u32) -> Result<(), ReadError> {
+    let procedure = procedure(s, seg, 1);
+    if let Some(l) = s.lines.get_mut(i) {
+        l.procedure = procedure;
     }
-    l.emergency = s.push(seg.el(9));
-    if seg.element_count() > 9 {
-        let t = s.push_normalized(seg);
-        s.spans.push(&mut l.others, t);
+    let charge = decimal(seg, pos, 2)?;
+    let unit_basis = s.el(seg, 3);
+    if let Some(l) = s.lines.get_mut(i) {
+        l.charge = charge;
+        l.unit_basis = unit_basis;
+    }
+    let units = opt_decimal(seg, pos, 4)?;
+    let place_of_service = s.el(seg, 5);
+    // A repeated SV1 replaces the pointers, as the owned model's assignment does.
+    let mut pointers = Chain::EMPTY;
+    for (a, b) in seg.comps(7).filter(|&(a, b)| a != b) {
+        let sp = s.span(seg, a, b);
+        s.spans.push(&mut pointers, sp);
+    }
+    let emergency = s.el(seg, 9);
+    let extra = (seg.element_count() > 9).then(|| s.push_normalized(seg));
+    if let Some(l) = s.lines.get_mut(i) {
+        l.units = units;
+        l.place_of_service = place_of_service;
+        l.diagnosis_pointers = pointers;
+        l.emergency = emergency;
+        if let Some(t) = extra {
+            s.spans.push(&mut l.others, t);
+        }
     }
     Ok(())
 }
 
-fn sv2(s: &mut Store, l: &mut LineRec, seg: &Fields<'_>, pos: u32) -> Result<(), ReadError> {
-    l.revenue_code = s.push(seg.el(1));
-    l.procedure = procedure(s, seg, 2);
-    l.charge = decimal(seg, pos, 3)?;
-    l.unit_basis = s.push(seg.el(4));
-    l.units = opt_decimal(seg, pos, 5)?;
-    l.non_covered = opt_decimal(seg, pos, 7)?;
+/// SV2 into line `i` (as [`sv1`]).
+fn sv2(s: &mut Store, i: u32, seg: &Split<'_, '_>, pos: u32) -> Result<(), ReadError> {
+    let revenue_code = s.el(seg, 1);
+    let procedure = procedure(s, seg, 2);
+    if let Some(l) = s.lines.get_mut(i) {
+        l.revenue_code = revenue_code;
+        l.procedure = procedure;
+    }
+    let charge = decimal(seg, pos, 3)?;
+    let unit_basis = s.el(seg, 4);
+    if let Some(l) = s.lines.get_mut(i) {
+        l.charge = charge;
+        l.unit_basis = unit_basis;
+    }
+    let units = opt_decimal(seg, pos, 5)?;
+    if let Some(l) = s.lines.get_mut(i) {
+        l.units = units;
+    }
+    let non_covered = opt_decimal(seg, pos, 7)?;
+    if let Some(l) = s.lines.get_mut(i) {
+        l.non_covered = non_covered;
+    }
     Ok(())
+}
+
+/// Element `n` as an amount; the error names the segment, its position and the text.
+fn decimal(seg: &Split<'_, '_>, position: u32, n: usize) -> Result<Decimal, ReadError> {
+    parse_decimal_bytes(seg.bytes(n)).ok_or_else(|| ReadError::Element {
+        segment_id: seg.id_str().to_string(),
+        segment: seg.index,
+        position,
+        element: n,
+        message: format!("{:?} is not a decimal number", seg.el(n)),
+    })
+}
+
+/// An optional amount: `None` when the element is empty.
+fn opt_decimal(seg: &Split<'_, '_>, position: u32, n: usize) -> Result<Option<Decimal>, ReadError> {
+    if seg.blank(n) {
+        Ok(None)
+    } else {
+        decimal(seg, position, n).map(Some)
+    }
 }

@@ -12,6 +12,7 @@
 
 mod build;
 mod owned;
+mod split;
 mod store;
 
 use std::io::Read;
@@ -60,6 +61,7 @@ impl<R: Read> Core<R> {
             match self.builder.queue.pop_front() {
                 Some(Pending::Err(e)) => return Err(e),
                 Some(Pending::Claim) => {
+                    self.builder.freeze_ready();
                     self.handed_out = true;
                     return Ok(self.view());
                 }
@@ -68,10 +70,10 @@ impl<R: Read> Core<R> {
             if self.done {
                 return Ok(None);
             }
-            match self.lexer.next_segment() {
+            match &self.lexer.next_segment() {
                 Ok(Some(seg)) => {
                     self.last_segment = seg.index;
-                    self.builder.handle(&seg);
+                    self.builder.handle(seg);
                 }
                 Ok(None) => {
                     self.done = true;
@@ -80,7 +82,7 @@ impl<R: Read> Core<R> {
                 Err(e) => {
                     self.done = true;
                     self.builder.flush_claim();
-                    self.builder.queue.push_back(Pending::Err(e.into()));
+                    self.builder.queue.push_back(Pending::Err(e.clone().into()));
                 }
             }
         }
@@ -91,7 +93,7 @@ impl<R: Read> Core<R> {
         let st = |l: usize| &self.builder.stores[l][r[l]];
         let levels = [st(SET), st(BILLING), st(SUB), st(PAT), st(CLAIM)];
         Some(ClaimView {
-            rec: levels[CLAIM].claim.as_ref()?,
+            rec: levels[CLAIM].claim.as_deref()?,
             levels,
         })
     }
@@ -112,31 +114,8 @@ fn chain<'a, T, V>(
     c: Chain,
     f: impl Fn(&'a Store, &'a T) -> V + 'a,
 ) -> impl ExactSizeIterator<Item = V> + 'a {
-    Counted {
-        inner: pool.iter(c).map(move |r| f(s, r)),
-        left: c.len as usize,
-    }
+    pool.iter(c).map(move |r| f(s, r))
 }
-
-/// Attaches a known length to a chain iterator.
-struct Counted<I> {
-    inner: I,
-    left: usize,
-}
-
-impl<I: Iterator> Iterator for Counted<I> {
-    type Item = I::Item;
-    fn next(&mut self) -> Option<I::Item> {
-        let v = self.inner.next()?;
-        self.left = self.left.saturating_sub(1);
-        Some(v)
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left, Some(self.left))
-    }
-}
-
-impl<I: Iterator> ExactSizeIterator for Counted<I> {}
 
 fn entities<'a>(s: &'a Store, c: Chain) -> impl ExactSizeIterator<Item = EntityView<'a>> + 'a {
     chain(s, &s.ents, c, |s, &i| EntityView::new(s, i))

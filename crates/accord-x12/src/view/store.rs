@@ -9,8 +9,8 @@
 
 use rust_decimal::Decimal;
 
+use super::split::Split;
 use crate::model::ClaimKind;
-use crate::segment::Segment;
 
 /// `NONE` index for chains and optional entity slots.
 const NONE: u32 = u32::MAX;
@@ -128,9 +128,12 @@ impl<'a, T> Iterator for ChainIter<'a, T> {
         Some(v)
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.left as usize))
+        (self.left as usize, Some(self.left as usize))
     }
 }
+
+/// The length is the chain's (as the views have always reported it).
+impl<T> ExactSizeIterator for ChainIter<'_, T> {}
 
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct RefRec {
@@ -345,7 +348,15 @@ pub(crate) struct PatientRec {
 /// its text and records. Every level uses the same type so views need one kind of store.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
+    /// Text handed out: spans below `text.len()` point here.
     text: String,
+    /// Text recorded since the store was last frozen (spans from `text.len()` on): bytes that
+    /// are UTF-8 by construction (ASCII segments and `&str`s), validated in one pass and
+    /// appended to `text` by [`Store::freeze`] before a view reads the store.
+    pending: Vec<u8>,
+    /// The segment (file ordinal) last copied whole into `pending`, and where it starts.
+    seg_id: u64,
+    seg_base: u32,
     /// Changes whenever the store does: the owned reader reuses its `Arc` while it is unchanged.
     pub stamp: u64,
     pub entities: Pool<EntityRec>,
@@ -369,12 +380,18 @@ pub(crate) struct Store {
     pub billing: BillingRec,
     pub subscriber: SubscriberRec,
     pub patient: Option<PatientRec>,
-    pub claim: Option<ClaimRec>,
+    /// Boxed so that the builder can take it out and put it back (to update it while
+    /// pushing into the store) by moving a pointer, not the whole record.
+    pub claim: Option<Box<ClaimRec>>,
+    /// The box of the last claim, reused by the next one (no allocation per claim).
+    spare: Option<Box<ClaimRec>>,
 }
 
 impl Store {
     pub(crate) fn clear(&mut self, stamp: u64) {
         self.text.clear();
+        self.pending.clear();
+        self.seg_id = 0;
         self.stamp = stamp;
         self.entities.clear();
         self.refs.clear();
@@ -394,69 +411,184 @@ impl Store {
         self.billing = BillingRec::default();
         self.subscriber = SubscriberRec::default();
         self.patient = None;
-        self.claim = None;
+        if let Some(c) = self.claim.take() {
+            self.spare = Some(c);
+        }
+    }
+
+    /// Length of the arena (handed-out text and pending text).
+    #[inline]
+    fn len(&self) -> usize {
+        self.text.len() + self.pending.len()
+    }
+
+    /// Moves the pending text into `text`, validating it once: what a view reads.
+    pub(crate) fn freeze(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        if self.text.is_empty() {
+            // A fresh store (every claim's): validate the pending buffer and make it the text,
+            // without copying; the old text's (empty) buffer takes its place.
+            let old = std::mem::take(&mut self.text).into_bytes();
+            match String::from_utf8(std::mem::replace(&mut self.pending, old)) {
+                Ok(t) => {
+                    self.text = t;
+                    return;
+                }
+                Err(e) => self.pending = e.into_bytes(),
+            }
+        }
+        match std::str::from_utf8(&self.pending) {
+            Ok(t) => self.text.push_str(t),
+            Err(_) => {
+                // Unreachable (only text is ever recorded); keep every span's length anyway.
+                for chunk in self.pending.utf8_chunks() {
+                    self.text.push_str(chunk.valid());
+                    for _ in chunk.invalid() {
+                        self.text.push('?');
+                    }
+                }
+            }
+        }
+        self.pending.clear();
     }
 
     /// Copies `s` into the arena. A claim whose text would pass 4 GiB reads as empty
     /// text from there on rather than wrap around.
+    #[inline]
     pub(crate) fn push(&mut self, s: &str) -> Span {
-        let start = self.text.len();
+        self.push_bytes(s.as_bytes())
+    }
+
+    /// Copies text (bytes that are UTF-8) into the arena.
+    #[inline]
+    fn push_bytes(&mut self, s: &[u8]) -> Span {
+        let start = self.len();
         if s.is_empty() || start + s.len() > u32::MAX as usize {
             return Span::default();
         }
-        self.text.push_str(s);
+        self.pending.extend_from_slice(s);
         Span {
             start: start as u32,
             len: s.len() as u32,
         }
     }
 
+    /// Copies text of `other` (a span of its arena) into this arena.
+    pub(crate) fn push_from(&mut self, other: &Store, sp: Span) -> Span {
+        let (a, b) = (sp.start as usize, sp.start as usize + sp.len as usize);
+        let t = other.text.len();
+        let bytes = if b <= t {
+            other.text.as_bytes().get(a..b)
+        } else {
+            a.checked_sub(t).and_then(|a| other.pending.get(a..b - t))
+        };
+        // Spans cover whole recorded strings, so these bytes are text (and `freeze` checks).
+        self.push_bytes(bytes.unwrap_or(&[]))
+    }
+
+    /// Bytes `start..end` of `seg` as text: for an ASCII segment a span of the segment's one
+    /// copy in the arena (made on first use), else the range's own text (empty if not UTF-8).
+    #[inline(always)]
+    pub(crate) fn span(&mut self, seg: &Split<'_, '_>, start: usize, end: usize) -> Span {
+        if start >= end {
+            return Span::default();
+        }
+        if seg.ascii && self.seg_id == seg.index {
+            return Span {
+                start: self.seg_base + start as u32,
+                len: (end - start) as u32,
+            };
+        }
+        self.span_slow(seg, start, end)
+    }
+
+    #[inline(never)]
+    fn span_slow(&mut self, seg: &Split<'_, '_>, start: usize, end: usize) -> Span {
+        if start >= end {
+            return Span::default();
+        }
+        let raw = seg.raw();
+        if !seg.ascii {
+            return match raw.get(start..end).map(std::str::from_utf8) {
+                Some(Ok(s)) => self.push(s),
+                _ => Span::default(),
+            };
+        }
+        let base = self.len();
+        if base + raw.len() > u32::MAX as usize {
+            // Too big to copy whole: copy the piece (which `push_bytes` refuses once full).
+            return self.push_bytes(raw.get(start..end).unwrap_or(&[]));
+        }
+        self.pending.extend_from_slice(raw);
+        self.seg_id = seg.index;
+        self.seg_base = base as u32;
+        Span {
+            start: self.seg_base + start as u32,
+            len: (end - start) as u32,
+        }
+    }
+
+    /// Element `n` of `seg` as text (see [`Split::el`]).
+    #[inline(always)]
+    pub(crate) fn el(&mut self, seg: &Split<'_, '_>, n: usize) -> Span {
+        let (a, b) = seg.range(n);
+        self.span(seg, a, b)
+    }
+
     /// Copies `s` with every `from` replaced by `:` (composites in the standard separator).
     pub(crate) fn push_replaced(&mut self, s: &str, from: char) -> Span {
-        let start = self.text.len();
+        let start = self.len();
         if s.is_empty() || start + 4 * s.len() > u32::MAX as usize {
             return Span::default();
         }
+        let mut buf = [0u8; 4];
         for ch in s.chars() {
-            self.text.push(if ch == from { ':' } else { ch });
+            let ch = if ch == from { ':' } else { ch };
+            self.pending
+                .extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
         }
         Span {
             start: start as u32,
-            len: (self.text.len() - start) as u32,
+            len: (self.len() - start) as u32,
         }
     }
 
     /// Copies the segment as [`crate::r837::normalized_text`] would render it.
-    pub(crate) fn push_normalized(&mut self, seg: &Segment<'_>) -> Span {
-        let start = self.text.len();
+    pub(crate) fn push_normalized(&mut self, seg: &Split<'_, '_>) -> Span {
+        let start = self.len();
         let raw = seg.raw();
         if raw.is_empty() || start + 2 * raw.len() > u32::MAX as usize {
             return Span::default();
         }
         let d = seg.delimiters();
-        if raw.is_ascii() && d.element == b'*' && d.component == b':' && d.repetition == Some(b'^')
-        {
-            // The common case: already in the standard separators, one copy.
-            self.text.push_str(std::str::from_utf8(raw).unwrap_or(""));
-        } else {
-            for &b in raw {
-                self.text.push(if b == d.element {
-                    '*'
-                } else if b == d.component {
-                    ':'
-                } else if Some(b) == d.repetition {
-                    '^'
-                } else {
-                    b as char
-                });
-            }
+        if seg.ascii && d.element == b'*' && d.component == b':' && d.repetition == Some(b'^') {
+            // The common case: already in the standard separators, the segment's one copy.
+            return self.span(seg, 0, raw.len());
+        }
+        let mut buf = [0u8; 4];
+        for &b in raw {
+            let ch = if b == d.element {
+                '*'
+            } else if b == d.component {
+                ':'
+            } else if Some(b) == d.repetition {
+                '^'
+            } else {
+                b as char
+            };
+            self.pending
+                .extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
         }
         Span {
             start: start as u32,
-            len: (self.text.len() - start) as u32,
+            len: (self.len() - start) as u32,
         }
     }
 
+    /// Text of a span (of a frozen store: views only read frozen stores).
+    #[inline]
     pub(crate) fn str(&self, s: Span) -> &str {
         let start = s.start as usize;
         self.text.get(start..start + s.len as usize).unwrap_or("")
@@ -464,6 +596,13 @@ impl Store {
 
     pub(crate) fn opt(&self, s: Span) -> Option<&str> {
         (!s.is_empty()).then(|| self.str(s))
+    }
+
+    /// Starts the store's claim record.
+    pub(crate) fn set_claim(&mut self, c: ClaimRec) {
+        let mut b = self.spare.take().unwrap_or_default();
+        *b = c;
+        self.claim = Some(b);
     }
 
     /// Adds an empty entity (a slot the model always has, like the billing provider).

@@ -1,0 +1,300 @@
+//! A segment split into elements for the 837 state machine: element and component
+//! boundaries as byte ranges of the segment, so the builder can record them as spans
+//! of one copy of the segment in a store's arena (see [`super::store::Store::span`]).
+//!
+//! Text semantics are those of [`crate::segment::Fields::el`]: an element reads as its
+//! bytes when they are UTF-8 and as the empty string otherwise, and its components are
+//! that text split on the component separator (as a `char`). The common case, an ASCII
+//! segment, needs no UTF-8 check at all: every byte range of it is text.
+
+use crate::segment::Segment;
+
+/// Element boundaries remembered per segment; later elements are found by scanning.
+const MAX: usize = 24;
+const _: () = assert!(MAX >= 2);
+
+/// Every byte of a word whose high bit is set where the word's byte equals `b` (exactly;
+/// no false positives), computed with plain integer operations eight bytes at a time.
+#[inline(always)]
+fn eq_mask(w: u64, b: u8) -> u64 {
+    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = w ^ (u64::from(b) * 0x0101_0101_0101_0101);
+    !((((x & LO7) + LO7) | x) | LO7)
+}
+
+pub(crate) struct Split<'a, 'e> {
+    seg: Segment<'a>,
+    raw: &'a [u8],
+    /// `ends[k]` is the offset of the k-th element separator (the end of element k, 0 = the
+    /// ID), valid for `k < min(count, MAX - 1)`; the last slot is scratch. Borrowed from
+    /// the caller's stack, so that a `Split` is small enough to move without a `memcpy` call.
+    ends: &'e [u32; MAX],
+    /// Number of data elements (element separators).
+    count: usize,
+    /// The whole segment is ASCII (so every range of it is text).
+    pub(crate) ascii: bool,
+}
+
+impl<'a> std::ops::Deref for Split<'a, '_> {
+    type Target = Segment<'a>;
+    fn deref(&self) -> &Segment<'a> {
+        &self.seg
+    }
+}
+
+/// The table [`Split::new`] fills.
+pub(crate) type Ends = [u32; MAX];
+
+pub(crate) const NO_ENDS: Ends = [0; MAX];
+
+impl<'a, 'e> Split<'a, 'e> {
+    #[inline(always)]
+    pub(crate) fn new(seg: &Segment<'a>, ends: &'e mut Ends) -> Self {
+        let raw = seg.raw();
+        let sep = seg.delimiters().element;
+        let mut count = 0usize;
+        let mut record = |m: u64, at: usize, count: &mut usize| {
+            let mut m = m;
+            while m != 0 {
+                ends[(*count).min(MAX - 1)] = (at + (m.trailing_zeros() / 8) as usize) as u32;
+                *count += 1;
+                m &= m - 1;
+            }
+        };
+        let mut high = 0u64;
+        let word = |c: &[u8]| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            u64::from_le_bytes(b)
+        };
+        let mut chunks = raw.chunks_exact(8);
+        let mut i = 0;
+        for c in &mut chunks {
+            let w = word(c);
+            high |= w;
+            record(eq_mask(w, sep), i, &mut count);
+            i += 8;
+        }
+        let rem = chunks.remainder().len();
+        if rem > 0 {
+            if raw.len() >= 8 {
+                // The last eight bytes, keeping only the `rem` not seen yet (the high ones).
+                let w = word(&raw[raw.len() - 8..]);
+                high |= w;
+                let keep = !0u64 << (8 * (8 - rem));
+                record(eq_mask(w, sep) & keep, raw.len() - 8, &mut count);
+            } else {
+                for (k, &b) in raw.iter().enumerate() {
+                    high |= u64::from(b);
+                    if b == sep {
+                        record(0x80, k, &mut count);
+                    }
+                }
+            }
+        }
+        Split {
+            seg: *seg,
+            raw,
+            ends,
+            count,
+            ascii: high & 0x8080_8080_8080_8080 == 0,
+        }
+    }
+
+    pub(crate) fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// Number of data elements, as [`crate::segment::Fields::element_count`].
+    pub(crate) fn element_count(&self) -> usize {
+        self.count
+    }
+
+    /// Byte range of element `n` (empty at the end of the segment when absent).
+    #[inline(always)]
+    pub(crate) fn range(&self, n: usize) -> (usize, usize) {
+        let len = self.raw.len();
+        if n > self.count {
+            return (len, len);
+        }
+        if n < MAX - 1 {
+            let start = if n == 0 {
+                0
+            } else {
+                self.ends[n - 1] as usize + 1
+            };
+            let end = if n < self.count {
+                self.ends[n] as usize
+            } else {
+                len
+            };
+            return (start, end);
+        }
+        self.range_far(n)
+    }
+
+    /// `range` past the table: scan on from the last separator it holds.
+    #[inline(never)]
+    fn range_far(&self, n: usize) -> (usize, usize) {
+        let len = self.raw.len();
+        let sep = self.seg.delimiters().element;
+        // Element MAX - 2 ends at separator MAX - 2 (in the table, as n <= count).
+        let mut field = MAX - 1;
+        let mut start = self.ends[MAX - 2] as usize + 1;
+        for (i, &b) in self.raw.iter().enumerate().skip(start) {
+            if b == sep {
+                if field == n {
+                    return (start, i);
+                }
+                field += 1;
+                start = i + 1;
+            }
+        }
+        if field == n && start <= len {
+            (start, len)
+        } else {
+            (len, len)
+        }
+    }
+
+    /// Element `n` as bytes.
+    #[inline(always)]
+    pub(crate) fn bytes(&self, n: usize) -> &'a [u8] {
+        let (a, b) = self.range(n);
+        self.raw.get(a..b).unwrap_or(&[])
+    }
+
+    /// Element `n` as text; empty when absent or not UTF-8.
+    pub(crate) fn el(&self, n: usize) -> &'a str {
+        std::str::from_utf8(self.bytes(n)).unwrap_or("")
+    }
+
+    /// `el(n).is_empty()`, without the UTF-8 check for ASCII segments.
+    #[inline(always)]
+    pub(crate) fn blank(&self, n: usize) -> bool {
+        let b = self.bytes(n);
+        b.is_empty() || (!self.ascii && std::str::from_utf8(b).is_err())
+    }
+
+    /// `el(n) == lit` for an ASCII literal.
+    #[inline(always)]
+    pub(crate) fn is(&self, n: usize, lit: &[u8]) -> bool {
+        self.bytes(n) == lit
+    }
+
+    /// Components of element `n`, as byte ranges of the segment: `el(n)` split on the
+    /// component separator as a `char`.
+    #[inline]
+    pub(crate) fn comps(&self, n: usize) -> Comps<'a> {
+        let (start, end) = self.range(n);
+        let end = if self.ascii || std::str::from_utf8(&self.raw[start..end]).is_ok() {
+            end
+        } else {
+            start // not text: one empty component, as `"".split(..)`
+        };
+        let mut pat = [0u8; 4];
+        let plen = (self.seg.delimiters().component as char)
+            .encode_utf8(&mut pat)
+            .len();
+        Comps {
+            raw: self.raw,
+            pos: start,
+            end,
+            pat,
+            plen,
+            done: false,
+        }
+    }
+}
+
+/// Iterator of component ranges (see [`Split::comps`]).
+pub(crate) struct Comps<'a> {
+    raw: &'a [u8],
+    pos: usize,
+    end: usize,
+    pat: [u8; 4],
+    plen: usize,
+    done: bool,
+}
+
+impl Iterator for Comps<'_> {
+    type Item = (usize, usize);
+    #[inline]
+    fn next(&mut self) -> Option<(usize, usize)> {
+        if self.done {
+            return None;
+        }
+        let start = self.pos;
+        let hay = self.raw.get(start..self.end).unwrap_or(&[]);
+        let found = if self.plen == 1 {
+            let p = self.pat[0];
+            hay.iter().position(|&b| b == p)
+        } else {
+            let pat = &self.pat[..self.plen];
+            hay.windows(pat.len()).position(|w| w == pat)
+        };
+        match found {
+            Some(i) => {
+                self.pos = start + i + self.plen;
+                Some((start, start + i))
+            }
+            None => {
+                self.done = true;
+                Some((start, self.end))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexer::Delimiters;
+
+    fn delims(element: u8, component: u8) -> Delimiters {
+        Delimiters {
+            element,
+            component,
+            ..Delimiters::default()
+        }
+    }
+
+    #[test]
+    fn split_matches_fields() {
+        let long = [b"X".as_slice(), &b"*ab".repeat(40)].concat();
+        let raws: Vec<&[u8]> = vec![
+            b"SV1*HC:99213:25*40*UN*1***1",
+            b"",
+            b"*",
+            b"********",
+            b"AB*CDEFGHIJ*KLMNOPQ*",
+            b"NM1*IL*1*DOE*JOHN****MI*123456789",
+            b"X\xff*\x80*\xaa\xaa*********",
+            b"HI*ABK:\xc3\xa9:x*\xc3:\xa9*ok:ok",
+            &long,
+        ];
+        for d in [
+            Delimiters::default(),
+            delims(0xA7, 0xA9),
+            delims(b'*', 0xC3),
+            delims(b'|', b'>'),
+        ] {
+            for raw in &raws {
+                let seg = Segment::new(raw, d, 1, 0);
+                let f = seg.fields();
+                let mut ends = NO_ENDS;
+                let s = Split::new(&seg, &mut ends);
+                assert_eq!(s.element_count(), f.element_count(), "{raw:?}");
+                assert_eq!(s.ascii, raw.is_ascii());
+                for n in 0..60 {
+                    assert_eq!(s.bytes(n), f.element(n), "{raw:?} {n}");
+                    assert_eq!(s.el(n), f.el(n), "{raw:?} {n}");
+                    assert_eq!(s.blank(n), f.el(n).is_empty(), "{raw:?} {n}");
+                    let comps: Vec<&[u8]> = s.comps(n).map(|(a, b)| &raw[a..b]).collect();
+                    let want: Vec<&[u8]> = f.components(n).map(str::as_bytes).collect();
+                    assert_eq!(comps, want, "{raw:?} {n}");
+                }
+            }
+        }
+    }
+}
