@@ -3,7 +3,10 @@
 //! history of every claim before it — this run's included — and each page's decisions and history
 //! are saved in one unit of work.
 
+use std::time::Duration;
+
 use accord_claims::{Claim, Decision};
+use accord_core::Money;
 use accord_core::{Date, Timestamp};
 use accord_plan::Plan;
 use accord_store::Store;
@@ -40,13 +43,19 @@ pub async fn adjudicate_pending(
     opts: &RunOptions,
     mut progress: impl FnMut(u64),
 ) -> Result<Tally, ServiceError> {
+    let t0 = std::time::Instant::now();
     let mut reference = load_reference(store).await?;
+    let loaded = t0.elapsed();
+    let (mut reading, mut deciding, mut saving) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let mut tally = Tally::default();
     let mut after = String::new();
     loop {
+        let t = std::time::Instant::now();
         let page = store
             .claims_awaiting_decision(&after, opts.page.max(1))
             .await?;
+        reading += t.elapsed();
+        let t = std::time::Instant::now();
         let Some((last, _)) = page.last() else {
             break;
         };
@@ -68,9 +77,21 @@ pub async fn adjudicate_pending(
             decided.push(d);
         }
         let n = decided.len() as u64;
+        deciding += t.elapsed();
+        let t = std::time::Instant::now();
         save(store, opts, decided).await?;
+        saving += t.elapsed();
         progress(n);
     }
+    // Where the time went, for `-v` (and the benchmark notes in docs/performance.md).
+    tracing::info!(
+        ?loaded,
+        ?reading,
+        ?deciding,
+        ?saving,
+        claims = tally.claims,
+        "adjudication run"
+    );
     Ok(tally)
 }
 
@@ -91,16 +112,153 @@ async fn save(store: &Store, opts: &RunOptions, decided: Vec<Decided>) -> Result
     let mut uow = store
         .begin(&opts.actor, "claims adjudicated", opts.at)
         .await?;
-    let mut replaced: Vec<String> = decided.iter().map(|d| d.stored.tracking.clone()).collect();
-    replaced.extend(decided.iter().filter_map(|d| d.reversed.clone()));
+    // Claims awaiting a decision have no decision and no history lines yet; only the originals
+    // that corrected and void claims reverse lose theirs (CLM-10).
+    let replaced: Vec<String> = decided.iter().filter_map(|d| d.reversed.clone()).collect();
     let mut rows = Vec::with_capacity(decided.len());
     let mut lines = Vec::new();
     for d in decided {
         rows.push(d.stored);
         lines.extend(d.history);
     }
-    uow.save_decisions(&rows).await?;
+    let t = std::time::Instant::now();
+    uow.insert_decisions(&rows).await?;
+    let a = t.elapsed();
     uow.replace_history(&replaced, &lines).await?;
+    let b = t.elapsed();
     uow.commit().await?;
+    tracing::debug!(?a, ?b, c = ?t.elapsed(), "save");
     Ok(())
+}
+
+/// One claim decided again (REC-01).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redecided {
+    /// Tracking number.
+    pub tracking: String,
+    /// Status before and after.
+    pub before: String,
+    /// Status now.
+    pub after: String,
+    /// What the claim's current decision had paid, net.
+    pub paid_before: Money,
+    /// What the new decision pays, net of the reversal of what was remitted: negative when money
+    /// is now owed back (offset against later payments, REC-01).
+    pub net_change: Money,
+}
+
+/// REC-01, CLM-10: decides claims again after a retroactive change (eligibility ended, an
+/// authorization changed). A claim whose decision was already remitted is decided as a
+/// replacement of itself: the engine reverses what was paid and pays what is due now, and the next
+/// payment cycle pays the difference or recovers it from later payments. A claim not yet remitted
+/// is simply decided again. Claims are taken in tracking-number order.
+pub async fn readjudicate(
+    store: &Store,
+    plan: &Plan,
+    trackings: &[String],
+    opts: &RunOptions,
+) -> Result<Vec<Redecided>, ServiceError> {
+    let mut reference = load_reference(store).await?;
+    let mut sorted = trackings.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    let mut out = Vec::new();
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    for tracking in &sorted {
+        let Some(row) = store.decision(tracking).await? else {
+            return Err(ServiceError::NotFound(format!(
+                "claim {tracking} has no decision to redo"
+            )));
+        };
+        let old: Decision = serde_json::from_str(&row.decision)
+            .map_err(|e| ServiceError::invalid(format!("decision {tracking}"), "decision", e))?;
+        let stored = store.claim(tracking).await?.ok_or_else(|| {
+            ServiceError::NotFound(format!("no claim with tracking number {tracking}"))
+        })?;
+        let json = stored.claim.ok_or_else(|| {
+            ServiceError::invalid(format!("claim {tracking}"), "claim", "rejected at intake")
+        })?;
+        let mut claim: Claim = serde_json::from_str(&json)
+            .map_err(|e| ServiceError::invalid(format!("claim {tracking}"), "claim", e))?;
+        // Its own lines and authorization units no longer count against it.
+        reference.history.remove_claim(&claim.member_id, tracking);
+        for l in &old.lines {
+            for (id, units) in &l.authorizations {
+                reference
+                    .authorizations
+                    .consume(&claim.member_id, id, -*units);
+            }
+        }
+        // What was last remitted for this claim: its decision if a cycle paid it, or — when it
+        // was already decided again and not yet paid — the remitted decision its own reversal
+        // undoes (so a second redo does not forget the first payment).
+        let self_reversal = old
+            .reversal
+            .as_ref()
+            .filter(|r| r.original_tracking == *tracking);
+        let remitted = if row.cycle.is_some() {
+            Some(old.clone())
+        } else {
+            self_reversal.map(|r| {
+                let mut was = old.clone();
+                was.lines = accord_claims::reversal::reverse(&Decision {
+                    lines: r.lines.clone(),
+                    ..old.clone()
+                })
+                .lines;
+                was.reversal = None;
+                was
+            })
+        };
+        let unchanged_from = remitted.clone();
+        let original = if let Some(was) = remitted {
+            claim.frequency = accord_claims::Frequency::Corrected {
+                original: tracking.clone(),
+            };
+            Some(was)
+        } else {
+            match claim.frequency.original() {
+                Some(t) => stored_decision(store, t).await?,
+                None => None,
+            }
+        };
+        let d = decide(&mut reference, plan, &claim, original.as_ref(), opts.today);
+        // Nothing changed for a remitted claim: no reversal and re-payment of the same lines.
+        if unchanged_from
+            .as_ref()
+            .is_some_and(|was| was.lines == d.decision.lines && row.cycle.is_some())
+        {
+            out.push(Redecided {
+                tracking: tracking.clone(),
+                before: row.status.clone(),
+                after: row.status.clone(),
+                paid_before: row.net_paid,
+                net_change: Money::ZERO,
+            });
+            // Its history lines are rewritten as they were.
+            lines.extend(d.history);
+            continue;
+        }
+        out.push(Redecided {
+            tracking: tracking.clone(),
+            before: row.status.clone(),
+            after: d.stored.status.clone(),
+            paid_before: row.net_paid,
+            net_change: d.stored.net_paid,
+        });
+        rows.push(d.stored);
+        lines.extend(d.history);
+    }
+    let mut uow = store
+        .begin(
+            &opts.actor,
+            "claims decided again after a retroactive change (REC-01)",
+            opts.at,
+        )
+        .await?;
+    uow.save_decisions(&rows).await?;
+    uow.replace_history(&sorted, &lines).await?;
+    uow.commit().await?;
+    Ok(out)
 }

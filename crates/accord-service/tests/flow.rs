@@ -557,3 +557,107 @@ async fn examiner_denial_names_the_reason_code() {
     );
     assert!(store.history_lines().await.expect("h").is_empty());
 }
+
+#[tokio::test]
+async fn rec_01_retro_termination_turns_a_paid_claim_into_an_overpayment_recovered_later() {
+    use accord_service::adjudication::readjudicate;
+    let plan = plan();
+    let store = seeded_store().await;
+    let t1016 = |day: &str| line(1, "T1016", &["HE"], 4, "80", day);
+    receive(
+        &store,
+        "000000040",
+        &[
+            claim(
+                "R1",
+                &agency(),
+                Frequency::Original,
+                vec![t1016("2026-03-02")],
+            ),
+            claim(
+                "R2",
+                &agency(),
+                Frequency::Original,
+                vec![t1016("2026-02-20")],
+            ),
+        ],
+    )
+    .await;
+    adjudicate_pending(&store, &plan, &opts("2026-03-06"), |_| {})
+        .await
+        .expect("adjudicate");
+    let dir = tempfile::tempdir().expect("dir");
+    let cycle = |through: &str| CycleOptions {
+        through: d(through),
+        pay_date: d(through),
+        at: jiff::Timestamp::from_second(1_772_900_000).expect("ts"),
+        actor: "test".into(),
+        out: dir.path().to_path_buf(),
+    };
+    let c1 = run_cycle(&store, &plan, &cycle("2026-03-10"))
+        .await
+        .expect("cycle 1");
+    assert_eq!(c1.cycle.total, Money::parse("152").expect("m"));
+
+    // The state's file ends the member's eligibility on 2026-02-28, after the fact (ELIG-01).
+    let mut uow = store
+        .begin(
+            "enrollment-feed",
+            "retro termination",
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .await
+        .expect("uow");
+    uow.end_eligibility(
+        &member(),
+        "ACCORD-IL",
+        d("2025-01-01"),
+        Some(d("2026-02-28")),
+    )
+    .await
+    .expect("end");
+    uow.commit().await.expect("commit");
+    let mine = store
+        .decided_claims_of_member("M1001")
+        .await
+        .expect("claims");
+    let redone = readjudicate(&store, &plan, &mine, &opts("2026-03-12"))
+        .await
+        .expect("readjudicate");
+    // R1 (after the end) is now denied CO-27 and its 76 is owed back; R2 is unchanged (76 - 76).
+    let r1 = redone.iter().find(|r| r.tracking == "R1").expect("R1");
+    assert_eq!(r1.after, "denied");
+    assert_eq!(r1.net_change, Money::parse("-76").expect("m"));
+    let r2 = redone.iter().find(|r| r.tracking == "R2").expect("R2");
+    assert_eq!(r2.net_change, Money::ZERO);
+    let explained = decision(&store, "R1").await;
+    assert_eq!(carcs(&explained, 1), ["CO-27"]);
+    assert!(explained.reversal.is_some());
+
+    // Doing it again before the cycle pays changes nothing: the first payment is still reversed.
+    let again = readjudicate(&store, &plan, &mine, &opts("2026-03-13"))
+        .await
+        .expect("again");
+    assert_eq!(
+        again
+            .iter()
+            .find(|r| r.tracking == "R1")
+            .expect("R1")
+            .net_change,
+        Money::parse("-76").expect("m")
+    );
+
+    // Cycle 2: the agency's net is -76 + 0: a balance of 76 opens (REC-01) and the 835 balances.
+    let c2 = run_cycle(&store, &plan, &cycle("2026-03-17"))
+        .await
+        .expect("cycle 2");
+    assert_eq!(c2.cycle.total, Money::ZERO);
+    assert_eq!(
+        c2.plan.balances[0].remaining,
+        Money::parse("76").expect("m")
+    );
+    let x12 =
+        std::fs::read(dir.path().join(format!("cycle-0002/835-{}.x12", agency()))).expect("835");
+    let remits = accord_x12::w835::read_835(&x12).expect("reads back");
+    assert_eq!(remits[0].total(), Decimal::ZERO);
+}

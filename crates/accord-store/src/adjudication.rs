@@ -320,16 +320,25 @@ impl UnitOfWork {
     /// Stores decisions (a claim decided again replaces its row), one `claim_adjudicated` event
     /// each, under this unit of work's actor and reason.
     pub async fn save_decisions(&mut self, decisions: &[StoredDecision]) -> Result<(), StoreError> {
-        unique_in_batch(
-            "decisions",
-            decisions.iter().map(|d| format!("tracking={}", d.tracking)),
-        )?;
         self.delete_where(
             "decisions",
             "tracking",
             decisions.iter().map(|d| &d.tracking),
         )
         .await?;
+        self.insert_decisions(decisions).await
+    }
+
+    /// Stores first decisions: a claim that already has one is a [`StoreError::Conflict`] (use
+    /// [`UnitOfWork::save_decisions`] to decide a claim again). One `claim_adjudicated` event each.
+    pub async fn insert_decisions(
+        &mut self,
+        decisions: &[StoredDecision],
+    ) -> Result<(), StoreError> {
+        unique_in_batch(
+            "decisions",
+            decisions.iter().map(|d| format!("tracking={}", d.tracking)),
+        )?;
         let rows = decisions.iter().map(decision_row).collect();
         bulk::insert_rows(
             &mut self.tx,
@@ -486,6 +495,28 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(read_decision).transpose()
+    }
+
+    /// Tracking numbers of the member's decided claims, in order (REC-01: what a retroactive
+    /// eligibility change may affect).
+    pub async fn decided_claims_of_member(
+        &self,
+        member_id: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let rows =
+            sqlx::query("SELECT tracking FROM decisions WHERE member_id = $1 ORDER BY tracking")
+                .bind(member_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|row| {
+                Cols {
+                    row,
+                    table: "decisions",
+                }
+                .text("tracking")
+            })
+            .collect()
     }
 
     /// Decisions with status `status`, by tracking number (e.g. the pend queue).

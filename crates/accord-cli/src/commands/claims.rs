@@ -49,6 +49,21 @@ pub enum ClaimsCommand {
     },
     /// List pended claims with their queue and reason.
     Pended,
+    /// Decide claims again after a retroactive change (REC-01): paid claims that should not have
+    /// been become overpayments, recovered from later payments.
+    Readjudicate {
+        /// Tracking numbers.
+        tracking: Vec<String>,
+        /// Every decided claim of this member (e.g. after a retroactive termination).
+        #[arg(long)]
+        member: Option<String>,
+        /// Plan directory (defaults to the demo plan).
+        #[arg(long)]
+        plan: Option<PathBuf>,
+        /// The decision date (default: today in the plan's time zone).
+        #[arg(long)]
+        as_of: Option<Date>,
+    },
     /// Act on a pended claim as a claims examiner: approve, deny or ask for records.
     Examine(ExamineArgs),
 }
@@ -92,6 +107,12 @@ pub async fn run(db: &str, cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
         ClaimsCommand::Explain { tracking, json } => explain(db, &tracking, json).await,
         ClaimsCommand::Pended => pended(db).await,
         ClaimsCommand::Examine(args) => examine(db, args).await,
+        ClaimsCommand::Readjudicate {
+            tracking,
+            member,
+            plan,
+            as_of,
+        } => readjudicate(db, tracking, member, plan.as_deref(), as_of).await,
     }
 }
 
@@ -252,6 +273,56 @@ pub(crate) fn print_tally(t: &Tally) {
             );
         }
     }
+}
+
+async fn readjudicate(
+    db: &str,
+    mut tracking: Vec<String>,
+    member: Option<String>,
+    plan_dir: Option<&Path>,
+    as_of: Option<Date>,
+) -> anyhow::Result<ExitCode> {
+    let plan_dir = super::demo_plan::locate(plan_dir)?;
+    let plan = Plan::load(&plan_dir).map_err(fail)?;
+    let now = jiff::Timestamp::now();
+    let today = as_of.unwrap_or_else(|| now.to_zoned(plan.time_zone().clone()).date());
+    let store = open_store(db).await?;
+    if let Some(m) = &member {
+        tracking.extend(store.decided_claims_of_member(m).await.map_err(fail)?);
+    }
+    if tracking.is_empty() {
+        store.close().await;
+        return Err(anyhow::Error::new(Failure {
+            code: ErrorCode::InvalidInput,
+            message: "name tracking numbers or --member (a member with decided claims)".into(),
+        }));
+    }
+    let opts = RunOptions {
+        today,
+        at: now,
+        actor: "adjudication".into(),
+        page: 5_000,
+    };
+    let done = accord_service::adjudication::readjudicate(&store, &plan, &tracking, &opts)
+        .await
+        .map_err(fail)?;
+    store.close().await;
+    for r in &done {
+        println!(
+            "{}: {} -> {}; paid before {}, change {} {}",
+            r.tracking,
+            r.before,
+            r.after,
+            r.paid_before,
+            r.net_change,
+            if r.net_change.is_negative() {
+                "(overpayment: recovered from later payments, REC-01)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn explain(db: &str, tracking: &str, json: bool) -> anyhow::Result<ExitCode> {

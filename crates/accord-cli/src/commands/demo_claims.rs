@@ -28,6 +28,77 @@ pub struct MonthReport {
     pub rejected_at_intake: usize,
     pub edge_cases: Vec<(String, usize)>,
     pub cycle: accord_service::payment::CycleReport,
+    pub retro: Vec<accord_service::adjudication::Redecided>,
+    pub second: accord_service::payment::CycleReport,
+}
+
+/// How many members the demo terminates retroactively after the first payment.
+const RETRO_AFTER_PAYMENT: usize = 3;
+
+async fn retro_terminate_after_payment(
+    store: &Store,
+    plan: &Plan,
+    m: &accord_demo::claims::ClaimMonth,
+    at: jiff::Timestamp,
+    run_opts: &RunOptions,
+) -> anyhow::Result<Vec<accord_service::adjudication::Redecided>> {
+    let mid_month = m
+        .first
+        .checked_add(jiff::Span::new().days(14))
+        .context("mid-month date")?;
+    // Members with paid professional claims and one open span on the plan, in file order.
+    let mut chosen: Vec<(accord_core::MemberId, jiff::civil::Date)> = Vec::new();
+    for c in &m.professional {
+        if chosen.len() == RETRO_AFTER_PAYMENT {
+            break;
+        }
+        let Some(id) = c.subscriber.person.id.as_deref() else {
+            continue;
+        };
+        let Ok(member) = accord_core::MemberId::parse(id) else {
+            continue;
+        };
+        if chosen.iter().any(|(x, _)| *x == member) {
+            continue;
+        }
+        let spans = store.eligibility(&member).await.map_err(fail)?;
+        let open: Vec<_> = spans
+            .iter()
+            .filter(|s| s.plan_code == plan.config.plan_code && s.end.is_none())
+            .collect();
+        let paid = store.decided_claims_of_member(id).await.map_err(fail)?;
+        if let ([span], false) = (open.as_slice(), paid.is_empty())
+            && span.start < m.first
+        {
+            chosen.push((member, span.start));
+        }
+    }
+    let mut uow = store
+        .begin(
+            "enrollment-feed",
+            "retroactive termination from the state enrollment file (ELIG-01)",
+            at,
+        )
+        .await
+        .map_err(fail)?;
+    for (member, start) in &chosen {
+        uow.end_eligibility(member, &plan.config.plan_code, *start, Some(mid_month))
+            .await
+            .map_err(fail)?;
+    }
+    uow.commit().await.map_err(fail)?;
+    let mut claims = Vec::new();
+    for (member, _) in &chosen {
+        claims.extend(
+            store
+                .decided_claims_of_member(member.as_str())
+                .await
+                .map_err(fail)?,
+        );
+    }
+    accord_service::adjudication::readjudicate(store, plan, &claims, run_opts)
+        .await
+        .map_err(fail)
 }
 
 /// Generates, submits, adjudicates and pays the demo month. `out` is `demo-out/`.
@@ -161,25 +232,28 @@ pub async fn run(
         merge(&mut tally, more);
     }
 
-    let cycle = run_cycle(
-        store,
-        plan,
-        &CycleOptions {
-            through: as_of,
-            pay_date: as_of,
-            at: now.timestamp(),
-            actor: "payment-cycle".into(),
-            out: out.join("remittance"),
-        },
-    )
-    .await
-    .map_err(fail)?;
+    let cycle_opts = CycleOptions {
+        through: as_of,
+        pay_date: as_of,
+        at: now.timestamp(),
+        actor: "payment-cycle".into(),
+        out: out.join("remittance"),
+    };
+    let cycle = run_cycle(store, plan, &cycle_opts).await.map_err(fail)?;
+
+    // After payment, the state's enrollment file ends a few members' coverage mid-month, after
+    // the fact (ELIG-01): their paid claims are decided again and what was paid for days without
+    // coverage becomes an overpayment, carried on the next 835 (REC-01).
+    let retro = retro_terminate_after_payment(store, plan, &m, now.timestamp(), &run_opts).await?;
+    let second = run_cycle(store, plan, &cycle_opts).await.map_err(fail)?;
     Ok(MonthReport {
         tally,
         received,
         rejected_at_intake: rejected,
         edge_cases: m.edge_cases.clone(),
         cycle,
+        retro,
+        second,
     })
 }
 
@@ -237,6 +311,19 @@ pub fn print(r: &MonthReport, out: &Path) {
         .collect();
     println!("  edge cases mixed in: {}", cases.join("; "));
     super::pay::print_cycle(&r.cycle);
+    let owed: accord_core::Money = r
+        .retro
+        .iter()
+        .map(|x| x.net_change)
+        .filter(|m| m.is_negative())
+        .sum();
+    println!(
+        "\nAfter payment, {} claims of {} retroactively terminated members were decided again (ELIG-01, REC-01): {} now owed back.",
+        r.retro.len(),
+        RETRO_AFTER_PAYMENT,
+        -owed
+    );
+    super::pay::print_cycle(&r.second);
     println!(
         "  files: {}/claims (837s), {}/acks (999, 277CA), {}/remittance (835s, vouchers, exceptions)",
         out.display(),
