@@ -121,13 +121,9 @@ async fn save(store: &Store, opts: &RunOptions, decided: Vec<Decided>) -> Result
         rows.push(d.stored);
         lines.extend(d.history);
     }
-    let t = std::time::Instant::now();
     uow.insert_decisions(&rows).await?;
-    let a = t.elapsed();
     uow.replace_history(&replaced, &lines).await?;
-    let b = t.elapsed();
     uow.commit().await?;
-    tracing::debug!(?a, ?b, c = ?t.elapsed(), "save");
     Ok(())
 }
 
