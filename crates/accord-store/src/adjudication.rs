@@ -187,7 +187,6 @@ pub(crate) fn read_decision(row: &AnyRow) -> Result<StoredDecision, StoreError> 
         row,
         table: "decisions",
     };
-    let money = |col| c.opt_money(col).map(|m| m.unwrap_or(Money::ZERO));
     Ok(StoredDecision {
         tracking: c.text("tracking")?,
         status: c.text("status")?,
@@ -195,11 +194,11 @@ pub(crate) fn read_decision(row: &AnyRow) -> Result<StoredDecision, StoreError> 
         pay_to_npi: c.text("pay_to_npi")?,
         received_on: c.date("received_on")?,
         decided_on: c.date("decided_on")?,
-        billed: money("billed")?,
-        allowed: money("allowed")?,
-        paid: money("paid")?,
-        net_paid: money("net_paid")?,
-        patient_responsibility: money("patient_responsibility")?,
+        billed: c.money("billed")?,
+        allowed: c.money("allowed")?,
+        paid: c.money("paid")?,
+        net_paid: c.money("net_paid")?,
+        patient_responsibility: c.money("patient_responsibility")?,
         clean: c.int("clean")? != 0,
         decision: c.text("decision")?,
         cycle: c.opt_int("cycle")?,
@@ -547,7 +546,7 @@ impl Store {
             };
             let e = totals.entry(c.text("status")?).or_insert((0, Money::ZERO));
             e.0 += 1;
-            e.1 += c.opt_money("net_paid")?.unwrap_or(Money::ZERO);
+            e.1 += c.money("net_paid")?;
         }
         Ok(totals.into_iter().map(|(s, (n, m))| (s, n, m)).collect())
     }

@@ -154,6 +154,12 @@ impl Cols<'_> {
         })
     }
 
+    /// A money column that must have a value (`NOT NULL` in the schema).
+    pub(crate) fn money(&self, column: &'static str) -> Result<Money, StoreError> {
+        self.opt_money(column)?
+            .ok_or_else(|| self.invalid(column, "NULL", "a money column is NULL"))
+    }
+
     /// An integer column that must fit the target type (e.g. `u8`).
     pub(crate) fn small<T: TryFrom<i64>>(&self, column: &'static str) -> Result<T, StoreError> {
         let i = self.int(column)?;

@@ -145,8 +145,8 @@ fn read_balance(row: &AnyRow) -> Result<ProviderBalance, StoreError> {
         pay_to_npi: c.text("pay_to_npi")?,
         source: c.text("source")?,
         opened_on: c.date("opened_on")?,
-        original: c.opt_money("original")?.unwrap_or(Money::ZERO),
-        remaining: c.opt_money("remaining")?.unwrap_or(Money::ZERO),
+        original: c.money("original")?,
+        remaining: c.money("remaining")?,
         demanded_on: c.opt_date("demanded_on")?,
     })
 }
@@ -162,7 +162,7 @@ fn read_cycle(row: &AnyRow) -> Result<PaymentCycle, StoreError> {
         run_at: c.text("run_at")?,
         remittances: c.small("remittances")?,
         claims: c.small("claims")?,
-        total: c.opt_money("total")?.unwrap_or(Money::ZERO),
+        total: c.money("total")?,
     })
 }
 
@@ -373,7 +373,7 @@ impl Store {
                     tracking: c.text("tracking")?,
                     pay_to_npi: c.text("pay_to_npi")?,
                     received_on: c.date("received_on")?,
-                    net_paid: c.opt_money("net_paid")?.unwrap_or(Money::ZERO),
+                    net_paid: c.money("net_paid")?,
                     clean: c.int("clean")? != 0,
                 })
             })

@@ -143,14 +143,12 @@ async fn examine(db: &str, args: ExamineArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExaminerAction::RequestRecords
     };
-    let plan_dir = super::demo_plan::locate(args.plan.as_deref())?;
-    let plan = Plan::load(&plan_dir).map_err(fail)?;
-    let now = jiff::Timestamp::now();
+    let (plan, now, today) = plan_and_clock(args.plan.as_deref(), None)?;
     let store = open_store(db).await?;
     let who = Examiner {
         actor: args.actor,
         reason: args.reason,
-        today: now.to_zoned(plan.time_zone().clone()).date(),
+        today,
         at: now,
     };
     let d = examine(&store, &plan, &args.tracking, &action, &who)
@@ -230,10 +228,7 @@ async fn adjudicate(
     plan_dir: Option<&Path>,
     as_of: Option<Date>,
 ) -> anyhow::Result<ExitCode> {
-    let plan_dir = super::demo_plan::locate(plan_dir)?;
-    let plan = Plan::load(&plan_dir).map_err(fail)?;
-    let now = jiff::Timestamp::now();
-    let today = as_of.unwrap_or_else(|| now.to_zoned(plan.time_zone().clone()).date());
+    let (plan, now, today) = plan_and_clock(plan_dir, as_of)?;
     let store = open_store(db).await?;
     let opts = RunOptions {
         today,
@@ -282,10 +277,7 @@ async fn readjudicate(
     plan_dir: Option<&Path>,
     as_of: Option<Date>,
 ) -> anyhow::Result<ExitCode> {
-    let plan_dir = super::demo_plan::locate(plan_dir)?;
-    let plan = Plan::load(&plan_dir).map_err(fail)?;
-    let now = jiff::Timestamp::now();
-    let today = as_of.unwrap_or_else(|| now.to_zoned(plan.time_zone().clone()).date());
+    let (plan, now, today) = plan_and_clock(plan_dir, as_of)?;
     let store = open_store(db).await?;
     if let Some(m) = &member {
         tracking.extend(store.decided_claims_of_member(m).await.map_err(fail)?);
@@ -323,6 +315,19 @@ async fn readjudicate(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The plan (`--plan`, else the demo plan), the clock, and the decision date: `--as-of`, else today
+/// in the plan's time zone.
+fn plan_and_clock(
+    plan_dir: Option<&Path>,
+    as_of: Option<Date>,
+) -> anyhow::Result<(Plan, jiff::Timestamp, Date)> {
+    let plan_dir = super::demo_plan::locate(plan_dir)?;
+    let plan = Plan::load(&plan_dir).map_err(fail)?;
+    let now = jiff::Timestamp::now();
+    let today = as_of.unwrap_or_else(|| now.to_zoned(plan.time_zone().clone()).date());
+    Ok((plan, now, today))
 }
 
 async fn explain(db: &str, tracking: &str, json: bool) -> anyhow::Result<ExitCode> {
