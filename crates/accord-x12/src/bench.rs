@@ -184,15 +184,37 @@ fn money(d: rust_decimal::Decimal) -> u64 {
     (d.mantissa().unsigned_abs() % 1_000_003) as u64 + u64::from(d.scale())
 }
 
+fn day(x: Option<jiff::civil::Date>) -> u64 {
+    x.map_or(0, |x| x.day() as u64 + x.year() as u64)
+}
+
+/// A date element other than a `DTP` (a birth date, BHT04, an adjudication date): its
+/// length, and the date itself parsed as a consumer would (`CCYYMMDD`).
+fn ymd(s: Option<&str>) -> u64 {
+    s.map_or(0, |s| len(s) + day(crate::validate::parse_ccyymmdd(s)))
+}
+
+/// A date with its format qualifier (an `HI` composite's): `D8`, or `RD8` as a range.
+fn fmt_date(format: Option<&str>, value: Option<&str>) -> u64 {
+    let v = value.unwrap_or("");
+    let parsed = match format {
+        Some("RD8") => {
+            day(v.get(..8).and_then(crate::validate::parse_ccyymmdd))
+                + day(v.get(9..17).and_then(crate::validate::parse_ccyymmdd))
+        }
+        _ => day(crate::validate::parse_ccyymmdd(v)),
+    };
+    olen(format) + olen(value) + parsed
+}
+
 fn date(d: crate::view::DateView<'_>) -> u64 {
-    let day = |x: Option<jiff::civil::Date>| x.map_or(0, |x| x.day() as u64 + x.year() as u64);
     len(d.qualifier) + len(d.format) + day(d.start()) + day(d.end())
 }
 
 fn entity(e: crate::view::EntityView<'_>) -> u64 {
     let mut h = len(e.entity_code()) + len(e.entity_type()) + len(e.name());
     h += olen(e.first_name()) + olen(e.middle_name()) + olen(e.suffix());
-    h += olen(e.id_qualifier()) + olen(e.id()) + olen(e.birth_date()) + olen(e.gender());
+    h += olen(e.id_qualifier()) + olen(e.id()) + ymd(e.birth_date()) + olen(e.gender());
     if let Some(a) = e.address() {
         h += len(a.line1) + olen(a.line2) + len(a.city) + olen(a.state);
         h += olen(a.postal_code) + olen(a.country);
@@ -224,7 +246,7 @@ fn groups<'a>(g: impl Iterator<Item = crate::view::AdjustmentGroupView<'a>>) -> 
 pub fn visit_claim(v: &crate::view::ClaimView<'_>) -> u64 {
     let p = v.provenance();
     let mut h = len(p.interchange_control()) + len(p.group_control()) + len(p.set_control());
-    h += len(p.version()) + len(p.bht_reference()) + len(p.bht_date()) + len(p.bht_type());
+    h += len(p.version()) + len(p.bht_reference()) + ymd(Some(p.bht_date())) + len(p.bht_type());
     h += entity(v.submitter()) + entity(v.receiver());
     let b = v.billing();
     h += entity(b.provider()) + b.pay_to().map_or(0, entity) + b.pay_to_plan().map_or(0, entity);
@@ -246,7 +268,7 @@ pub fn visit_claim(v: &crate::view::ClaimView<'_>) -> u64 {
     h += olen(v.admission_type()) + olen(v.admission_source()) + olen(v.patient_status());
     h += v.dates().map(date).sum::<u64>();
     for c in v.health_codes() {
-        h += len(c.qualifier) + len(c.code) + olen(c.date_format) + olen(c.date);
+        h += len(c.qualifier) + len(c.code) + fmt_date(c.date_format, c.date);
         h += c.amount.map_or(0, money) + olen(c.present_on_admission);
     }
     h += v
@@ -286,7 +308,7 @@ pub fn visit_claim(v: &crate::view::ClaimView<'_>) -> u64 {
             h += len(a.payer_id()) + money(a.paid()) + len(a.procedure());
             h += olen(a.revenue_code()) + a.paid_units().map_or(0, money);
             h += olen(a.bundled_line()) + groups(a.adjustments());
-            h += olen(a.adjudication_date()) + a.other_segments().map(len).sum::<u64>();
+            h += ymd(a.adjudication_date()) + a.other_segments().map(len).sum::<u64>();
         }
         h += l.other_segments().map(len).sum::<u64>();
     }
