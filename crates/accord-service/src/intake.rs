@@ -3,8 +3,6 @@
 //! the 999 and 277CA produced. An interchange already received (same sender and ISA13) creates no
 //! claims.
 
-use std::collections::BTreeMap;
-
 use accord_claims::{Facts, RejectCategory, Rejection};
 use accord_intake::{Category, IntakeProblem, to_engine_claim};
 use accord_plan::Plan;
@@ -14,7 +12,6 @@ use accord_x12::write::Envelope;
 use serde_json::json;
 
 use crate::ServiceError;
-use crate::adjudication::stored_decision;
 use crate::reference::Reference;
 
 /// The numbering a run of submissions continues: tracking numbers follow the claims on record,
@@ -84,13 +81,19 @@ impl<'p> IntakeReference<'p> {
     /// original of a corrected or void claim on file), as 277CA problems.
     async fn check(
         &self,
-        store: &Store,
+        uow: &mut accord_store::UnitOfWork,
         claim: &accord_claims::Claim,
     ) -> Result<Vec<IntakeProblem>, ServiceError> {
-        let original = match claim.frequency.original() {
-            Some(t) => stored_decision(store, t).await?,
-            None => None,
-        };
+        let original: Option<accord_claims::Decision> =
+            match claim.frequency.original() {
+                Some(t) => match uow.decision_json(t).await? {
+                    Some(json) => Some(serde_json::from_str(&json).map_err(|e| {
+                        ServiceError::invalid(format!("decision {t}"), "decision", e)
+                    })?),
+                    None => None,
+                },
+                None => None,
+            };
         let r = &self.reference;
         let mut facts = Facts::new(self.plan, &r.providers, &r.authorizations, &r.history);
         facts.member = r.member(&claim.member_id);
@@ -131,150 +134,168 @@ fn problem(r: &Rejection) -> IntakeProblem {
     }
 }
 
-/// Receives one 837 file's bytes, named `file_name`, at `now` (its date starts tracking numbers
-/// and is the claims' receipt date). `envelope(control)` makes each acknowledgment's envelope.
-/// Claims that read cleanly are also checked against `reference` (CLM-04), so a claim the engine
-/// would reject is rejected on the 277CA, with its reasons, and never silently later.
-pub async fn submit(
+/// Claims stored per insert while a file streams through.
+const CLAIMS_PER_INSERT: usize = 2_000;
+
+/// Receives one 837 file at `now` (its date starts tracking numbers and is the claims' receipt
+/// date), named `file_name`. `open` gives the file's bytes from the start; it is called twice (one
+/// pass checks the envelope and the implementation guide for the 999, one reads the claims), so
+/// memory stays flat whatever the file's size. `envelope(control)` makes each acknowledgment's
+/// envelope. Claims that read cleanly are also checked against `reference` (CLM-04), so a claim
+/// the engine would reject is rejected on the 277CA, with its reasons, and never silently later.
+/// Everything is stored in one unit of work before any acknowledgment is produced (CLM-01).
+pub async fn submit<R: std::io::Read>(
     store: &Store,
     reference: &IntakeReference<'_>,
-    bytes: &[u8],
+    open: impl Fn() -> std::io::Result<R>,
     file_name: &str,
     now: &jiff::Zoned,
     numbering: &mut Numbering,
     envelope: impl Fn(u32) -> Envelope,
 ) -> Result<Submission, ServiceError> {
+    let io = |source| ServiceError::Io {
+        path: file_name.to_owned(),
+        source,
+    };
     let received_at = now.timestamp();
     let today = now.date();
-    let report = accord_x12::check::check(bytes);
+    let report = accord_x12::check::check(open().map_err(io)?);
     let group_ok = report.all_accepted();
-    let claims: Vec<accord_x12::Claim> = accord_x12::Reader837::new(bytes)
-        .map_while(Result::ok)
-        .collect();
-    let mut out = Submission {
-        claims_read: claims.len(),
-        ..Submission::default()
-    };
-
-    // One interchange at a time: skip those already received (CLM-01 resubmission).
-    let mut by_interchange: BTreeMap<(String, String), Vec<&accord_x12::Claim>> = BTreeMap::new();
-    for c in &claims {
+    let mut out = Submission::default();
+    let reason = format!("837 received: {file_name}");
+    let mut uow = store.begin("intake", &reason, received_at).await?;
+    let mut acks: Vec<ClaimAcknowledgment> = Vec::new();
+    // The interchange being read: (sender, ISA13), whether it is new, and its claims so far.
+    let mut current: Option<((String, String), bool, u64)> = None;
+    let mut batch: Vec<StoredClaim> = Vec::with_capacity(CLAIMS_PER_INSERT);
+    for c in accord_x12::Reader837::new(open().map_err(io)?).map_while(Result::ok) {
+        out.claims_read += 1;
         let sender = c
             .submitter
             .id
             .clone()
             .unwrap_or_else(|| c.submitter.name.clone());
-        by_interchange
-            .entry((sender, c.provenance.interchange_control.clone()))
-            .or_default()
-            .push(c);
-    }
-    let reason = format!("837 received: {file_name}");
-    let mut uow = store.begin("intake", &reason, received_at).await?;
-    let mut acks = Vec::new();
-    for ((sender, icn), group) in &by_interchange {
-        if let Some(prev) = store.received_file(sender, icn).await? {
-            out.repeats.push((
-                sender.clone(),
-                icn.clone(),
-                prev.received_at,
-                prev.file_name,
-            ));
-            out.already_received += group.len();
+        let key = (sender, c.provenance.interchange_control.clone());
+        if current.as_ref().is_none_or(|(k, _, _)| *k != key) {
+            finish_interchange(&mut uow, &mut batch, current.take()).await?;
+            // CLM-01: an interchange already received creates no claims.
+            let fresh = match uow.received_file(&key.0, &key.1).await? {
+                Some(prev) => {
+                    out.repeats.push((
+                        key.0.clone(),
+                        key.1.clone(),
+                        prev.received_at,
+                        prev.file_name,
+                    ));
+                    false
+                }
+                None => {
+                    uow.record_received_file(&ReceivedFile {
+                        sender: key.0.clone(),
+                        interchange_control: key.1.clone(),
+                        file_name: file_name.to_owned(),
+                        received_at: received_at.to_string(),
+                        claims: 0,
+                    })
+                    .await?;
+                    acks.push(ClaimAcknowledgment {
+                        payer_name: c.subscriber.payer.name.clone(),
+                        payer_id: c.subscriber.payer.id.clone().unwrap_or_default(),
+                        submitter_name: c.submitter.name.clone(),
+                        submitter_id: key.0.clone(),
+                        reference: c.provenance.bht_reference.clone(),
+                        received: today,
+                        processed: today,
+                        claims: Vec::new(),
+                    });
+                    true
+                }
+            };
+            current = Some((key, fresh, 0));
+        }
+        let Some((key, fresh, count)) = current.as_mut() else {
+            continue;
+        };
+        if !*fresh {
+            out.already_received += 1;
             continue;
         }
-        uow.record_received_file(&ReceivedFile {
-            sender: sender.clone(),
-            interchange_control: icn.clone(),
-            file_name: file_name.to_owned(),
-            received_at: received_at.to_string(),
-            claims: group.len() as u64,
-        })
-        .await?;
-        let mut stored = Vec::with_capacity(group.len());
-        let mut claim_acks = Vec::with_capacity(group.len());
-        for c in group {
-            numbering.claims += 1;
-            let tracking = format!("{}{:07}", today.strftime("%Y%m%d"), numbering.claims);
-            let outcome = if group_ok {
-                match to_engine_claim(c, &tracking, today) {
-                    Ok(engine) => {
-                        let problems = reference.check(store, &engine).await?;
-                        if problems.is_empty() {
-                            Ok(engine)
-                        } else {
-                            Err(problems)
-                        }
-                    }
-                    Err(problems) => Err(problems),
-                }
-            } else {
-                Err(vec![accord_intake::IntakeProblem {
-                    category: Category::A7,
-                    element: "transaction set".into(),
-                    message: "the 999 rejected this file's transaction set; see the 999".into(),
-                }])
-            };
-            let (status, reasons, claim_json, ack_status) = match &outcome {
+        *count += 1;
+        numbering.claims += 1;
+        let tracking = format!("{}{:07}", today.strftime("%Y%m%d"), numbering.claims);
+        let outcome = if group_ok {
+            match to_engine_claim(&c, &tracking, today) {
                 Ok(engine) => {
-                    out.accepted += 1;
-                    (
-                        "accepted",
-                        json!([]),
-                        Some(serde_json::to_string(engine).unwrap_or_default()),
-                        ClaimAckStatus::Accepted,
-                    )
-                }
-                Err(problems) => {
-                    out.rejected += 1;
-                    let category = if problems.iter().all(|p| p.category == Category::A6) {
-                        "A6"
-                    } else if problems.iter().any(|p| p.category == Category::A7) {
-                        "A7"
+                    let problems = reference.check(&mut uow, &engine).await?;
+                    if problems.is_empty() {
+                        Ok(engine)
                     } else {
-                        "A8"
-                    };
-                    (
-                        "rejected",
-                        serde_json::to_value(problems).unwrap_or_default(),
-                        None,
-                        ClaimAckStatus::Rejected {
-                            category: category.into(),
-                            codes: vec![("21".into(), None)],
-                        },
-                    )
+                        Err(problems)
+                    }
                 }
-            };
-            stored.push(StoredClaim {
-                tracking: tracking.clone(),
-                sender: sender.clone(),
-                interchange_control: icn.clone(),
-                patient_control: c.claim_id.clone(),
-                member_id: c.subscriber.person.id.clone(),
-                billing_npi: c.billing.provider.id.clone(),
-                total_charge: accord_core::Money::new(c.total_charge),
-                status: status.into(),
-                reasons,
-                claim: claim_json,
-                received_at: received_at.to_string(),
-            });
-            out.tracking.push(tracking.clone());
-            let pcn = outcome.is_ok().then_some(tracking);
-            claim_acks.push(ClaimAck::from_claim(c, ack_status, pcn));
-        }
-        uow.insert_claims(&stored).await?;
-        let first = group[0];
-        acks.push(ClaimAcknowledgment {
-            payer_name: first.subscriber.payer.name.clone(),
-            payer_id: first.subscriber.payer.id.clone().unwrap_or_default(),
-            submitter_name: first.submitter.name.clone(),
-            submitter_id: sender.clone(),
-            reference: first.provenance.bht_reference.clone(),
-            received: today,
-            processed: today,
-            claims: claim_acks,
+                Err(problems) => Err(problems),
+            }
+        } else {
+            Err(vec![accord_intake::IntakeProblem {
+                category: Category::A7,
+                element: "transaction set".into(),
+                message: "the 999 rejected this file's transaction set; see the 999".into(),
+            }])
+        };
+        let (status, reasons, claim_json, ack_status) = match &outcome {
+            Ok(engine) => {
+                out.accepted += 1;
+                (
+                    "accepted",
+                    json!([]),
+                    Some(serde_json::to_string(engine).unwrap_or_default()),
+                    ClaimAckStatus::Accepted,
+                )
+            }
+            Err(problems) => {
+                out.rejected += 1;
+                let category = if problems.iter().all(|p| p.category == Category::A6) {
+                    "A6"
+                } else if problems.iter().any(|p| p.category == Category::A7) {
+                    "A7"
+                } else {
+                    "A8"
+                };
+                (
+                    "rejected",
+                    serde_json::to_value(problems).unwrap_or_default(),
+                    None,
+                    ClaimAckStatus::Rejected {
+                        category: category.into(),
+                        codes: vec![("21".into(), None)],
+                    },
+                )
+            }
+        };
+        batch.push(StoredClaim {
+            tracking: tracking.clone(),
+            sender: key.0.clone(),
+            interchange_control: key.1.clone(),
+            patient_control: c.claim_id.clone(),
+            member_id: c.subscriber.person.id.clone(),
+            billing_npi: c.billing.provider.id.clone(),
+            total_charge: accord_core::Money::new(c.total_charge),
+            status: status.into(),
+            reasons,
+            claim: claim_json,
+            received_at: received_at.to_string(),
         });
+        out.tracking.push(tracking.clone());
+        let pcn = outcome.is_ok().then_some(tracking);
+        if let Some(a) = acks.last_mut() {
+            a.claims.push(ClaimAck::from_claim(&c, ack_status, pcn));
+        }
+        if batch.len() >= CLAIMS_PER_INSERT {
+            uow.insert_claims(&batch).await?;
+            batch.clear();
+        }
     }
+    finish_interchange(&mut uow, &mut batch, current.take()).await?;
     // Stored first (CLM-01); acknowledged after.
     uow.commit().await?;
 
@@ -288,4 +309,20 @@ pub async fn submit(
             .push(("277ca.x12".into(), write_277ca(&acks, &env)));
     }
     Ok(out)
+}
+
+/// Stores the claims still buffered and the interchange's claim count.
+async fn finish_interchange(
+    uow: &mut accord_store::UnitOfWork,
+    batch: &mut Vec<StoredClaim>,
+    current: Option<((String, String), bool, u64)>,
+) -> Result<(), ServiceError> {
+    if !batch.is_empty() {
+        uow.insert_claims(batch).await?;
+        batch.clear();
+    }
+    if let Some(((sender, icn), true, n)) = current {
+        uow.set_received_file_claims(&sender, &icn, n).await?;
+    }
+    Ok(())
 }

@@ -406,6 +406,23 @@ impl UnitOfWork {
         .await
     }
 
+    /// The decision JSON of claim `tracking`, read inside this unit of work.
+    pub async fn decision_json(&mut self, tracking: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT decision FROM decisions WHERE tracking = $1")
+            .bind(tracking)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        row.as_ref()
+            .map(|row| {
+                Cols {
+                    row,
+                    table: "decisions",
+                }
+                .text("decision")
+            })
+            .transpose()
+    }
+
     /// Deletes the rows of `table` whose `column` is one of `keys`, in chunks.
     pub(crate) async fn delete_where<'k>(
         &mut self,

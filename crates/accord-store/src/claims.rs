@@ -199,6 +199,46 @@ impl UnitOfWork {
     }
 }
 
+impl UnitOfWork {
+    /// [`Store::received_file`], read inside this unit of work (so it sees what the unit of work
+    /// wrote, and works on a single-connection database).
+    pub async fn received_file(
+        &mut self,
+        sender: &str,
+        control: &str,
+    ) -> Result<Option<ReceivedFile>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM received_files WHERE sender = $1 AND interchange_control = $2",
+            FILE_COLUMNS.join(", ")
+        ))
+        .bind(sender)
+        .bind(control)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        row.as_ref().map(read_file).transpose()
+    }
+
+    /// Sets how many claims an interchange held, once they are all stored (intake streams a file,
+    /// so the count is known at its end).
+    pub async fn set_received_file_claims(
+        &mut self,
+        sender: &str,
+        control: &str,
+        claims: u64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE received_files SET claims = $1 WHERE sender = $2 AND interchange_control = $3",
+        )
+        .bind(i64::try_from(claims).unwrap_or(i64::MAX))
+        .bind(sender)
+        .bind(control)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(|e| StoreError::from_write("received_files", e))?;
+        Ok(())
+    }
+}
+
 impl Store {
     /// The interchange received from `sender` with control number `control`, if any (CLM-01).
     pub async fn received_file(

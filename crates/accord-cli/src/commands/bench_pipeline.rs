@@ -156,11 +156,10 @@ pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
     let mut numbering = Numbering::continuing(&store).await.map_err(fail)?;
     let mut accepted = 0usize;
     for f in &files {
-        let body = std::fs::read(f)?;
         let s = submit(
             &store,
             &reference,
-            &body,
+            || std::fs::File::open(f),
             &f.display().to_string(),
             &now,
             &mut numbering,

@@ -173,12 +173,12 @@ async fn submit_files(
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut numbering = Numbering::continuing(&store).await.map_err(fail)?;
     for file in files {
-        let bytes =
-            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        // Opened twice by intake (check, then read): the file is streamed, never held whole.
+        std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
         let s = submit(
             &store,
             &reference,
-            &bytes,
+            || std::fs::File::open(file),
             &file.display().to_string(),
             &now,
             &mut numbering,

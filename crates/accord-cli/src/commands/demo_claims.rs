@@ -164,7 +164,7 @@ pub async fn run(
         let s = submit(
             store,
             &reference,
-            &bytes,
+            || Ok::<_, std::io::Error>(&bytes[..]),
             &file.display().to_string(),
             &now,
             &mut numbering,
@@ -215,7 +215,7 @@ pub async fn run(
         let s = submit(
             store,
             &reference,
-            &bytes,
+            || Ok::<_, std::io::Error>(&bytes[..]),
             &path.display().to_string(),
             &now,
             &mut numbering,
