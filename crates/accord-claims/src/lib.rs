@@ -74,6 +74,8 @@ pub fn adjudicate(claim: &Claim, facts: &Facts, today: Date) -> Decision {
         Freq::Corrected { original } | Freq::Void { original } => facts
             .original
             .filter(|d| &d.tracking == original)
+            // A pended or rejected original was never paid: there is nothing to reverse.
+            .filter(|d| !matches!(d.status, ClaimStatus::Pended | ClaimStatus::Rejected))
             .map(reversal::reverse),
     };
     let rejections = steps::clean::claim_level(&cx);

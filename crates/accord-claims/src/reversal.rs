@@ -23,7 +23,13 @@ fn negate_line(l: &LineDecision) -> LineDecision {
 
 /// The reversal of `original`'s payment (its own reversal, if it had one, is not repeated).
 pub fn reverse(original: &Decision) -> Reversal {
-    let lines: Vec<LineDecision> = original.lines.iter().map(negate_line).collect();
+    // Only lines that went on a remittance are reversed: a pended line was never paid.
+    let lines: Vec<LineDecision> = original
+        .lines
+        .iter()
+        .filter(|l| l.status != crate::outcome::LineStatus::Pended)
+        .map(negate_line)
+        .collect();
     let paid: Money = lines.iter().map(|l| l.paid).sum();
     Reversal {
         original_tracking: original.tracking.clone(),

@@ -901,6 +901,25 @@ fn clm_10_void_only_reverses() {
     assert_eq!(fx.run(&c).status, ClaimStatus::Rejected);
 }
 
+/// A void or correction of a claim that was pended (never paid) reverses nothing: the reversal of
+/// unpaid lines would not balance on an 835 and would take back money never paid.
+#[test]
+fn clm_10_void_of_a_pended_original_reverses_nothing() {
+    let mut fx = Fx::new();
+    let mut l = ln(1, "90837", 1, "130", "2026-03-02");
+    l.documentation.start_stop_recorded = Some(false);
+    let original = fx.run(&claim("T1", vec![l]));
+    assert_eq!(original.status, ClaimStatus::Pended);
+    fx.original = Some(original);
+    let mut c = claim("T2", vec![]);
+    c.frequency = Frequency::Void {
+        original: "T1".into(),
+    };
+    let dec = fx.run(&c);
+    assert!(dec.reversal.is_none());
+    assert_eq!(dec.net_paid(), money("0"));
+}
+
 // ---------------------------------------------------------------- outcome and explanation
 
 #[test]

@@ -114,7 +114,12 @@ async fn save(store: &Store, opts: &RunOptions, decided: Vec<Decided>) -> Result
         .await?;
     // Claims awaiting a decision have no decision and no history lines yet; only the originals
     // that corrected and void claims reverse lose theirs (CLM-10).
-    let replaced: Vec<String> = decided.iter().filter_map(|d| d.reversed.clone()).collect();
+    let mut replaced: Vec<String> = decided.iter().filter_map(|d| d.reversed.clone()).collect();
+    let superseded: Vec<String> = decided
+        .iter()
+        .filter_map(|d| d.superseded.clone())
+        .collect();
+    replaced.extend(superseded.iter().cloned());
     let mut rows = Vec::with_capacity(decided.len());
     let mut lines = Vec::new();
     for d in decided {
@@ -122,6 +127,7 @@ async fn save(store: &Store, opts: &RunOptions, decided: Vec<Decided>) -> Result
         lines.extend(d.history);
     }
     uow.insert_decisions(&rows).await?;
+    uow.mark_superseded(&superseded).await?;
     uow.replace_history(&replaced, &lines).await?;
     uow.commit().await?;
     Ok(())
@@ -167,6 +173,10 @@ pub async fn readjudicate(
                 "claim {tracking} has no decision to redo"
             )));
         };
+        if row.status == "superseded" {
+            // Replaced or voided before it was paid (CLM-10): nothing to decide again.
+            continue;
+        }
         let old: Decision = serde_json::from_str(&row.decision)
             .map_err(|e| ServiceError::invalid(format!("decision {tracking}"), "decision", e))?;
         let stored = store.claim(tracking).await?.ok_or_else(|| {

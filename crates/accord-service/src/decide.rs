@@ -21,6 +21,8 @@ pub struct Decided {
     pub history: Vec<HistoryLine>,
     /// CLM-10: the claim whose lines this one removed from history (its original).
     pub reversed: Option<String>,
+    /// CLM-10: a pended original this claim replaces or voids: it leaves the pend queue unpaid.
+    pub superseded: Option<String>,
 }
 
 /// The engine's status as stored (its serde name, e.g. `processed_primary`).
@@ -72,6 +74,12 @@ pub fn decide_with(
         .reversal
         .as_ref()
         .map(|r| r.original_tracking.clone());
+    let superseded = original
+        .filter(|o| o.status == ClaimStatus::Pended)
+        .map(|o| o.tracking.clone());
+    if let Some(t) = &superseded {
+        reference.history.remove_claim(&claim.member_id, t);
+    }
     if let (Some(orig), Some(tracking)) = (original, &reversed) {
         reference.history.remove_claim(&claim.member_id, tracking);
         for l in &orig.lines {
@@ -83,7 +91,9 @@ pub fn decide_with(
         }
     }
 
-    stored_form(reference, claim, decision, reversed, today)
+    let mut decided = stored_form(reference, claim, decision, reversed, today);
+    decided.superseded = superseded;
+    decided
 }
 
 /// The stored decision and history lines of a decision, with `reference` brought up to date.
@@ -135,6 +145,7 @@ pub fn stored_form(
         stored,
         history,
         reversed,
+        superseded: None,
     }
 }
 

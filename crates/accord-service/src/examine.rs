@@ -65,6 +65,15 @@ pub async fn examine(
     action: &ExaminerAction,
     who: &Examiner,
 ) -> Result<Decision, ServiceError> {
+    if store
+        .decision(tracking)
+        .await?
+        .is_some_and(|row| row.status == "superseded")
+    {
+        return Err(ServiceError::Refused(format!(
+            "claim {tracking} was replaced or voided by a later claim (CLM-10); examine that one"
+        )));
+    }
     let Some(current) = stored_decision(store, tracking).await? else {
         return Err(ServiceError::NotFound(format!(
             "no decision for claim {tracking} (is it adjudicated?)"

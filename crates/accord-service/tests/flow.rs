@@ -661,3 +661,83 @@ async fn rec_01_retro_termination_turns_a_paid_claim_into_an_overpayment_recover
     let remits = accord_x12::w835::read_835(&x12).expect("reads back");
     assert_eq!(remits[0].total(), Decimal::ZERO);
 }
+
+#[tokio::test]
+async fn clm_10_a_pended_claim_voided_before_payment_leaves_the_queue_unpaid() {
+    use accord_service::examine::{Examiner, ExaminerAction, examine};
+    let plan = plan();
+    let store = seeded_store().await;
+    let mut l = line(1, "90837", &[], 1, "130", "2026-03-02");
+    l.documentation.start_stop_recorded = Some(false);
+    receive(
+        &store,
+        "000000050",
+        &[claim("V0", &agency(), Frequency::Original, vec![l.clone()])],
+    )
+    .await;
+    adjudicate_pending(&store, &plan, &opts("2026-03-06"), |_| {})
+        .await
+        .expect("adjudicate");
+    receive(
+        &store,
+        "000000051",
+        &[claim(
+            "V1",
+            &agency(),
+            Frequency::Void {
+                original: "V0".into(),
+            },
+            vec![l],
+        )],
+    )
+    .await;
+    adjudicate_pending(&store, &plan, &opts("2026-03-07"), |_| {})
+        .await
+        .expect("adjudicate void");
+    let v0 = store.decision("V0").await.expect("row").expect("decided");
+    assert_eq!(v0.status, "superseded");
+    assert!(
+        store
+            .decisions_with_status("pended")
+            .await
+            .expect("q")
+            .is_empty()
+    );
+    assert!(
+        decision(&store, "V1").await.reversal.is_none(),
+        "nothing was paid"
+    );
+    let who = Examiner {
+        actor: "kim".into(),
+        reason: "records".into(),
+        today: d("2026-03-09"),
+        at: jiff::Timestamp::from_second(1_773_000_000).expect("ts"),
+    };
+    assert!(
+        examine(
+            &store,
+            &plan,
+            "V0",
+            &ExaminerAction::Approve { rates: vec![] },
+            &who
+        )
+        .await
+        .is_err()
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    let r = run_cycle(
+        &store,
+        &plan,
+        &CycleOptions {
+            through: d("2026-03-10"),
+            pay_date: d("2026-03-10"),
+            at: jiff::Timestamp::from_second(1_773_100_000).expect("ts"),
+            actor: "test".into(),
+            out: dir.path().to_path_buf(),
+        },
+    )
+    .await
+    .expect("cycle");
+    assert_eq!(r.cycle.total, Money::ZERO);
+    assert_eq!(r.plan.payees[0].claims, ["V1"]);
+}

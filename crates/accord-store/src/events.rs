@@ -39,6 +39,8 @@ pub mod action {
     pub const AUTHORIZATION_ADDED: &str = "authorization_added";
     /// A claim was adjudicated, or decided again (issue 4).
     pub const CLAIM_ADJUDICATED: &str = "claim_adjudicated";
+    /// A pended claim was replaced or voided by a later claim before it was paid (CLM-10).
+    pub const CLAIM_SUPERSEDED: &str = "claim_superseded";
     /// A claims examiner acted on a pended claim (approve, deny, ask for records).
     pub const CLAIM_EXAMINED: &str = "claim_examined";
     /// A payment cycle remitted to a payee (PAY-06).

@@ -313,7 +313,7 @@ impl Store {
              m.last_name AS last_name, m.first_name AS first_name \
              FROM decisions d JOIN claims c ON c.tracking = d.tracking \
              LEFT JOIN members m ON m.member_id = d.member_id \
-             WHERE d.cycle IS NULL AND d.status NOT IN ('pended', 'rejected') \
+             WHERE d.cycle IS NULL AND d.status NOT IN ('pended', 'rejected', 'superseded') \
              AND d.decided_on <= $1 ORDER BY d.pay_to_npi, d.tracking"
         ))
         .bind(through.to_string())
@@ -358,7 +358,8 @@ impl Store {
     pub async fn clean_unremitted(&self) -> Result<Vec<ClaimDue>, StoreError> {
         let rows = sqlx::query(
             "SELECT tracking, pay_to_npi, received_on, net_paid, clean FROM decisions \
-             WHERE cycle IS NULL AND clean = 1 AND status NOT IN ('pended', 'rejected') \
+             WHERE cycle IS NULL AND clean = 1 \
+             AND status NOT IN ('pended', 'rejected', 'superseded') \
              ORDER BY received_on, tracking",
         )
         .fetch_all(&self.pool)
