@@ -2,10 +2,11 @@
 //! one 835 and one HTML voucher per pay-to provider; balances are offset, opened, demanded or sent
 //! to collections (REC-01, REC-02); clean claims that waited too long are listed (PAY-07).
 //!
-//! The cycle is recorded in one unit of work before any file is written: a cycle on record is
-//! never paid twice, and its files can be written again from the record.
+//! The files are written into `cycle-NNNN.partial/` payee by payee (memory follows the largest
+//! payee, not the cycle), then the cycle is recorded in one unit of work, then the directory is
+//! renamed `cycle-NNNN/`: a cycle on record is never paid twice, and a failure part-way records
+//! nothing.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use accord_core::{Date, Npi, Timestamp};
@@ -51,11 +52,11 @@ pub async fn run_cycle(
     opts: &CycleOptions,
 ) -> Result<CycleReport, ServiceError> {
     let number = store.next_cycle().await?;
-    let payable = store.payable(opts.through).await?;
-    let due: std::collections::HashSet<&str> = payable
-        .iter()
-        .map(|p| p.decision.tracking.as_str())
-        .collect();
+    // The arithmetic needs only amounts and dates; each payee's claims are read in full when its
+    // 835 is written, so memory follows the largest payee, not the cycle.
+    let decisions = store.payable_due(opts.through).await?;
+    let due: std::collections::HashSet<&str> =
+        decisions.iter().map(|p| p.tracking.as_str()).collect();
     let waiting: Vec<_> = store
         .clean_unremitted()
         .await?
@@ -63,8 +64,6 @@ pub async fn run_cycle(
         .filter(|d| !due.contains(d.tracking.as_str()))
         .collect();
     let open = store.open_balances().await?;
-    let decisions: Vec<accord_store::ClaimDue> =
-        payable.iter().map(|p| (&p.decision).into()).collect();
     let rules = CycleRules {
         demand_after_days: plan.config.recovery.demand_after_days,
         collections_after_days: plan.config.recovery.collections_after_days,
@@ -106,19 +105,25 @@ pub async fn run_cycle(
             country: None,
         },
     };
-    let by_tracking: HashMap<&str, &accord_store::PayableClaim> = payable
-        .iter()
-        .map(|p| (p.decision.tracking.as_str(), p))
-        .collect();
     let dir = opts.out.join(format!("cycle-{number:04}"));
+    // Files are written to a partial directory first and renamed once the cycle is recorded: a
+    // failure part-way leaves no cycle on record and no directory that looks complete.
+    let partial = opts.out.join(format!("cycle-{number:04}.partial"));
+    let _ = std::fs::remove_dir_all(&partial);
+    std::fs::create_dir_all(&partial).map_err(|source| ServiceError::Io {
+        path: partial.display().to_string(),
+        source,
+    })?;
     let local = opts.at.to_zoned(plan.time_zone().clone());
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
     let mut remittances = Vec::new();
     for (i, p) in cycle_plan.payees.iter().enumerate() {
+        let planned: std::collections::HashSet<&str> =
+            p.claims.iter().map(String::as_str).collect();
         let mut claims = Vec::new();
-        for t in &p.claims {
-            if let Some(pc) = by_tracking.get(t.as_str()) {
-                claims.extend(claim_payments(pc, plan.config.program)?);
+        for pc in store.payable_for(&p.pay_to_npi, opts.through).await? {
+            if planned.contains(pc.decision.tracking.as_str()) {
+                claims.extend(claim_payments(&pc, plan.config.program)?);
             }
         }
         let payee = payee_info(store, &p.pay_to_npi).await?;
@@ -144,11 +149,12 @@ pub async fn run_cycle(
                     source,
                 }
             })?;
-        files.push((dir.join(format!("835-{}.x12", p.pay_to_npi)), x12));
-        files.push((
-            dir.join(format!("voucher-{}.html", p.pay_to_npi)),
-            voucher::render(&remit, number),
-        ));
+        let name = format!("835-{}.x12", p.pay_to_npi);
+        write(&partial.join(&name), &x12)?;
+        files.push(dir.join(name));
+        let name = format!("voucher-{}.html", p.pay_to_npi);
+        write(&partial.join(&name), &voucher::render(&remit, number))?;
+        files.push(dir.join(name));
         remittances.push(StoredRemittance {
             cycle: number,
             pay_to_npi: p.pay_to_npi.clone(),
@@ -159,7 +165,11 @@ pub async fn run_cycle(
             amount: p.amount,
         });
     }
-    files.push((dir.join("exceptions.csv"), exceptions_csv(&cycle_plan)));
+    write(
+        &partial.join("exceptions.csv"),
+        &exceptions_csv(&cycle_plan),
+    )?;
+    files.push(dir.join("exceptions.csv"));
 
     let cycle = PaymentCycle {
         cycle: number,
@@ -181,19 +191,15 @@ pub async fn run_cycle(
     uow.save_balances(&cycle_plan.balances).await?;
     uow.commit().await?;
 
-    let mut written = Vec::with_capacity(files.len());
-    std::fs::create_dir_all(&dir).map_err(|source| ServiceError::Io {
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::rename(&partial, &dir).map_err(|source| ServiceError::Io {
         path: dir.display().to_string(),
         source,
     })?;
-    for (path, body) in files {
-        write(&path, &body)?;
-        written.push(path);
-    }
     Ok(CycleReport {
         cycle,
         plan: cycle_plan,
-        files: written,
+        files,
     })
 }
 

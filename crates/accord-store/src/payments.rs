@@ -151,6 +151,20 @@ fn read_balance(row: &AnyRow) -> Result<ProviderBalance, StoreError> {
     })
 }
 
+fn read_due(row: &AnyRow) -> Result<ClaimDue, StoreError> {
+    let c = Cols {
+        row,
+        table: "decisions",
+    };
+    Ok(ClaimDue {
+        tracking: c.text("tracking")?,
+        pay_to_npi: c.text("pay_to_npi")?,
+        received_on: c.date("received_on")?,
+        net_paid: c.money("net_paid")?,
+        clean: c.int("clean")? != 0,
+    })
+}
+
 fn read_cycle(row: &AnyRow) -> Result<PaymentCycle, StoreError> {
     let c = Cols {
         row,
@@ -301,8 +315,26 @@ impl Store {
     }
 
     /// PAY-06: decisions made on or before `through` that no cycle has remitted and that go on an
-    /// 835 (not pended, not rejected), by payee then tracking number.
-    pub async fn payable(&self, through: Date) -> Result<Vec<PayableClaim>, StoreError> {
+    /// 835 (not pended, rejected or superseded), by payee then tracking number — the lean form the
+    /// cycle's arithmetic needs, no JSON.
+    pub async fn payable_due(&self, through: Date) -> Result<Vec<ClaimDue>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT tracking, pay_to_npi, received_on, net_paid, clean FROM decisions \
+             WHERE cycle IS NULL AND status NOT IN ('pended', 'rejected', 'superseded') \
+             AND decided_on <= $1 ORDER BY pay_to_npi, tracking",
+        )
+        .bind(through.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(read_due).collect()
+    }
+
+    /// [`Store::payable_due`] for one payee, with what its 835 needs of each claim and member.
+    pub async fn payable_for(
+        &self,
+        pay_to_npi: &str,
+        through: Date,
+    ) -> Result<Vec<PayableClaim>, StoreError> {
         let cols = crate::adjudication::decision_columns()
             .iter()
             .map(|c| format!("d.{c} AS {c}"))
@@ -313,9 +345,11 @@ impl Store {
              m.last_name AS last_name, m.first_name AS first_name \
              FROM decisions d JOIN claims c ON c.tracking = d.tracking \
              LEFT JOIN members m ON m.member_id = d.member_id \
-             WHERE d.cycle IS NULL AND d.status NOT IN ('pended', 'rejected', 'superseded') \
-             AND d.decided_on <= $1 ORDER BY d.pay_to_npi, d.tracking"
+             WHERE d.cycle IS NULL AND d.pay_to_npi = $1 \
+             AND d.status NOT IN ('pended', 'rejected', 'superseded') \
+             AND d.decided_on <= $2 ORDER BY d.tracking"
         ))
+        .bind(pay_to_npi)
         .bind(through.to_string())
         .fetch_all(&self.pool)
         .await?;
@@ -364,20 +398,6 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let c = Cols {
-                    row,
-                    table: "decisions",
-                };
-                Ok(ClaimDue {
-                    tracking: c.text("tracking")?,
-                    pay_to_npi: c.text("pay_to_npi")?,
-                    received_on: c.date("received_on")?,
-                    net_paid: c.money("net_paid")?,
-                    clean: c.int("clean")? != 0,
-                })
-            })
-            .collect()
+        rows.iter().map(read_due).collect()
     }
 }

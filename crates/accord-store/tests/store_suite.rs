@@ -1189,7 +1189,12 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
     assert_eq!(store.events_for("claim", "T2").await.unwrap().len(), 3);
 
     // The payable list joins the member's name; a recorded cycle takes the claims off it.
-    let payable = store.payable(date(2026, 3, 10)).await.unwrap();
+    let due = store.payable_due(date(2026, 3, 10)).await.unwrap();
+    assert_eq!(due.len(), 2);
+    let payable = store
+        .payable_for("1234567893", date(2026, 3, 10))
+        .await
+        .unwrap();
     assert_eq!(payable.len(), 2);
     assert_eq!(payable[0].last_name.as_deref(), Some("O'Brien-Łukasz"));
     assert_eq!(payable[0].patient_control, "PT1");
@@ -1231,7 +1236,13 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
     .await
     .unwrap();
     uow.commit().await.unwrap();
-    assert!(store.payable(date(2026, 3, 10)).await.unwrap().is_empty());
+    assert!(
+        store
+            .payable_due(date(2026, 3, 10))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(store.next_cycle().await.unwrap(), 2);
     assert_eq!(
         store.payment_cycles().await.unwrap()[0].total,
