@@ -209,10 +209,20 @@ pub fn to_engine_claim(
         })
     };
     let admission_date = date_of(&mut p, "435", "admission");
-    let discharge_date = date_of(&mut p, "096", "discharge");
     let statement = x.date("434");
     let statement_from = statement.and_then(|d| d.start());
     let statement_to = statement.and_then(|d| d.end());
+    // In the 837I, DTP*096 is the discharge *hour* (format TM); a date (D8) is read where a sender
+    // gives one. Otherwise the discharge date is the statement period's last day when the patient
+    // status (CL103) says the patient left — any status but 30, "still a patient" (CLM-02 counts
+    // residential timely filing from it).
+    let discharge_date = match x.date("096") {
+        Some(d) if d.format == "D8" => date_of(&mut p, "096", "discharge"),
+        _ => match x.patient_status.as_deref() {
+            Some(status) if status != "30" && !status.is_empty() => statement_to,
+            _ => None,
+        },
+    };
 
     let mut diagnoses = Vec::new();
     for (i, h) in x.diagnoses().enumerate() {

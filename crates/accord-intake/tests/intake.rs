@@ -90,3 +90,27 @@ fn public_837_samples_never_panic() {
     }
     println!("mapped {read} sample claims");
 }
+
+/// CLM-02: in the 837I, DTP*096 carries the discharge hour (TM), not a date. Such a claim is read,
+/// and its discharge date is the statement period's end when CL103 says the patient left.
+#[test]
+fn clm_02_institutional_discharge_hour_is_not_a_date_and_the_period_end_is_used() {
+    let mut c = accord_x12::generate::claims(5, 1, XKind::Institutional).remove(0);
+    c.dates.retain(|d| d.qualifier != "096" && d.qualifier != "434");
+    c.dates.push(accord_x12::DateRef {
+        qualifier: "434".into(),
+        format: "RD8".into(),
+        value: "20260301-20260315".into(),
+    });
+    c.dates.push(accord_x12::DateRef {
+        qualifier: "096".into(),
+        format: "TM".into(),
+        value: "1130".into(),
+    });
+    c.patient_status = Some("01".into());
+    let claim = to_engine_claim(&c, "T1", jiff::civil::date(2026, 4, 1)).expect("read");
+    assert_eq!(claim.discharge_date, Some(jiff::civil::date(2026, 3, 15)));
+    c.patient_status = Some("30".into());
+    let claim = to_engine_claim(&c, "T1", jiff::civil::date(2026, 4, 1)).expect("read");
+    assert_eq!(claim.discharge_date, None, "30: still a patient");
+}
