@@ -81,8 +81,8 @@ pub async fn examine(
     };
     if current.status != ClaimStatus::Pended {
         return Err(ServiceError::Refused(format!(
-            "claim {tracking} is not pended (it is {:?}); only pended claims are examined",
-            current.status
+            "claim {tracking} is not pended (it is {}); only pended claims are examined",
+            crate::decide::status_name(current.status).replace('_', " ")
         )));
     }
     if who.reason.trim().is_empty() {
