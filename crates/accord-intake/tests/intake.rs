@@ -96,7 +96,8 @@ fn public_837_samples_never_panic() {
 #[test]
 fn clm_02_institutional_discharge_hour_is_not_a_date_and_the_period_end_is_used() {
     let mut c = accord_x12::generate::claims(5, 1, XKind::Institutional).remove(0);
-    c.dates.retain(|d| d.qualifier != "096" && d.qualifier != "434");
+    c.dates
+        .retain(|d| d.qualifier != "096" && d.qualifier != "434");
     c.dates.push(accord_x12::DateRef {
         qualifier: "434".into(),
         format: "RD8".into(),

@@ -203,3 +203,39 @@ pub fn authorization(
         id: a.auth_id,
     })
 }
+
+/// An imported authorization as the store keeps it (codes as text).
+pub fn stored_from_import(a: accord_import::ImportedAuthorization) -> StoredAuthorization {
+    StoredAuthorization {
+        services: services_text(&a.services),
+        auth_id: a.auth_id,
+        member_id: a.member_id.to_string(),
+        provider_npi: a.provider_npi.to_string(),
+        level_of_care: a.level_of_care,
+        start: a.start,
+        end: a.end,
+        units_authorized: a.units_authorized,
+    }
+}
+
+/// An engine authorization as the store keeps it (the units used are not stored: UM-04 counts
+/// them from claims).
+pub fn stored_from_engine(a: &Authorization) -> StoredAuthorization {
+    StoredAuthorization {
+        auth_id: a.id.clone(),
+        member_id: a.member.to_string(),
+        provider_npi: a.provider.to_string(),
+        services: services_text(&a.services),
+        level_of_care: a.level_of_care.clone(),
+        start: a.start,
+        end: a.end,
+        units_authorized: a.units_authorized,
+    }
+}
+
+fn services_text(services: &[(ProcedureCode, Vec<Modifier>)]) -> Vec<(String, Vec<String>)> {
+    services
+        .iter()
+        .map(|(c, m)| (c.to_string(), m.iter().map(|x| x.to_string()).collect()))
+        .collect()
+}

@@ -295,20 +295,7 @@ async fn import(store: &Store, dir: &Path, at: jiff::Timestamp) {
         read_authorizations(&read("authorizations.csv"), Format::Csv)
             .unwrap_or_else(|e| panic!("authorizations.csv: {e}"))
             .into_iter()
-            .map(|a| StoredAuthorization {
-                auth_id: a.auth_id,
-                member_id: a.member_id.to_string(),
-                provider_npi: a.provider_npi.to_string(),
-                services: a
-                    .services
-                    .iter()
-                    .map(|(c, m)| (c.to_string(), m.iter().map(|x| x.to_string()).collect()))
-                    .collect(),
-                level_of_care: a.level_of_care,
-                start: a.start,
-                end: a.end,
-                units_authorized: a.units_authorized,
-            })
+            .map(accord_service::reference::stored_from_import)
             .collect()
     } else {
         Vec::new()

@@ -110,20 +110,7 @@ pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
     }
     let stored_auths: Vec<StoredAuthorization> = auths
         .iter()
-        .map(|a| StoredAuthorization {
-            auth_id: a.id.clone(),
-            member_id: a.member.to_string(),
-            provider_npi: a.provider.to_string(),
-            services: a
-                .services
-                .iter()
-                .map(|(c, m)| (c.to_string(), m.iter().map(|x| x.to_string()).collect()))
-                .collect(),
-            level_of_care: a.level_of_care.clone(),
-            start: a.start,
-            end: a.end,
-            units_authorized: a.units_authorized,
-        })
+        .map(accord_service::reference::stored_from_engine)
         .collect();
     let mut uow = store
         .begin("bench", "authorizations", now.timestamp())

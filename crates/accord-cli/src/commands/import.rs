@@ -78,20 +78,7 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
             let auths: Vec<StoredAuthorization> = read_authorizations(&bytes, format)
                 .map_err(fail)?
                 .into_iter()
-                .map(|a| StoredAuthorization {
-                    auth_id: a.auth_id,
-                    member_id: a.member_id.to_string(),
-                    provider_npi: a.provider_npi.to_string(),
-                    services: a
-                        .services
-                        .iter()
-                        .map(|(c, m)| (c.to_string(), m.iter().map(|x| x.to_string()).collect()))
-                        .collect(),
-                    level_of_care: a.level_of_care,
-                    start: a.start,
-                    end: a.end,
-                    units_authorized: a.units_authorized,
-                })
+                .map(accord_service::reference::stored_from_import)
                 .collect();
             uow.insert_authorizations(&auths).await.map_err(fail)?;
             uow.commit().await.map_err(fail)?;

@@ -14,7 +14,33 @@ use rust_decimal::Decimal;
 use crate::r837::{ReadError, parse_decimal_bytes};
 use crate::segment::Segment;
 
-use super::split::{NO_ENDS, Split};
+use super::split::{NO_ENDS, Split, id_key};
+
+/// Segment IDs as [`Split::key`] holds them.
+const BHT_: u32 = id_key(b"BHT");
+const HL_: u32 = id_key(b"HL");
+const NM1_: u32 = id_key(b"NM1");
+const CLM_: u32 = id_key(b"CLM");
+const SBR_: u32 = id_key(b"SBR");
+const PAT_: u32 = id_key(b"PAT");
+const LX_: u32 = id_key(b"LX");
+const SV1_: u32 = id_key(b"SV1");
+const SV2_: u32 = id_key(b"SV2");
+const SVD_: u32 = id_key(b"SVD");
+const LIN_: u32 = id_key(b"LIN");
+const LQ_: u32 = id_key(b"LQ");
+const CAS_: u32 = id_key(b"CAS");
+const AMT_: u32 = id_key(b"AMT");
+const DTP_: u32 = id_key(b"DTP");
+const HI_: u32 = id_key(b"HI");
+const CL1_: u32 = id_key(b"CL1");
+const NTE_: u32 = id_key(b"NTE");
+const REF_: u32 = id_key(b"REF");
+const N3_: u32 = id_key(b"N3");
+const N4_: u32 = id_key(b"N4");
+const PER_: u32 = id_key(b"PER");
+const DMG_: u32 = id_key(b"DMG");
+const PRV_: u32 = id_key(b"PRV");
 
 use super::store::*;
 
@@ -307,20 +333,21 @@ impl Builder {
         }
     }
 
+    #[inline(always)]
     fn body(&mut self, seg: &Split<'_, '_>) -> Result<(), ReadError> {
         let pos = self.position;
-        let id = seg.id();
-        if self.poisoned && !matches!(id, b"CLM" | b"HL") {
+        let id = seg.key;
+        if self.poisoned && !matches!(id, CLM_ | HL_) {
             return Ok(());
         }
         match id {
-            b"BHT" => {
+            BHT_ => {
                 let s = self.st(SET);
                 s.set.bht_reference = s.el(seg, 3);
                 s.set.bht_date = s.el(seg, 4);
                 s.set.bht_type = s.el(seg, 6);
             }
-            b"HL" => {
+            HL_ => {
                 self.flush_claim();
                 match seg.bytes(3) {
                     b"20" => {
@@ -345,8 +372,8 @@ impl Builder {
                     _ => {}
                 }
             }
-            b"NM1" => self.nm1(seg),
-            b"CLM" => {
+            NM1_ => self.nm1(seg),
+            CLM_ => {
                 self.flush_claim();
                 let total_charge = decimal(seg, pos, 2)?;
                 self.reset(CLAIM);
@@ -392,7 +419,7 @@ impl Builder {
                 s.set_claim(c);
                 self.ctx = Ctx::Claim;
             }
-            b"SBR" => match self.ctx {
+            SBR_ => match self.ctx {
                 Ctx::L2000B | Ctx::SubscriberName | Ctx::Payer => {
                     let s = self.st(SUB);
                     let mut r = s.subscriber;
@@ -422,7 +449,7 @@ impl Builder {
                     }
                 }
             },
-            b"PAT" if matches!(self.ctx, Ctx::L2000C) => {
+            PAT_ if matches!(self.ctx, Ctx::L2000C) => {
                 let s = self.st(PAT);
                 if let Some(mut p) = s.patient {
                     p.relationship = s.el(seg, 1);
@@ -433,7 +460,7 @@ impl Builder {
                     s.patient = Some(p);
                 }
             }
-            b"LX" => {
+            LX_ => {
                 if self.has_claim() {
                     let n = seg.el(1).parse::<u32>().map_err(|_| ReadError::Element {
                         segment_id: "LX".into(),
@@ -452,8 +479,8 @@ impl Builder {
                     self.ctx = Ctx::Line;
                 }
             }
-            b"SV1" | b"SV2" if self.ctx == Ctx::Line => self.service(seg, pos)?,
-            b"SVD" => {
+            SV1_ | SV2_ if self.ctx == Ctx::Line => self.service(seg, pos)?,
+            SVD_ => {
                 if let Some((s, li)) = self.last_line() {
                     let paid = decimal(seg, pos, 2)?;
                     let paid_units = opt_decimal(seg, pos, 5)?;
@@ -477,16 +504,16 @@ impl Builder {
                     self.ctx = Ctx::LineAdj;
                 }
             }
-            b"LIN" if matches!(self.ctx, Ctx::Line | Ctx::LineDrug) => {
+            LIN_ if matches!(self.ctx, Ctx::Line | Ctx::LineDrug) => {
                 self.ctx = Ctx::LineDrug;
                 self.other(seg);
             }
-            b"LQ" => {
+            LQ_ => {
                 self.ctx = Ctx::LineForm;
                 self.other(seg);
             }
-            b"CAS" => self.cas(seg, pos)?,
-            b"AMT" => {
+            CAS_ => self.cas(seg, pos)?,
+            AMT_ => {
                 let amount = decimal(seg, pos, 2)?;
                 match self.ctx {
                     Ctx::Claim | Ctx::ClaimProvider => self.with_claim(|s, c| {
@@ -519,8 +546,8 @@ impl Builder {
                     _ => self.other(seg),
                 }
             }
-            b"DTP" => self.dtp(seg),
-            b"HI" if self.ctx == Ctx::Claim => {
+            DTP_ => self.dtp(seg),
+            HI_ if self.ctx == Ctx::Claim => {
                 let s = self.st(CLAIM);
                 if let Some(mut c) = s.claim.take() {
                     let r = hi(s, &mut c, seg, pos);
@@ -528,12 +555,12 @@ impl Builder {
                     r?;
                 }
             }
-            b"CL1" if self.ctx == Ctx::Claim => self.with_claim(|s, c| {
+            CL1_ if self.ctx == Ctx::Claim => self.with_claim(|s, c| {
                 c.admission_type = s.el(seg, 1);
                 c.admission_source = s.el(seg, 2);
                 c.patient_status = s.el(seg, 3);
             }),
-            b"NTE" if matches!(self.ctx, Ctx::Claim | Ctx::Line) => {
+            NTE_ if matches!(self.ctx, Ctx::Claim | Ctx::Line) => {
                 let on_claim = self.ctx == Ctx::Claim;
                 self.with_claim(|s, c| {
                     let n = (s.el(seg, 1), s.el(seg, 2));
@@ -549,14 +576,14 @@ impl Builder {
                     }
                 });
             }
-            b"REF" => self.reference(seg),
-            b"N3" | b"N4" => match self.entity() {
+            REF_ => self.reference(seg),
+            N3_ | N4_ => match self.entity() {
                 Some((level, e)) => {
                     let s = self.st(level);
                     if let Some(rec) = s.entities.get(e) {
                         let mut a = rec.address.unwrap_or_default();
                         let mut extra = None;
-                        if id == b"N3" {
+                        if id == N3_ {
                             a.line1 = s.el(seg, 1);
                             a.line2 = s.el(seg, 2);
                         } else {
@@ -578,7 +605,7 @@ impl Builder {
                 }
                 None => self.other(seg),
             },
-            b"PER" => match self.entity() {
+            PER_ => match self.entity() {
                 Some((level, e)) => {
                     let s = self.st(level);
                     let mut c = ContactRec {
@@ -598,7 +625,7 @@ impl Builder {
                 }
                 None => self.other(seg),
             },
-            b"DMG" => match self.entity() {
+            DMG_ => match self.entity() {
                 Some((level, e)) => {
                     let s = self.st(level);
                     if s.entities.get(e).is_some() {
@@ -616,7 +643,7 @@ impl Builder {
                 }
                 None => self.other(seg),
             },
-            b"PRV" => {
+            PRV_ => {
                 let target = match self.ctx {
                     Ctx::L2000A => None,
                     _ => match self.entity() {
@@ -783,7 +810,7 @@ impl Builder {
         if s.lines.get(i).is_none() {
             return Ok(());
         }
-        if seg.id() == b"SV1" {
+        if seg.key == SV1_ {
             sv1(s, i, seg, pos)
         } else {
             sv2(s, i, seg, pos)
@@ -983,7 +1010,8 @@ fn new_entity(s: &mut Store, seg: &Split<'_, '_>) -> u32 {
 }
 
 fn hi(s: &mut Store, c: &mut ClaimRec, seg: &Split<'_, '_>, pos: u32) -> Result<(), ReadError> {
-    for n in 1..=12 {
+    // Elements past the last are blank: stop there.
+    for n in 1..=seg.element_count().min(12) {
         if seg.blank(n) {
             continue;
         }

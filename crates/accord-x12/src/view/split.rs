@@ -33,6 +33,19 @@ pub(crate) struct Split<'a, 'e> {
     count: usize,
     /// The whole segment is ASCII (so every range of it is text).
     pub(crate) ascii: bool,
+    /// The segment ID as [`id_key`] packs it, for dispatch on one integer.
+    pub(crate) key: u32,
+}
+
+/// A segment ID of one to three bytes packed into an integer (bytes, then the length in the
+/// top byte), so that IDs compare as one `u32`; 0 for any other ID (empty or longer).
+pub(crate) const fn id_key(id: &[u8]) -> u32 {
+    match *id {
+        [a] => a as u32 | 1 << 24,
+        [a, b] => a as u32 | (b as u32) << 8 | 2 << 24,
+        [a, b, c] => a as u32 | (b as u32) << 8 | (c as u32) << 16 | 3 << 24,
+        _ => 0,
+    }
 }
 
 impl<'a> std::ops::Deref for Split<'a, '_> {
@@ -92,12 +105,20 @@ impl<'a, 'e> Split<'a, 'e> {
                 }
             }
         }
+        // The ID is element 0: up to the first separator (as `Segment::id`).
+        let id_len = if count > 0 {
+            ends[0] as usize
+        } else {
+            raw.len()
+        };
+        let key = id_key(raw.get(..id_len).unwrap_or(&[]));
         Split {
             seg: *seg,
             raw,
             ends,
             count,
             ascii: high & 0x8080_8080_8080_8080 == 0,
+            key,
         }
     }
 
@@ -192,10 +213,13 @@ impl<'a, 'e> Split<'a, 'e> {
         } else {
             start // not text: one empty component, as `"".split(..)`
         };
-        let mut pat = [0u8; 4];
-        let plen = (self.seg.delimiters().component as char)
-            .encode_utf8(&mut pat)
-            .len();
+        // The separator as a `char` in UTF-8: itself when ASCII, else two bytes (U+0080..U+00FF).
+        let c = self.seg.delimiters().component;
+        let (pat, plen) = if c < 0x80 {
+            ([c, 0, 0, 0], 1)
+        } else {
+            ([0xC0 | (c >> 6), 0x80 | (c & 0x3F), 0, 0], 2)
+        };
         Comps {
             raw: self.raw,
             pos: start,
@@ -286,6 +310,7 @@ mod tests {
                 let s = Split::new(&seg, &mut ends);
                 assert_eq!(s.element_count(), f.element_count(), "{raw:?}");
                 assert_eq!(s.ascii, raw.is_ascii());
+                assert_eq!(s.key, id_key(seg.id()), "{raw:?}");
                 for n in 0..60 {
                     assert_eq!(s.bytes(n), f.element(n), "{raw:?} {n}");
                     assert_eq!(s.el(n), f.el(n), "{raw:?} {n}");
