@@ -3,6 +3,7 @@
 //! history of every claim before it — this run's included — and each page's decisions and history
 //! are saved in one unit of work.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use accord_claims::{Claim, Decision};
@@ -49,6 +50,10 @@ pub async fn adjudicate_pending(
     let (mut reading, mut deciding, mut saving) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let mut tally = Tally::default();
     let mut after = String::new();
+    // Deciding (CPU) and saving (the database) overlap: a page is saved by a task while the next
+    // is decided. One page at most is in flight; its decisions stay readable here until saved,
+    // for a corrected or void claim whose original is in it.
+    let mut in_flight: Option<(SaveTask, Arc<Vec<Decided>>)> = None;
     loop {
         let t = std::time::Instant::now();
         let page = store
@@ -66,8 +71,13 @@ pub async fn adjudicate_pending(
                 .map_err(|e| ServiceError::invalid(format!("claim {tracking}"), "claim", e))?;
             let original = match claim.frequency.original() {
                 None => None,
-                // An original in this page is not saved yet; earlier pages are.
-                Some(t) => match decided.iter().rev().find(|d| d.decision.tracking == t) {
+                // An original in this page or the page being saved is not committed yet.
+                Some(t) => match decided
+                    .iter()
+                    .rev()
+                    .chain(in_flight.iter().flat_map(|(_, p)| p.iter().rev()))
+                    .find(|d| d.decision.tracking == t)
+                {
                     Some(d) => Some(d.decision.clone()),
                     None => stored_decision(store, t).await?,
                 },
@@ -79,11 +89,22 @@ pub async fn adjudicate_pending(
         let n = decided.len() as u64;
         deciding += t.elapsed();
         let t = std::time::Instant::now();
-        save(store, opts, decided).await?;
+        if let Some((handle, _)) = in_flight.take() {
+            join(handle).await?;
+        }
         saving += t.elapsed();
+        let page = Arc::new(decided);
+        let handle = tokio::spawn(save(store.clone(), opts.clone(), Arc::clone(&page)));
+        in_flight = Some((handle, page));
         progress(n);
     }
-    // Where the time went, for `-v` (and the benchmark notes in docs/performance.md).
+    let t = std::time::Instant::now();
+    if let Some((handle, _)) = in_flight.take() {
+        join(handle).await?;
+    }
+    saving += t.elapsed();
+    // Where the time went, for `-v` (and the benchmark notes in docs/performance.md); `saving` is
+    // the time spent waiting for saves, not overlapped with deciding.
     tracing::info!(
         ?loaded,
         ?reading,
@@ -108,7 +129,20 @@ pub async fn stored_decision(
         .map_err(|e| ServiceError::invalid(format!("decision {tracking}"), "decision", e))
 }
 
-async fn save(store: &Store, opts: &RunOptions, decided: Vec<Decided>) -> Result<(), ServiceError> {
+/// A page being saved.
+type SaveTask = tokio::task::JoinHandle<Result<(), ServiceError>>;
+
+async fn join(handle: SaveTask) -> Result<(), ServiceError> {
+    handle
+        .await
+        .map_err(|e| ServiceError::invalid("adjudication run", "save", e))?
+}
+
+async fn save(
+    store: Store,
+    opts: RunOptions,
+    decided: Arc<Vec<Decided>>,
+) -> Result<(), ServiceError> {
     let mut uow = store
         .begin(&opts.actor, "claims adjudicated", opts.at)
         .await?;
@@ -122,9 +156,9 @@ async fn save(store: &Store, opts: &RunOptions, decided: Vec<Decided>) -> Result
     replaced.extend(superseded.iter().cloned());
     let mut rows = Vec::with_capacity(decided.len());
     let mut lines = Vec::new();
-    for d in decided {
-        rows.push(d.stored);
-        lines.extend(d.history);
+    for d in decided.iter() {
+        rows.push(d.stored.clone());
+        lines.extend(d.history.iter().cloned());
     }
     uow.insert_decisions(&rows).await?;
     uow.mark_superseded(&superseded).await?;
