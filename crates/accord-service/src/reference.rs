@@ -11,7 +11,6 @@ use accord_claims::{
     ProviderFacts,
 };
 use accord_core::member::{EligibilitySpan, Member, OtherCoverage};
-use accord_core::provider::PayToVendor;
 use accord_core::{MemberId, Modifier, Npi, ProcedureCode};
 use accord_store::{Book, HistoryLine, StoredAuthorization};
 use rust_decimal::Decimal;
@@ -24,7 +23,6 @@ pub struct Reference {
     members: HashMap<String, Member>,
     spans: HashMap<String, Vec<EligibilitySpan>>,
     other_coverage: HashMap<String, Vec<OtherCoverage>>,
-    pay_to: HashMap<String, PayToVendor>,
     /// Providers with status spans and sanctions (NET-05/08/09).
     pub providers: ProviderDirectory,
     /// Authorizations, units used counted from claims (UM-04).
@@ -57,11 +55,6 @@ impl Reference {
             .into_iter()
             .map(|m| (m.member_id.to_string(), m))
             .collect();
-        let mut pay_to = HashMap::new();
-        for v in book.pay_to {
-            // The first vendor (lowest number) is the one paid when a provider has several.
-            pay_to.entry(v.npi.to_string()).or_insert(v);
-        }
         let mut by_npi: HashMap<String, ProviderFacts> = book
             .providers
             .into_iter()
@@ -107,7 +100,6 @@ impl Reference {
             members,
             spans,
             other_coverage,
-            pay_to,
             providers: by_npi.into_values().collect(),
             authorizations: AuthorizationBook::new(auths),
             history: ClaimHistory::new(prior),
@@ -129,16 +121,6 @@ impl Reference {
         self.other_coverage
             .get(id.as_str())
             .map_or(&[], Vec::as_slice)
-    }
-
-    /// The pay-to vendor of a provider, if one is on record (NET-01).
-    pub fn pay_to(&self, npi: &str) -> Option<&PayToVendor> {
-        self.pay_to.get(npi)
-    }
-
-    /// Number of members on record.
-    pub fn member_count(&self) -> usize {
-        self.members.len()
     }
 }
 

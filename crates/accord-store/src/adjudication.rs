@@ -575,22 +575,4 @@ impl Store {
         .await?;
         rows.iter().map(read_decision).collect()
     }
-
-    /// Decision rows of claims by status, for reports: `(status, claims, paid)`.
-    pub async fn decision_totals(&self) -> Result<Vec<(String, u64, Money)>, StoreError> {
-        let rows = sqlx::query("SELECT status, net_paid FROM decisions")
-            .fetch_all(&self.pool)
-            .await?;
-        let mut totals: std::collections::BTreeMap<String, (u64, Money)> = Default::default();
-        for row in &rows {
-            let c = Cols {
-                row,
-                table: "decisions",
-            };
-            let e = totals.entry(c.text("status")?).or_insert((0, Money::ZERO));
-            e.0 += 1;
-            e.1 += c.money("net_paid")?;
-        }
-        Ok(totals.into_iter().map(|(s, (n, m))| (s, n, m)).collect())
-    }
 }

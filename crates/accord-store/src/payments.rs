@@ -109,18 +109,6 @@ pub struct ClaimDue {
     pub clean: bool,
 }
 
-impl From<&StoredDecision> for ClaimDue {
-    fn from(d: &StoredDecision) -> Self {
-        ClaimDue {
-            tracking: d.tracking.clone(),
-            pay_to_npi: d.pay_to_npi.clone(),
-            received_on: d.received_on,
-            net_paid: d.net_paid,
-            clean: d.clean,
-        }
-    }
-}
-
 /// A decision due for payment, with what its remittance needs from the claim and the member.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayableClaim {
