@@ -456,10 +456,7 @@ impl UnitOfWork {
     ) -> Result<(), StoreError> {
         let keys: Vec<&String> = keys.collect();
         for chunk in keys.chunks(500) {
-            let placeholders = (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let placeholders = bulk::placeholders(self.backend, 1, chunk.len());
             let sql = format!("DELETE FROM {table} WHERE {column} IN ({placeholders})");
             let mut q = sqlx::query(&sql);
             for k in chunk {

@@ -50,6 +50,18 @@ pub(crate) async fn insert_rows(
     Ok(())
 }
 
+/// `n` parameter placeholders, numbered from `first` (`$3, $4`), or on SQLite anonymous (`?, ?`)
+/// and bound by position (see [`insert_sql`]); the caller binds in the same order.
+pub(crate) fn placeholders(backend: Backend, first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| match backend {
+            Backend::Sqlite => "?".to_owned(),
+            Backend::Postgres => format!("${i}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)` for `n` rows; on SQLite with anonymous `?`
 /// parameters, which it binds by position (a `$N` is a *named* parameter there, looked up by a
 /// scan of every name, so binding a statement cost the square of its parameter count).
@@ -92,5 +104,7 @@ mod tests {
             super::insert_sql(Backend::Sqlite, "t", &["a", "b"], 2),
             "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"
         );
+        assert_eq!(super::placeholders(Backend::Postgres, 2, 3), "$2, $3, $4");
+        assert_eq!(super::placeholders(Backend::Sqlite, 2, 3), "?, ?, ?");
     }
 }

@@ -220,11 +220,9 @@ impl UnitOfWork {
         )
         .await?;
         for chunk in remitted.chunks(500) {
-            let placeholders = (2..=chunk.len() + 1)
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!("UPDATE decisions SET cycle = $1 WHERE tracking IN ({placeholders})");
+            let first = bulk::placeholders(self.backend, 1, 1);
+            let rest = bulk::placeholders(self.backend, 2, chunk.len());
+            let sql = format!("UPDATE decisions SET cycle = {first} WHERE tracking IN ({rest})");
             let mut q = sqlx::query(&sql).bind(cycle.cycle);
             for t in chunk {
                 q = q.bind(t.as_str());
