@@ -199,6 +199,14 @@ impl UnitOfWork {
     }
 }
 
+/// The interchange with a given sender ($1) and ISA13 ($2).
+fn file_by_key_sql() -> String {
+    format!(
+        "SELECT {} FROM received_files WHERE sender = $1 AND interchange_control = $2",
+        FILE_COLUMNS.join(", ")
+    )
+}
+
 impl UnitOfWork {
     /// [`Store::received_file`], read inside this unit of work (so it sees what the unit of work
     /// wrote, and works on a single-connection database).
@@ -207,14 +215,12 @@ impl UnitOfWork {
         sender: &str,
         control: &str,
     ) -> Result<Option<ReceivedFile>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {} FROM received_files WHERE sender = $1 AND interchange_control = $2",
-            FILE_COLUMNS.join(", ")
-        ))
-        .bind(sender)
-        .bind(control)
-        .fetch_optional(&mut *self.tx)
-        .await?;
+        let sql = file_by_key_sql();
+        let row = sqlx::query(&sql)
+            .bind(sender)
+            .bind(control)
+            .fetch_optional(&mut *self.tx)
+            .await?;
         row.as_ref().map(read_file).transpose()
     }
 
@@ -246,14 +252,12 @@ impl Store {
         sender: &str,
         control: &str,
     ) -> Result<Option<ReceivedFile>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {} FROM received_files WHERE sender = $1 AND interchange_control = $2",
-            FILE_COLUMNS.join(", ")
-        ))
-        .bind(sender)
-        .bind(control)
-        .fetch_optional(&self.pool)
-        .await?;
+        let sql = file_by_key_sql();
+        let row = sqlx::query(&sql)
+            .bind(sender)
+            .bind(control)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(read_file).transpose()
     }
 

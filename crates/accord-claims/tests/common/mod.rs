@@ -282,17 +282,7 @@ impl Fx {
 
     /// Adjudicates with today = the claim's receipt date.
     pub fn run(&self, claim: &Claim) -> Decision {
-        let auths = AuthorizationBook::new(self.auths.clone());
-        let history = ClaimHistory::new(self.history.clone());
-        let p = self.plan.as_ref().unwrap_or_else(|| plan());
-        let mut facts = Facts::new(p, &self.providers, &auths, &history);
-        facts.member = Some(&self.member);
-        facts.spans = &self.spans;
-        facts.other_coverage = &self.other;
-        facts.transition_of_care = self.toc;
-        facts.original = self.original.as_ref();
-        facts.release = self.release.as_ref();
-        accord_claims::adjudicate(claim, &facts, claim.received)
+        self.with_facts(|facts| accord_claims::adjudicate(claim, facts, claim.received))
     }
 }
 
