@@ -49,6 +49,15 @@ enum Command {
     /// Claims: receive 837s, adjudicate, explain a decision, list the pend queue.
     #[command(subcommand)]
     Claims(commands::claims::ClaimsCommand),
+    /// Authorization requests: receive, decide, show, queue, notices (UM-01…UM-12).
+    #[command(subcommand)]
+    Auth(commands::auth::AuthCommand),
+    /// Plan staff and their roles.
+    #[command(subcommand)]
+    Staff(commands::auth::StaffCommand),
+    /// Reports (UM timeliness and outcomes).
+    #[command(subcommand)]
+    Report(commands::auth::ReportCommand),
     /// Run a payment cycle: an 835 and a voucher per pay-to provider.
     Pay(commands::pay::PayArgs),
     /// Show what the database holds.
@@ -84,6 +93,9 @@ fn main() -> ExitCode {
         Command::Plan(cmd) => commands::plan::run(cmd),
         Command::Import(args) => commands::block_on(commands::import::run(&cli.db, args)),
         Command::Claims(cmd) => commands::block_on(commands::claims::run(&cli.db, cmd)),
+        Command::Auth(cmd) => commands::block_on(commands::auth::run(&cli.db, cmd)),
+        Command::Staff(cmd) => commands::block_on(commands::auth::run_staff(&cli.db, cmd)),
+        Command::Report(cmd) => commands::block_on(commands::auth::run_report(&cli.db, cmd)),
         Command::Pay(args) => commands::block_on(commands::pay::run(&cli.db, args)),
         Command::Status => commands::block_on(commands::status::run(&cli.db)),
         Command::X12(cmd) => commands::x12::run(cmd),

@@ -125,6 +125,9 @@ pub struct UmSettings {
     pub emergency_notification: EmergencyNotification,
     /// UM-09 initial encounters.
     pub initial_encounters: InitialEncounters,
+    /// UM-05: levels of care for which a doctoral-level psychologist may issue a clinical denial
+    /// (otherwise only a psychiatrist may). Lower case, as in `services.csv`; default none.
+    pub psychologist_may_deny: Vec<String>,
 }
 
 impl Default for UmSettings {
@@ -143,6 +146,7 @@ impl Default for UmSettings {
             transition_of_care_days: 90,
             emergency_notification: EmergencyNotification::default(),
             initial_encounters: InitialEncounters::default(),
+            psychologist_may_deny: Vec::new(),
         }
     }
 }

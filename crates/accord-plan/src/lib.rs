@@ -10,7 +10,8 @@
 //! - `services.csv` → [`ServiceCatalog`] (CLM-04, CLM-08, CLM-09), `auth_grid.csv` →
 //!   [`AuthGrid`] (UM-01, UM-09, UM-12), `fee_schedule.csv` → [`FeeSchedule`] (PAY-01),
 //!   `ncci_ptp.csv` / `mue.csv` → [`NcciTable`] / [`MueTable`] in CMS's layouts (CLM-05),
-//!   `poverty_guidelines.csv` → [`PovertyGuidelines`] (PAY-05).
+//!   `poverty_guidelines.csv` → [`PovertyGuidelines`] (PAY-05), `um_criteria.csv` →
+//!   [`CriteriaTable`] (UM-10 automatic-approval criteria per level of care).
 //! - [`Plan::load`] reads them all and returns either a valid [`Plan`] or [`PlanErrors`] listing
 //!   every problem in every file as `file:line: field: message`.
 //!
@@ -19,6 +20,7 @@
 //! `docs/decisions/0005-configuration-format.md`.
 
 pub mod config;
+pub mod criteria;
 pub mod errors;
 pub mod fees;
 pub mod grid;
@@ -35,6 +37,7 @@ pub use config::{
     InitialEncounters, NotificationRule, OtherCoverageSettings, PlanConfig, PlanHoliday, Recovery,
     TimelyFiling, UmSettings,
 };
+pub use criteria::{Criteria, CriteriaTable, Instrument};
 pub use errors::{PlanError, PlanErrors};
 pub use fees::{FeeEntry, FeeSchedule};
 pub use grid::{AuthGrid, AuthRule, Requirement};

@@ -7,6 +7,7 @@ use accord_core::BusinessCalendar;
 use jiff::tz::TimeZone;
 
 use crate::config::{self, PlanConfig};
+use crate::criteria::{self, CriteriaTable};
 use crate::errors::{PlanError, PlanErrors};
 use crate::fees::{self, FeeSchedule};
 use crate::grid::{self, AuthGrid, Requirement};
@@ -31,6 +32,8 @@ pub mod files {
     pub const MUE: &str = "mue.csv";
     /// HHS poverty guidelines (optional).
     pub const POVERTY: &str = "poverty_guidelines.csv";
+    /// UM-10 automatic-approval criteria (optional: nothing is approved automatically when absent).
+    pub const UM_CRITERIA: &str = "um_criteria.csv";
 }
 
 /// A loaded, validated plan.
@@ -52,6 +55,8 @@ pub struct Plan {
     pub mue: MueTable,
     /// `poverty_guidelines.csv` (empty when the file is absent).
     pub poverty: PovertyGuidelines,
+    /// `um_criteria.csv` (empty when the file is absent).
+    pub um_criteria: CriteriaTable,
     calendar: BusinessCalendar,
     time_zone: TimeZone,
 }
@@ -111,6 +116,22 @@ impl Plan {
         let poverty = read(dir, files::POVERTY, Need::Optional, &mut errors)
             .map(|t| poverty::parse(&dir.join(files::POVERTY), &t, &mut errors))
             .unwrap_or_default();
+        let levels: Option<Vec<String>> = svc_ref.map(|s| {
+            let mut v: Vec<String> = s.iter().map(|x| x.level_of_care.clone()).collect();
+            v.sort();
+            v.dedup();
+            v
+        });
+        let um_criteria = read(dir, files::UM_CRITERIA, Need::Optional, &mut errors)
+            .map(|t| {
+                criteria::parse(
+                    &dir.join(files::UM_CRITERIA),
+                    &t,
+                    levels.as_deref(),
+                    &mut errors,
+                )
+            })
+            .unwrap_or_default();
 
         match (cfg, services, auth_grid, fees) {
             (Some((config, time_zone)), Some(services), Some(auth_grid), Some(fees))
@@ -126,6 +147,7 @@ impl Plan {
                     ncci,
                     mue,
                     poverty,
+                    um_criteria,
                     calendar,
                     time_zone,
                 })

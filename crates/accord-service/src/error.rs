@@ -25,6 +25,12 @@ pub enum ServiceError {
     /// The action is not allowed in the record's state.
     #[error("{0}")]
     Refused(String),
+    /// The user may not take this action (e.g. UM-05: only a psychiatrist denies).
+    #[error("{0}")]
+    Forbidden(String),
+    /// A submitted form has bad fields, each named with its path.
+    #[error("{0}")]
+    Form(String),
     /// An 835 would not balance (a bug: the cycle's arithmetic is checked before writing).
     #[error("remittance to {payee} does not balance: {source}")]
     Unbalanced {
@@ -50,6 +56,8 @@ impl From<&ServiceError> for ErrorCode {
             ServiceError::Invalid { .. } => ErrorCode::InvalidInput,
             ServiceError::NotFound(_) => ErrorCode::NotFound,
             ServiceError::Refused(_) => ErrorCode::RuleViolation,
+            ServiceError::Forbidden(_) => ErrorCode::Forbidden,
+            ServiceError::Form(_) => ErrorCode::InvalidInput,
             ServiceError::Unbalanced { .. } | ServiceError::Io { .. } => ErrorCode::Internal,
         }
     }

@@ -10,7 +10,10 @@
 //! - [`examine`]: a claims examiner's approve / deny / request-records on a pended claim;
 //! - [`cycle`]: the payment cycle's arithmetic (PAY-06, REC-01, REC-02, PAY-07) — pure;
 //! - [`remit`] and [`voucher`]: a cycle's 835 remittances and HTML vouchers;
-//! - [`payment`]: running a payment cycle against the store and writing its files.
+//! - [`payment`]: running a payment cycle against the store and writing its files;
+//! - [`um`]: authorization requests against the store — receipt (facts gathered, the pure UM engine
+//!   decides, case and authorization stored in one unit of work), reviewer decisions, reconsideration,
+//!   UM-07 notifications, the work queue, notices and the QM-04 report.
 //!
 //! "Now" is always an argument. Rules are in the engines (`accord-claims`) and configuration
 //! (`accord-plan`); this crate only moves data between them and the store.
@@ -24,6 +27,7 @@ pub mod intake;
 pub mod payment;
 pub mod reference;
 pub mod remit;
+pub mod um;
 pub mod voucher;
 
 pub use error::ServiceError;

@@ -482,6 +482,21 @@ impl Store {
         rows.iter().map(read_authorization).collect()
     }
 
+    /// The member's history lines, by date of service (UM-01 thresholds, UM-09 sessions).
+    pub async fn history_lines_of_member(
+        &self,
+        member_id: &str,
+    ) -> Result<Vec<HistoryLine>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM history_lines WHERE member_id = $1 ORDER BY service_date, tracking, line",
+            HISTORY_COLUMNS.join(", ")
+        ))
+        .bind(member_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(read_history).collect()
+    }
+
     /// Every history line, by claim and line.
     pub async fn history_lines(&self) -> Result<Vec<HistoryLine>, StoreError> {
         let rows = sqlx::query(&format!(

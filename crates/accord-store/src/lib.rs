@@ -17,7 +17,7 @@
 //! `docs/decisions/0001-database-layer.md`). Modules go by area: [`members`] (ELIG-01, ELIG-04),
 //! [`providers`] (NET-01, NET-05, NET-08), [`claims`] (CLM-01), [`adjudication`] (decisions, history,
 //! authorizations), [`payments`] (PAY-06, REC-01, REC-02), [`snapshot`] (everything the engine
-//! reads, in one pass), [`events`].
+//! reads, in one pass), [`um`] (authorization requests, UM-07 notifications, staff), [`events`].
 //!
 //! Architecture invariant: only this crate knows SQL. Other crates see domain types and
 //! [`StoreError`], never a table, a column or a query.
@@ -34,6 +34,7 @@ pub mod payments;
 pub mod providers;
 pub mod snapshot;
 mod store;
+pub mod um;
 mod url;
 
 pub use adjudication::{HistoryLine, StoredAuthorization, StoredDecision};
@@ -43,6 +44,7 @@ pub use events::Event;
 pub use payments::{ClaimDue, PayableClaim, PaymentCycle, ProviderBalance, StoredRemittance};
 pub use snapshot::Book;
 pub use store::{Store, TableCounts, UnitOfWork};
+pub use um::{StoredNotification, StoredStaff, StoredUmRequest};
 pub use url::{Backend, DatabaseUrl};
 
 #[cfg(test)]

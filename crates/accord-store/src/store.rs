@@ -40,6 +40,9 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("payment_cycles", &["cycle"]),
     ("remittances", &["cycle", "pay_to_npi"]),
     ("provider_balances", &["pay_to_npi", "source"]),
+    ("um_requests", &["request_id"]),
+    ("admission_notifications", &["notification_id"]),
+    ("staff_users", &["user_id"]),
 ];
 
 /// Set on every SQLite connection: WAL (readers do not block the writer), foreign keys enforced,

@@ -178,6 +178,7 @@ macro_rules! suite {
 }
 
 suite!(
+    um_04_requests_staff_and_extensions_round_trip,
     members_round_trip,
     elig_01_spans_round_trip_in_date_order,
     elig_01_retro_termination_is_an_event,
@@ -752,7 +753,7 @@ async fn counts_are_per_table_and_display(db: TestDb) {
     assert_eq!(c.get("sanctions"), 0);
     assert_eq!(c.total(), 6);
     let shown = c.to_string();
-    assert_eq!(shown.lines().count(), 17, "{shown}");
+    assert_eq!(shown.lines().count(), 20, "{shown}");
     assert!(shown.lines().next().unwrap().starts_with("members"));
     assert!(shown.contains("eligibility_spans"));
 }
@@ -816,12 +817,12 @@ async fn older_database_is_upgraded_on_connect(db: TestDb) {
         .into_iter()
         .map(|(v, _)| v)
         .collect();
-    assert_eq!(applied, [1, 2, 3, 4]);
+    assert_eq!(applied, [1, 2, 3, 4, 6]);
     assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
     assert_eq!(store.events_for(MEMBER, "M1").await.unwrap().len(), 1);
     // Connecting again changes nothing.
     let again = db.store().await;
-    assert_eq!(again.applied_migrations().await.unwrap().len(), 4);
+    assert_eq!(again.applied_migrations().await.unwrap().len(), 5);
 }
 
 async fn bulk_insert_spans_many_chunks(db: TestDb) {
@@ -1250,4 +1251,102 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
     );
     assert_eq!(store.open_balances().await.unwrap().len(), 1);
     assert!(store.clean_unremitted().await.unwrap().is_empty());
+}
+
+async fn um_04_requests_staff_and_extensions_round_trip(db: TestDb) {
+    use accord_store::{StoredAuthorization, StoredStaff, StoredUmRequest};
+    let store = db.store().await;
+    let t = at(T0);
+    let req = StoredUmRequest {
+        request_id: "UM-2026-000001".into(),
+        member_id: "M1".into(),
+        servicing_npi: "1234567893".into(),
+        status: "in_review".into(),
+        urgency: "urgent".into(),
+        review_type: "prospective".into(),
+        received_at: t,
+        due_at: t + jiff::SignedDuration::from_hours(72),
+        decided_at: None,
+        document: r#"{"any":"json"}"#.into(),
+    };
+    let mut uow = store.begin("provider", "received", t).await.unwrap();
+    uow.save_um_requests(std::slice::from_ref(&req), "um_request_received")
+        .await
+        .unwrap();
+    uow.save_staff(&[StoredStaff {
+        user_id: "md1".into(),
+        name: "Dr. One".into(),
+        role: "psychiatrist".into(),
+        reports_to: Some("md-lead".into()),
+    }])
+    .await
+    .unwrap();
+    uow.insert_authorizations(&[StoredAuthorization {
+        auth_id: "UM-2026-000001".into(),
+        member_id: "M1".into(),
+        provider_npi: "1234567893".into(),
+        services: vec![("H0047".into(), vec!["HF".into()])],
+        level_of_care: "residential".into(),
+        start: date(2026, 3, 2),
+        end: date(2026, 3, 15),
+        units_authorized: 14.into(),
+    }])
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    assert_eq!(
+        store.um_request("UM-2026-000001").await.unwrap(),
+        Some(req.clone())
+    );
+    assert_eq!(store.um_requests(&["in_review"]).await.unwrap().len(), 1);
+    assert!(store.um_requests(&["approved"]).await.unwrap().is_empty());
+    assert_eq!(store.um_request_count().await.unwrap(), 1);
+    // Saving again replaces the row.
+    let decided = StoredUmRequest {
+        status: "approved".into(),
+        decided_at: Some(t),
+        ..req
+    };
+    let mut uow = store.begin("md1", "decided", t).await.unwrap();
+    uow.save_um_requests(std::slice::from_ref(&decided), "um_request_decided")
+        .await
+        .unwrap();
+    uow.extend_authorization(
+        "UM-2026-000001",
+        date(2026, 3, 22),
+        7.into(),
+        "UM-2026-000002",
+    )
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    assert_eq!(store.um_request_count().await.unwrap(), 1);
+    assert_eq!(
+        store
+            .um_request("UM-2026-000001")
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "approved"
+    );
+    let a = &store.authorizations().await.unwrap()[0];
+    assert_eq!((a.end, a.units_authorized), (date(2026, 3, 22), 21.into()));
+    assert_eq!(
+        store
+            .staff_user("md1")
+            .await
+            .unwrap()
+            .unwrap()
+            .reports_to
+            .as_deref(),
+        Some("md-lead")
+    );
+    // Extending an authorization that does not exist changes nothing.
+    let mut uow = store.begin("md1", "x", t).await.unwrap();
+    assert!(
+        uow.extend_authorization("NOPE", date(2026, 3, 22), 1.into(), "x")
+            .await
+            .is_err()
+    );
 }

@@ -13,8 +13,21 @@ pub enum BenchCommand {
     X12(X12BenchArgs),
     /// The pure adjudication engine: claim lines per second on generated claims and reference data.
     Adjudicate(AdjudicateBenchArgs),
+    /// UM automatic decisions on complete requests, in process: decisions/s and p50/p99 latency.
+    Um(UmBenchArgs),
     /// End to end on a fresh database: submit a large 837, adjudicate it, pay it.
     Pipeline(super::bench_pipeline::PipelineBenchArgs),
+}
+
+/// Arguments of `accord bench um`.
+#[derive(Debug, clap::Args)]
+pub struct UmBenchArgs {
+    /// Requests decided.
+    #[arg(long, default_value_t = 200_000)]
+    requests: usize,
+    /// Plan directory (defaults to the demo plan).
+    #[arg(long)]
+    plan: Option<std::path::PathBuf>,
 }
 
 /// Arguments of `accord bench adjudicate`; defaults are the reference sizes.
@@ -52,6 +65,15 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             };
             let report = accord_claims::bench::run(&opts)?;
             println!("{}", report.summary());
+        }
+        BenchCommand::Um(args) => {
+            let dir = super::demo_plan::locate(args.plan.as_deref())?;
+            let plan = accord_plan::Plan::load(&dir).map_err(crate::failure::fail)?;
+            let r = accord_um::bench::run(&plan, args.requests).map_err(anyhow::Error::msg)?;
+            println!(
+                "UM automatic decisions: {} requests ({} approved by the rules) in {:.3} s on one core\n  {:.0} decisions/s   p50 {:.1} µs   p99 {:.1} µs   max {:.1} µs",
+                r.requests, r.auto_approved, r.seconds, r.per_second, r.p50_us, r.p99_us, r.max_us
+            );
         }
         BenchCommand::Pipeline(args) => {
             super::block_on(async {

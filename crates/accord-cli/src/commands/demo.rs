@@ -95,11 +95,13 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let out = Path::new(DEMO_OUT);
     let month = super::demo_claims::run(&store, &plan, &data, args.seed, args.as_of, out).await?;
     working.finish_and_clear();
+    let um_day = super::demo_um::run(&store, &plan, &data, args.as_of, out).await?;
 
     let counts = store.counts().await.map_err(fail)?;
     let digest = store.content_digest().await.map_err(fail)?;
     print_summary(&data, &opts, started.elapsed());
     super::demo_claims::print(&month, out);
+    super::demo_um::print(&um_day, out);
     println!("\n{counts}");
     println!("content digest: {digest}");
     if args.no_serve {

@@ -1,11 +1,13 @@
 //! One module per command group. Each is a thin shell: parse, read, call the library, print.
 
+pub mod auth;
 pub mod bench;
 mod bench_pipeline;
 pub mod claims;
 pub mod demo;
 mod demo_claims;
 mod demo_plan;
+mod demo_um;
 pub mod import;
 pub mod pay;
 pub mod plan;
