@@ -57,6 +57,12 @@ pub struct PlanConfig {
     /// REC-02 overpayment recovery.
     #[serde(default)]
     pub recovery: Recovery,
+    /// REC-04, REC-05 billing audits and treatment-record reviews.
+    #[serde(default)]
+    pub audits: Audits,
+    /// NET-06 appeals of credentialing decisions and fair hearings.
+    #[serde(default)]
+    pub credentialing_appeals: CredentialingAppeals,
     #[serde(default)]
     pub remittance: Remittance,
     /// ELIG-04 other-coverage re-attestation.
@@ -283,6 +289,14 @@ pub struct Disputes {
     pub info_answer_business_days: u32,
     /// REC-03 request for review of a claim determination, calendar days (60).
     pub review_request_days: u32,
+    /// DSP-03 the plan's resolution period for a state-portal ticket, calendar days (30).
+    pub portal_resolution_days: u32,
+    /// DSP-05 processing of a complete portal registration, business days (2).
+    pub registration_business_days: u32,
+    /// DSP-05 a registration for this many individuals or more takes longer (10).
+    pub bulk_registration_individuals: u32,
+    /// DSP-05 the extra time such a registration may take, calendar days (21: "3 weeks").
+    pub bulk_registration_extra_days: u32,
 }
 
 impl Default for Disputes {
@@ -294,6 +308,10 @@ impl Default for Disputes {
             info_request_business_days: 5,
             info_answer_business_days: 5,
             review_request_days: 60,
+            portal_resolution_days: 30,
+            registration_business_days: 2,
+            bulk_registration_individuals: 10,
+            bulk_registration_extra_days: 21,
         }
     }
 }
@@ -345,6 +363,65 @@ impl Default for Recovery {
         Self {
             demand_after_days: 90,
             collections_after_days: 30,
+        }
+    }
+}
+
+/// REC-04, REC-05 billing audits and treatment-record reviews.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Audits {
+    /// REC-04 an error rate above this percentage requires corrective action (10).
+    pub error_rate_threshold_percent: u32,
+    /// REC-04 repayment (or corrective action plan) after the findings, business days (10).
+    pub repayment_business_days: u32,
+    /// REC-04 monitoring increment, calendar days (90).
+    pub monitoring_days: u32,
+    /// REC-04 an appeal of findings is presented to the reviewing committee within, calendar days (45).
+    pub appeal_review_days: u32,
+    /// REC-04 the committee's decision is sent within, business days after it meets (10).
+    pub appeal_decision_business_days: u32,
+    /// REC-05 records for a treatment-record review, business days (5).
+    pub treatment_record_business_days: u32,
+    /// REC-05 records for a billing audit: not less than this many business days (10).
+    pub billing_audit_records_business_days: u32,
+}
+
+impl Default for Audits {
+    fn default() -> Self {
+        Self {
+            error_rate_threshold_percent: 10,
+            repayment_business_days: 10,
+            monitoring_days: 90,
+            appeal_review_days: 45,
+            appeal_decision_business_days: 10,
+            treatment_record_business_days: 5,
+            billing_audit_records_business_days: 10,
+        }
+    }
+}
+
+/// NET-06 appeals of credentialing decisions.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CredentialingAppeals {
+    /// NET-06 filing after the committee's notice, calendar days (30).
+    pub filing_days: u32,
+    /// NET-06 the appeals committee decides within, business days after its record is complete (14).
+    pub decision_business_days: u32,
+    /// NET-06 a fair hearing is requested within, calendar days after the decision (30).
+    pub fair_hearing_request_days: u32,
+    /// NET-06 the fair hearing is held within, calendar days after the request (90).
+    pub fair_hearing_held_days: u32,
+}
+
+impl Default for CredentialingAppeals {
+    fn default() -> Self {
+        Self {
+            filing_days: 30,
+            decision_business_days: 14,
+            fair_hearing_request_days: 30,
+            fair_hearing_held_days: 90,
         }
     }
 }
@@ -656,6 +733,75 @@ pub(crate) fn parse(
             ),
         );
     }
+    for (section, key, v) in [
+        ("appeals", "expedited_hours", cfg.appeals.expedited_hours),
+        ("appeals", "standard_days", cfg.appeals.standard_days),
+        (
+            "appeals",
+            "retrospective_days",
+            cfg.appeals.retrospective_days,
+        ),
+        (
+            "disputes",
+            "portal_resolution_days",
+            cfg.disputes.portal_resolution_days,
+        ),
+        (
+            "disputes",
+            "bulk_registration_individuals",
+            cfg.disputes.bulk_registration_individuals,
+        ),
+        (
+            "audits",
+            "repayment_business_days",
+            cfg.audits.repayment_business_days,
+        ),
+        ("audits", "monitoring_days", cfg.audits.monitoring_days),
+        (
+            "audits",
+            "appeal_review_days",
+            cfg.audits.appeal_review_days,
+        ),
+        (
+            "audits",
+            "appeal_decision_business_days",
+            cfg.audits.appeal_decision_business_days,
+        ),
+        (
+            "audits",
+            "treatment_record_business_days",
+            cfg.audits.treatment_record_business_days,
+        ),
+        (
+            "audits",
+            "billing_audit_records_business_days",
+            cfg.audits.billing_audit_records_business_days,
+        ),
+        (
+            "credentialing_appeals",
+            "decision_business_days",
+            cfg.credentialing_appeals.decision_business_days,
+        ),
+        (
+            "credentialing_appeals",
+            "fair_hearing_held_days",
+            cfg.credentialing_appeals.fair_hearing_held_days,
+        ),
+    ] {
+        if v == 0 {
+            err(Some(section), key, "a clock must be at least 1".into());
+        }
+    }
+    if cfg.audits.error_rate_threshold_percent > 100 {
+        err(
+            Some("audits"),
+            "error_rate_threshold_percent",
+            format!(
+                "{} is not between 0 and 100",
+                cfg.audits.error_rate_threshold_percent
+            ),
+        );
+    }
     if cfg.other_coverage.reattest_every_days == Some(0) {
         err(
             Some("other_coverage"),
@@ -817,6 +963,11 @@ time_zone = "America/Chicago"
         assert_eq!(c.complaints.level2_unanswered_business_days, 35);
         assert_eq!(c.disputes.portal_max_days, 60);
         assert_eq!(c.recovery.demand_after_days, 90);
+        assert_eq!(c.disputes.portal_resolution_days, 30);
+        assert_eq!(c.disputes.bulk_registration_individuals, 10);
+        assert_eq!(c.audits.error_rate_threshold_percent, 10);
+        assert_eq!(c.audits.billing_audit_records_business_days, 10);
+        assert_eq!(c.credentialing_appeals.decision_business_days, 14);
         assert!(!c.um.retrospective_allowed);
     }
 

@@ -4,7 +4,7 @@
 //! owns that directory's format and everything read from it:
 //!
 //! - `plan.toml` → [`PlanConfig`]: identity, program, time zone, and every clock and window
-//!   RULES.md names (CLM-02, UM-02/06/07/09/11, ELIG-03/04, APL, CMP, DSP, REC), plan holidays,
+//!   RULES.md names (CLM-02, UM-02/06/07/09/11, ELIG-03/04, APL, CMP, DSP, REC, NET-06), plan holidays,
 //!   member cost share (PAY-02), with the pure rule lookups over them
 //!   (e.g. [`PlanConfig::um_non_urgent_days`]).
 //! - `services.csv` → [`ServiceCatalog`] (CLM-04, CLM-08, CLM-09), `auth_grid.csv` →
@@ -33,9 +33,9 @@ pub mod services;
 mod table;
 
 pub use config::{
-    Appeals, Complaints, CostShare, Disputes, EmergencyNotification, FilingBasis,
-    InitialEncounters, NotificationRule, OtherCoverageSettings, PlanConfig, PlanHoliday, Recovery,
-    TimelyFiling, UmSettings,
+    Appeals, Audits, Complaints, CostShare, CredentialingAppeals, Disputes, EmergencyNotification,
+    FilingBasis, InitialEncounters, NotificationRule, OtherCoverageSettings, PlanConfig,
+    PlanHoliday, Recovery, TimelyFiling, UmSettings,
 };
 pub use criteria::{Criteria, CriteriaTable, Instrument};
 pub use errors::{PlanError, PlanErrors};
