@@ -51,6 +51,8 @@ enum Command {
     Claims(commands::claims::ClaimsCommand),
     /// Run a payment cycle: an 835 and a voucher per pay-to provider.
     Pay(commands::pay::PayArgs),
+    /// Service plans (plans of care): plan years, planned services, addenda, review, reassessment.
+    PlanOfCare(commands::plan_of_care::PlanOfCareArgs),
     /// Show what the database holds.
     Status,
     /// Read, check and generate X12 5010 files.
@@ -85,6 +87,7 @@ fn main() -> ExitCode {
         Command::Import(args) => commands::block_on(commands::import::run(&cli.db, args)),
         Command::Claims(cmd) => commands::block_on(commands::claims::run(&cli.db, cmd)),
         Command::Pay(args) => commands::block_on(commands::pay::run(&cli.db, args)),
+        Command::PlanOfCare(args) => commands::block_on(commands::plan_of_care::run(&cli.db, args)),
         Command::Status => commands::block_on(commands::status::run(&cli.db)),
         Command::X12(cmd) => commands::x12::run(cmd),
         Command::Bench(cmd) => commands::bench::run(cmd),

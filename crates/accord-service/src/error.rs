@@ -22,6 +22,10 @@ pub enum ServiceError {
     /// The record asked for does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// A service-plan rule (SP-01..SP-06) or the plan's state refuses the change; the message
+    /// says what to do instead.
+    #[error(transparent)]
+    ServicePlan(#[from] accord_service_plan::Refusal),
     /// The action is not allowed in the record's state.
     #[error("{0}")]
     Refused(String),
@@ -50,6 +54,7 @@ impl From<&ServiceError> for ErrorCode {
             ServiceError::Invalid { .. } => ErrorCode::InvalidInput,
             ServiceError::NotFound(_) => ErrorCode::NotFound,
             ServiceError::Refused(_) => ErrorCode::RuleViolation,
+            ServiceError::ServicePlan(r) => r.into(),
             ServiceError::Unbalanced { .. } | ServiceError::Io { .. } => ErrorCode::Internal,
         }
     }

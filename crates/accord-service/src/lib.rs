@@ -10,7 +10,9 @@
 //! - [`examine`]: a claims examiner's approve / deny / request-records on a pended claim;
 //! - [`cycle`]: the payment cycle's arithmetic (PAY-06, REC-01, REC-02, PAY-07) — pure;
 //! - [`remit`] and [`voucher`]: a cycle's 835 remittances and HTML vouchers;
-//! - [`payment`]: running a payment cycle against the store and writing its files.
+//! - [`payment`]: running a payment cycle against the store and writing its files;
+//! - [`service_plans`]: service plans (SP-01..SP-06): load a plan, apply a command with the pure
+//!   rules of `accord-service-plan`, save it with its event in one unit of work.
 //!
 //! "Now" is always an argument. Rules are in the engines (`accord-claims`) and configuration
 //! (`accord-plan`); this crate only moves data between them and the store.
@@ -24,6 +26,8 @@ pub mod intake;
 pub mod payment;
 pub mod reference;
 pub mod remit;
+pub mod service_plans;
 pub mod voucher;
 
 pub use error::ServiceError;
+pub use service_plans::PlanActor;

@@ -40,6 +40,7 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("payment_cycles", &["cycle"]),
     ("remittances", &["cycle", "pay_to_npi"]),
     ("provider_balances", &["pay_to_npi", "source"]),
+    ("service_plans", &["plan_id"]),
 ];
 
 /// Set on every SQLite connection: WAL (readers do not block the writer), foreign keys enforced,
