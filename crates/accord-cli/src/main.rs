@@ -60,6 +60,8 @@ enum Command {
     Report(commands::auth::ReportCommand),
     /// Run a payment cycle: an 835 and a voucher per pay-to provider.
     Pay(commands::pay::PayArgs),
+    /// Service plans (plans of care): plan years, planned services, addenda, review, reassessment.
+    PlanOfCare(commands::plan_of_care::PlanOfCareArgs),
     /// Show what the database holds.
     Status,
     /// Read, check and generate X12 5010 files.
@@ -97,6 +99,7 @@ fn main() -> ExitCode {
         Command::Staff(cmd) => commands::block_on(commands::auth::run_staff(&cli.db, cmd)),
         Command::Report(cmd) => commands::block_on(commands::auth::run_report(&cli.db, cmd)),
         Command::Pay(args) => commands::block_on(commands::pay::run(&cli.db, args)),
+        Command::PlanOfCare(args) => commands::block_on(commands::plan_of_care::run(&cli.db, args)),
         Command::Status => commands::block_on(commands::status::run(&cli.db)),
         Command::X12(cmd) => commands::x12::run(cmd),
         Command::Bench(cmd) => commands::bench::run(cmd),

@@ -286,3 +286,136 @@ fn clm_01_claims_are_stored_before_acknowledgment_and_never_twice() {
     let missing = accord(dir.path(), &["claims", "explain", "NOPE"]);
     assert_eq!(missing.status.code(), Some(5), "{}", text(&missing));
 }
+
+/// The documented example plan, end to end: each refusal exits 7 (rule_violation) with the rule
+/// and what to do instead, and changes nothing; the right way through succeeds.
+#[test]
+fn sp_plan_of_care_refusals_name_the_rule_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let example =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples/service-plan.json");
+    let example = example.to_str().unwrap();
+    let poc = |args: &[&str]| {
+        let mut all = vec!["plan-of-care"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--as-of", "2026-01-05"]);
+        accord(dir.path(), &all)
+    };
+    let members = accord(
+        dir.path(),
+        &[
+            "import",
+            "members",
+            fixture("members-good.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(members.status.success(), "{}", text(&members));
+    let created = poc(&["create", example]);
+    assert!(created.status.success(), "{}", text(&created));
+    assert!(text(&created).contains("plan SP-2026-0001 created for member M0002"));
+
+    // SP-04: no supervisor note, the UCAT in progress: both said at once.
+    let refused = poc(&["submit", "SP-2026-0001"]);
+    assert_eq!(refused.status.code(), Some(7), "{}", text(&refused));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("SP-04"), "{err}");
+    assert!(err.contains("UCAT (in progress)"), "{err}");
+    let shown = poc(&["show", "SP-2026-0001", "--json"]);
+    assert!(shown.status.success(), "{}", text(&shown));
+    let plan: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(plan["status"], "draft");
+    assert_eq!(plan["revision"], 1);
+
+    for args in [
+        &[
+            "note",
+            "SP-2026-0001",
+            "--kind",
+            "supervisor-review",
+            "--text",
+            "Reviewed",
+        ][..],
+        &["document", "SP-2026-0001", "UCAT", "--status", "complete"],
+    ] {
+        let o = poc(args);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    // SP-05: priority without a justification note.
+    let refused = poc(&["submit", "SP-2026-0001", "--priority"]);
+    assert_eq!(refused.status.code(), Some(7), "{}", text(&refused));
+    assert!(text(&refused).contains("SP-05"), "{}", text(&refused));
+    let ok = poc(&["submit", "SP-2026-0001"]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    let ok = poc(&["authorize", "SP-2026-0001", "--actor", "msu.reviewer"]);
+    assert!(ok.status.success(), "{}", text(&ok));
+
+    // SP-02: an authorized line is never edited; change-line does it the right way.
+    let refused = poc(&["edit-line", "SP-2026-0001", "1", "--units", "60"]);
+    assert_eq!(refused.status.code(), Some(7), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("is authorized and cannot be edited; end-date it on 2026-01-04"),
+        "{}",
+        text(&refused)
+    );
+    let ok = poc(&[
+        "change-line",
+        "SP-2026-0001",
+        "1",
+        "--effective",
+        "2026-04-01",
+        "--units",
+        "60",
+    ]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(
+        text(&ok).contains("line 1 end-dated 2026-03-31"),
+        "{}",
+        text(&ok)
+    );
+
+    // SP-06 and a bad value: the flag is named.
+    let refused = poc(&[
+        "add-line",
+        "SP-2026-0001",
+        "--service",
+        "H0047",
+        "--modifiers",
+        "HF",
+        "--provider",
+        "1234567893",
+        "--units",
+        "7",
+        "--frequency",
+        "week",
+        "--begin",
+        "2026-05-01",
+        "--end",
+        "2026-05-31",
+    ]);
+    assert_eq!(refused.status.code(), Some(7), "{}", text(&refused));
+    assert!(text(&refused).contains("SP-06"), "{}", text(&refused));
+    let bad = poc(&[
+        "change-line",
+        "SP-2026-0001",
+        "2",
+        "--effective",
+        "2026-04-01",
+        "--units",
+        "0",
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+    assert!(
+        text(&bad).contains("--units: units \"0\": must be greater than zero"),
+        "{}",
+        text(&bad)
+    );
+    let missing = poc(&["show", "SP-404"]);
+    assert_eq!(missing.status.code(), Some(5), "{}", text(&missing));
+
+    let list = poc(&["list", "--member", "M0002"]);
+    assert!(
+        text(&list).contains("SP-2026-0001  2026-01-01 to 2026-12-31  amending"),
+        "{}",
+        text(&list)
+    );
+}

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use accord_core::calendar::{self, CalendarError};
 use accord_core::member::Program;
-use accord_core::{BusinessCalendar, Date, Money, Timestamp};
+use accord_core::{BusinessCalendar, Date, Money, ProcedureCode, Timestamp};
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer};
@@ -74,6 +74,18 @@ pub struct PlanConfig {
     /// PAY-02 member cost share per program.
     #[serde(default)]
     pub cost_share: Vec<CostShare>,
+    /// SP-05 service plans.
+    #[serde(default)]
+    pub service_plans: ServicePlanSettings,
+}
+
+/// SP-05 service-plan settings (`[service_plans]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServicePlanSettings {
+    /// SP-05: services whose priority processing needs no justification note (default none).
+    /// Each must be in `services.csv`; none may be listed twice.
+    pub priority_exempt_services: Vec<ProcedureCode>,
 }
 
 /// CLM-02 timely filing window.
@@ -874,10 +886,41 @@ pub(crate) fn parse(
             }
         }
     }
+    let mut exempt = std::collections::BTreeSet::new();
+    for code in &cfg.service_plans.priority_exempt_services {
+        if !exempt.insert(code) {
+            err(
+                Some("service_plans"),
+                "priority_exempt_services",
+                format!("{code} is listed twice"),
+            );
+        }
+    }
     if errors.len() > before {
         return None;
     }
     tz.map(|tz| (cfg, tz))
+}
+
+/// Cross-checks `plan.toml` against `services.csv`: SP-05 exempt services must be services the
+/// plan covers (a typo would otherwise silently exempt nothing).
+pub(crate) fn check_against_services(
+    file: &Path,
+    text: &str,
+    cfg: &PlanConfig,
+    services: &crate::services::ServiceCatalog,
+    errors: &mut Vec<PlanError>,
+) {
+    for code in &cfg.service_plans.priority_exempt_services {
+        if !services.knows(code) {
+            errors.push(PlanError {
+                file: file.to_owned(),
+                line: key_line(text, Some("service_plans"), "priority_exempt_services"),
+                field: Some("service_plans.priority_exempt_services".into()),
+                message: format!("{code} is not in services.csv"),
+            });
+        }
+    }
 }
 
 /// Converts a TOML error into a plan error at its line, with the column in the message and the
@@ -913,7 +956,12 @@ fn key_line(text: &str, section: Option<&str>, key: &str) -> Option<usize> {
     for (i, raw) in text.lines().enumerate() {
         let l = raw.trim();
         if l.starts_with('[') {
-            let name = l.trim_matches(|c| c == '[' || c == ']').trim().to_owned();
+            // A header may carry a comment (`[um]  # UM-02`): the name ends before it.
+            let head = l.split('#').next().unwrap_or(l).trim();
+            let name = head
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_owned();
             if section == Some(name.as_str()) && first_section_line.is_none() {
                 first_section_line = Some(i + 1);
             }
@@ -1058,6 +1106,41 @@ time_zone = "America/Chicago"
         assert!(
             s[2].starts_with("plan.toml:13: cost_share.coinsurance_percent"),
             "{s:?}"
+        );
+    }
+
+    #[test]
+    fn sp_05_priority_exempt_services_default_empty_and_are_validated() {
+        assert!(
+            load(MINIMAL)
+                .unwrap()
+                .service_plans
+                .priority_exempt_services
+                .is_empty()
+        );
+        let ok = format!(
+            "{MINIMAL}\n[service_plans]\npriority_exempt_services = [\"H2011\", \"h0047\"]\n"
+        );
+        let c = load(&ok).unwrap();
+        assert_eq!(
+            c.service_plans.priority_exempt_services[1].as_str(),
+            "H0047"
+        );
+        let twice = format!(
+            "{MINIMAL}\n[service_plans]\npriority_exempt_services = [\"H2011\", \"H2011\"]\n"
+        );
+        let errs = load(&twice).unwrap_err();
+        assert!(
+            errs[0].to_string().starts_with(
+                "plan.toml:9: service_plans.priority_exempt_services: H2011 is listed twice"
+            ),
+            "{errs:?}"
+        );
+        let bad = format!("{MINIMAL}\n[service_plans]\npriority_exempt_services = [\"UB120\"]\n");
+        let errs = load(&bad).unwrap_err();
+        assert!(
+            errs[0].to_string().contains("procedure code \"UB120\""),
+            "{errs:?}"
         );
     }
 

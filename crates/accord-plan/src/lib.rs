@@ -5,7 +5,7 @@
 //!
 //! - `plan.toml` → [`PlanConfig`]: identity, program, time zone, and every clock and window
 //!   RULES.md names (CLM-02, UM-02/06/07/09/11, ELIG-03/04, APL, CMP, DSP, REC, NET-06), plan holidays,
-//!   member cost share (PAY-02), with the pure rule lookups over them
+//!   member cost share (PAY-02), service-plan settings (SP-05), with the pure rule lookups over them
 //!   (e.g. [`PlanConfig::um_non_urgent_days`]).
 //! - `services.csv` → [`ServiceCatalog`] (CLM-04, CLM-08, CLM-09), `auth_grid.csv` →
 //!   [`AuthGrid`] (UM-01, UM-09, UM-12), `fee_schedule.csv` → [`FeeSchedule`] (PAY-01),
@@ -35,7 +35,7 @@ mod table;
 pub use config::{
     Appeals, Audits, Complaints, CostShare, CredentialingAppeals, Disputes, EmergencyNotification,
     FilingBasis, InitialEncounters, NotificationRule, OtherCoverageSettings, PlanConfig,
-    PlanHoliday, Recovery, TimelyFiling, UmSettings,
+    PlanHoliday, Recovery, ServicePlanSettings, TimelyFiling, UmSettings,
 };
 pub use criteria::{Criteria, CriteriaTable, Instrument};
 pub use errors::{PlanError, PlanErrors};

@@ -92,8 +92,10 @@ impl Plan {
             errors.push(PlanError::file(dir, "is not a directory"));
             return Err(PlanErrors { errors });
         }
-        let cfg = read(dir, files::PLAN, Need::Required, &mut errors)
-            .and_then(|t| config::parse(&dir.join(files::PLAN), &t, &mut errors));
+        let plan_text = read(dir, files::PLAN, Need::Required, &mut errors);
+        let cfg = plan_text
+            .as_deref()
+            .and_then(|t| config::parse(&dir.join(files::PLAN), t, &mut errors));
 
         let services_before = errors.len();
         let services = read(dir, files::SERVICES, Need::Required, &mut errors)
@@ -103,6 +105,9 @@ impl Plan {
         let services_ok = errors.len() == services_before;
         let svc_ref = services.as_ref().filter(|_| services_ok);
 
+        if let (Some((c, _)), Some(svc), Some(text)) = (&cfg, svc_ref, plan_text.as_deref()) {
+            config::check_against_services(&dir.join(files::PLAN), text, c, svc, &mut errors);
+        }
         let auth_grid = read(dir, files::AUTH_GRID, Need::Required, &mut errors)
             .map(|t| grid::parse(&dir.join(files::AUTH_GRID), &t, svc_ref, &mut errors));
         let fees = read(dir, files::FEES, Need::Required, &mut errors)

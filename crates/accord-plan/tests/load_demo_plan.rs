@@ -273,3 +273,33 @@ fn missing_directory_is_one_error() {
     let err = Plan::load(Path::new("/nonexistent/plan")).unwrap_err();
     assert_eq!(err.to_string(), "/nonexistent/plan: is not a directory");
 }
+
+#[test]
+fn sp_05_priority_exempt_services_must_be_covered_services() {
+    let p = demo();
+    assert_eq!(
+        p.config.service_plans.priority_exempt_services,
+        [code("H2011"), code("H0047")]
+    );
+    let (_tmp, dir) = demo_copy();
+    edit(
+        &dir,
+        "plan.toml",
+        "priority_exempt_services = [\"H2011\", \"H0047\"]",
+        "priority_exempt_services = [\"H2011\", \"T2031\"]",
+    );
+    let err = Plan::load(&dir).unwrap_err();
+    let text = err.to_string();
+    // The error names the line the setting is on, wherever the demo file puts it.
+    let toml = std::fs::read_to_string(dir.join("plan.toml")).unwrap();
+    let line = 1 + toml
+        .lines()
+        .position(|l| l.starts_with("priority_exempt_services"))
+        .unwrap();
+    assert!(
+        text.contains(&format!(
+            "plan.toml:{line}: service_plans.priority_exempt_services: T2031 is not in services.csv"
+        )),
+        "{text}"
+    );
+}

@@ -22,6 +22,10 @@ pub enum ServiceError {
     /// The record asked for does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// A service-plan rule (SP-01..SP-06) or the plan's state refuses the change; the message
+    /// says what to do instead.
+    #[error(transparent)]
+    ServicePlan(#[from] accord_service_plan::Refusal),
     /// The action is not allowed in the record's state.
     #[error("{0}")]
     Refused(String),
@@ -58,6 +62,7 @@ impl From<&ServiceError> for ErrorCode {
             ServiceError::Refused(_) => ErrorCode::RuleViolation,
             ServiceError::Forbidden(_) => ErrorCode::Forbidden,
             ServiceError::Form(_) => ErrorCode::InvalidInput,
+            ServiceError::ServicePlan(r) => r.into(),
             ServiceError::Unbalanced { .. } | ServiceError::Io { .. } => ErrorCode::Internal,
         }
     }

@@ -14,6 +14,8 @@
 //! - [`um`]: authorization requests against the store — receipt (facts gathered, the pure UM engine
 //!   decides, case and authorization stored in one unit of work), reviewer decisions, reconsideration,
 //!   UM-07 notifications, the work queue, notices and the QM-04 report.
+//! - [`service_plans`]: service plans (SP-01..SP-06): load a plan, apply a command with the pure
+//!   rules of `accord-service-plan`, save it with its event in one unit of work.
 //!
 //! "Now" is always an argument. Rules are in the engines (`accord-claims`) and configuration
 //! (`accord-plan`); this crate only moves data between them and the store.
@@ -27,7 +29,9 @@ pub mod intake;
 pub mod payment;
 pub mod reference;
 pub mod remit;
+pub mod service_plans;
 pub mod um;
 pub mod voucher;
 
 pub use error::ServiceError;
+pub use service_plans::PlanActor;

@@ -32,6 +32,17 @@ pub enum StoreError {
         /// The key that is taken, as precisely as the database or the batch tells it.
         key: String,
     },
+    /// The record was changed by someone else since it was read (a save names the revision it
+    /// replaces, and the record has moved on).
+    #[error(
+        "{entity} {key} was changed by someone else since it was read; read it again and redo the change"
+    )]
+    Stale {
+        /// The kind of record, e.g. `service plan`.
+        entity: &'static str,
+        /// Its key.
+        key: String,
+    },
     /// The database refused a row for breaking a constraint other than uniqueness: a reference to
     /// a record that does not exist, or a check such as "a span ends on or after its start".
     #[error("{table}: {detail}")]
@@ -107,7 +118,7 @@ impl From<&StoreError> for ErrorCode {
         match e {
             StoreError::Url { .. } => ErrorCode::InvalidConfiguration,
             StoreError::NotFound { .. } => ErrorCode::NotFound,
-            StoreError::Conflict { .. } => ErrorCode::Conflict,
+            StoreError::Conflict { .. } | StoreError::Stale { .. } => ErrorCode::Conflict,
             StoreError::Constraint { .. } => ErrorCode::InvalidInput,
             StoreError::Invalid { .. } => ErrorCode::Internal,
             StoreError::Database(_) | StoreError::Migration { .. } => ErrorCode::Storage,

@@ -2,7 +2,7 @@
 //!
 //! Accord's persistence: the records of `accord-core` (members, eligibility spans, other coverage,
 //! providers, locations, pay-to vendors, status spans, sanctions), claims received, decisions,
-//! authorizations, payment cycles and provider balances, and the append-only `events` log
+//! authorizations, payment cycles and provider balances, service plans, and the append-only `events` log
 //! that is their audit trail and history, on SQLite (the default: bundled, one file, no setup) or
 //! PostgreSQL (production).
 //!
@@ -16,8 +16,9 @@
 //! built at run time, `$1` placeholders and portable SQL (see `docs/storage.md` and
 //! `docs/decisions/0001-database-layer.md`). Modules go by area: [`members`] (ELIG-01, ELIG-04),
 //! [`providers`] (NET-01, NET-05, NET-08), [`claims`] (CLM-01), [`adjudication`] (decisions, history,
-//! authorizations), [`payments`] (PAY-06, REC-01, REC-02), [`snapshot`] (everything the engine
-//! reads, in one pass), [`um`] (authorization requests, UM-07 notifications, staff), [`events`].
+//! authorizations), [`payments`] (PAY-06, REC-01, REC-02), [`service_plans`] (SP-01..SP-06, each
+//! plan a JSON document), [`snapshot`] (everything the engine reads, in one pass), [`um`]
+//! (authorization requests, UM-07 notifications, staff), [`events`].
 //!
 //! Architecture invariant: only this crate knows SQL. Other crates see domain types and
 //! [`StoreError`], never a table, a column or a query.
@@ -32,6 +33,7 @@ pub mod members;
 pub mod migrate;
 pub mod payments;
 pub mod providers;
+pub mod service_plans;
 pub mod snapshot;
 mod store;
 pub mod um;
@@ -42,6 +44,7 @@ pub use claims::{ReceivedFile, StoredClaim};
 pub use error::StoreError;
 pub use events::Event;
 pub use payments::{ClaimDue, PayableClaim, PaymentCycle, ProviderBalance, StoredRemittance};
+pub use service_plans::{PlanEvent, StoredServicePlan};
 pub use snapshot::Book;
 pub use store::{Store, TableCounts, UnitOfWork};
 pub use um::{StoredNotification, StoredStaff, StoredUmRequest};

@@ -43,6 +43,7 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("um_requests", &["request_id"]),
     ("admission_notifications", &["notification_id"]),
     ("staff_users", &["user_id"]),
+    ("service_plans", &["plan_id"]),
 ];
 
 /// Set on every SQLite connection: WAL (readers do not block the writer), foreign keys enforced,

@@ -199,6 +199,8 @@ suite!(
     bulk_insert_spans_many_chunks,
     clm_01_claims_are_stored_with_tracking_numbers_once_per_interchange,
     pay_06_decisions_history_authorizations_and_cycles_round_trip,
+    sp_01_service_plans_round_trip_with_an_event_per_change,
+    sp_02_a_stale_service_plan_save_is_a_conflict_and_changes_nothing,
 );
 
 /// The one line that says the PostgreSQL half of the suite did not run. Written straight to
@@ -753,7 +755,7 @@ async fn counts_are_per_table_and_display(db: TestDb) {
     assert_eq!(c.get("sanctions"), 0);
     assert_eq!(c.total(), 6);
     let shown = c.to_string();
-    assert_eq!(shown.lines().count(), 20, "{shown}");
+    assert_eq!(shown.lines().count(), 21, "{shown}");
     assert!(shown.lines().next().unwrap().starts_with("members"));
     assert!(shown.contains("eligibility_spans"));
 }
@@ -817,12 +819,12 @@ async fn older_database_is_upgraded_on_connect(db: TestDb) {
         .into_iter()
         .map(|(v, _)| v)
         .collect();
-    assert_eq!(applied, [1, 2, 3, 4, 6]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6]);
     assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
     assert_eq!(store.events_for(MEMBER, "M1").await.unwrap().len(), 1);
     // Connecting again changes nothing.
     let again = db.store().await;
-    assert_eq!(again.applied_migrations().await.unwrap().len(), 5);
+    assert_eq!(again.applied_migrations().await.unwrap().len(), 6);
 }
 
 async fn bulk_insert_spans_many_chunks(db: TestDb) {
@@ -1349,4 +1351,134 @@ async fn um_04_requests_staff_and_extensions_round_trip(db: TestDb) {
             .await
             .is_err()
     );
+}
+
+async fn sp_01_service_plans_round_trip_with_an_event_per_change(db: TestDb) {
+    use accord_store::service_plans::SERVICE_PLAN;
+    let store = db.store().await;
+    let mut uow = store.begin("cm", "new plan", at(T0)).await.unwrap();
+    uow.insert_service_plan(
+        &stored_plan("SP-1", "M1", 1, "draft"),
+        &plan_event("plan_created"),
+    )
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    let mut next = stored_plan("SP-2", "M1", 1, "draft");
+    next.plan_begin = date(2027, 1, 1);
+    next.plan_end = date(2027, 12, 31);
+    next.predecessor = Some("SP-1".into());
+    let mut uow = store.begin("cm", "reassessment", at(T0)).await.unwrap();
+    uow.insert_service_plan(&next, &plan_event("reassessment_created"))
+        .await
+        .unwrap();
+    uow.update_service_plan(
+        &stored_plan("SP-1", "M1", 2, "in_review"),
+        &plan_event("submitted"),
+    )
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+
+    let one = store.service_plan("SP-1").await.unwrap().unwrap();
+    assert_eq!((one.status.as_str(), one.revision), ("in_review", 2));
+    assert_eq!(
+        one.document,
+        json!({ "id": "SP-1", "revision": 2 }).to_string()
+    );
+    assert!(store.service_plan("SP-9").await.unwrap().is_none());
+    let all = store.service_plans_of_member("M1").await.unwrap();
+    assert_eq!(all, vec![one.clone(), next.clone()]);
+    assert!(
+        store
+            .service_plans_of_member("M2")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.service_plan_successors("SP-1").await.unwrap(),
+        ["SP-2"]
+    );
+    assert_eq!(store.service_plan_count().await.unwrap(), 2);
+    let events = store.events_for(SERVICE_PLAN, "SP-1").await.unwrap();
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["plan_created", "submitted"]);
+    assert_eq!(events[1].reason, "reassessment");
+    assert_eq!(events[1].data["lines"], json!([1]));
+    // The same ID twice is a conflict.
+    let mut uow = store.begin("cm", "again", at(T0)).await.unwrap();
+    let err = uow
+        .insert_service_plan(
+            &stored_plan("SP-1", "M1", 1, "draft"),
+            &plan_event("plan_created"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(ErrorCode::from(&err), ErrorCode::Conflict);
+}
+
+async fn sp_02_a_stale_service_plan_save_is_a_conflict_and_changes_nothing(db: TestDb) {
+    let store = db.store().await;
+    let mut uow = store.begin("cm", "new plan", at(T0)).await.unwrap();
+    uow.insert_service_plan(
+        &stored_plan("SP-1", "M1", 1, "draft"),
+        &plan_event("plan_created"),
+    )
+    .await
+    .unwrap();
+    uow.update_service_plan(
+        &stored_plan("SP-1", "M1", 2, "draft"),
+        &plan_event("line_added"),
+    )
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    let before = store.content_digest().await.unwrap();
+    // A second person read revision 1 and saves their own revision 2.
+    let mut uow = store.begin("cm2", "stale", at(T0)).await.unwrap();
+    let err = uow
+        .update_service_plan(
+            &stored_plan("SP-1", "M1", 2, "draft"),
+            &plan_event("line_added"),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("read it again"), "{err}");
+    assert_eq!(ErrorCode::from(&err), ErrorCode::Conflict);
+    drop(uow);
+    assert_eq!(store.content_digest().await.unwrap(), before);
+    assert_eq!(
+        store
+            .events_for("service_plan", "SP-1")
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+fn stored_plan(
+    id: &str,
+    member: &str,
+    revision: i64,
+    status: &str,
+) -> accord_store::StoredServicePlan {
+    accord_store::StoredServicePlan {
+        plan_id: id.into(),
+        member_id: member.into(),
+        status: status.into(),
+        plan_begin: date(2026, 1, 1),
+        plan_end: date(2026, 12, 31),
+        predecessor: None,
+        revision,
+        document: json!({ "id": id, "revision": revision }).to_string(),
+    }
+}
+
+fn plan_event(action: &'static str) -> accord_store::PlanEvent {
+    accord_store::PlanEvent {
+        action,
+        data: json!({ "action": action, "summary": "s", "lines": [1] }),
+    }
 }

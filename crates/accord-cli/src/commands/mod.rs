@@ -11,6 +11,7 @@ mod demo_um;
 pub mod import;
 pub mod pay;
 pub mod plan;
+pub mod plan_of_care;
 pub mod status;
 pub mod x12;
 
