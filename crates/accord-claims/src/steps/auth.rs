@@ -17,44 +17,37 @@ use std::collections::HashMap;
 
 use accord_core::{Date, Npi};
 use accord_plan::{AuthRule, Requirement};
-use jiff::ToSpan;
 use rust_decimal::Decimal;
 
 use crate::facts::{Authorization, npi_key};
 use crate::outcome::Group;
 use crate::work::Ctx;
 
-/// UM-09: sessions already in the current member–provider episode before or on `dos`.
+/// UM-09: sessions already in the current member–provider episode before or on `dos`. The episode
+/// rule itself is `accord_um::encounters` — the same function utilization management answers
+/// providers with; this only picks the member's paid initial-encounter sessions with the provider
+/// from the history index, latest first.
 fn episode_sessions(cx: &Ctx, rendering: &Npi, dos: Date, gap_months: u32) -> u32 {
     let grid = &cx.facts.plan.auth_grid;
     let exclude = cx.excluded_tracking();
     let (keys, lines) = (cx.hist.keys(), cx.hist.lines());
     let upto = keys.partition_point(|k| k.date <= dos);
     let rk = npi_key(rendering);
-    let mut last = dos;
-    let mut count = 0;
-    for (k, p) in keys[..upto].iter().zip(&lines[..upto]).rev() {
-        if k.rendering != rk
-            || !k.paid
-            || p.tracking == cx.claim.tracking
-            || Some(p.tracking.as_str()) == exclude
-            || !grid
-                .requirement(&p.code, &p.modifiers, None)
-                .is_some_and(|r| r.initial_encounters)
-        {
-            continue;
-        }
-        let gap_end = p
-            .date
-            .checked_add(i64::from(gap_months).months())
-            .unwrap_or(last);
-        if gap_end < last {
-            break; // more than the gap: an earlier episode
-        }
-        count += 1;
-        last = p.date;
-    }
-    count
+    let sessions = keys[..upto]
+        .iter()
+        .zip(&lines[..upto])
+        .rev()
+        .filter(|(k, p)| {
+            k.rendering == rk
+                && k.paid
+                && p.tracking != cx.claim.tracking
+                && Some(p.tracking.as_str()) != exclude
+                && grid
+                    .requirement(&p.code, &p.modifiers, None)
+                    .is_some_and(|r| r.initial_encounters)
+        })
+        .map(|(_, p)| p.date);
+    accord_um::encounters::episode_sessions_before(sessions, dos, gap_months)
 }
 
 fn exemption(cx: &Ctx, i: usize, rule: &AuthRule, ie_in_claim: u32) -> Option<String> {
@@ -64,16 +57,15 @@ fn exemption(cx: &Ctx, i: usize, rule: &AuthRule, ie_in_claim: u32) -> Option<St
         return Some("emergency or urgent service: no prior authorization needed; the plan must be notified (UM-07)".into());
     }
     if let Some(toc) = cx.facts.transition_of_care {
-        let end = toc
-            .plan_effective
-            .checked_add(i64::from(cfg.um.transition_of_care_days).days())
-            .unwrap_or(toc.plan_effective);
-        if toc.in_course_of_treatment && lw.dos >= toc.plan_effective && lw.dos < end {
+        // ELIG-03: the window is `accord_um::encounters`'s, as utilization management states it.
+        let w = accord_um::encounters::transition_window(
+            toc.plan_effective,
+            cfg.um.transition_of_care_days,
+        );
+        if toc.in_course_of_treatment && w.covers(lw.dos) {
             return Some(format!(
                 "transition of care: member new to the plan on {} and in a course of treatment keeps it without authorization for {} days, until {} (ELIG-03)",
-                toc.plan_effective,
-                cfg.um.transition_of_care_days,
-                end.yesterday().unwrap_or(end)
+                w.from, cfg.um.transition_of_care_days, w.through
             ));
         }
     }
