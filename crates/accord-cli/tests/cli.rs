@@ -419,3 +419,86 @@ fn sp_plan_of_care_refusals_name_the_rule_and_change_nothing() {
         text(&list)
     );
 }
+
+/// Utilization management on the demo database, as staff would drive it: the queue, UM-05's
+/// refusal of a care manager's denial (exit 8, nothing changed), a psychiatrist's reduction with
+/// its UM-06 letter, a request file sent again, the QM-04 report, and a bad role named.
+#[test]
+fn um_05_only_a_psychiatrist_denies_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let demo = accord(d, &["demo", "--scale", "600", "--seed", "11", "--no-serve"]);
+    assert!(demo.status.success(), "{}", text(&demo));
+    let queue = accord(d, &["auth", "queue"]);
+    let q = text(&queue);
+    let iop = q
+        .lines()
+        .find(|l| l.contains("intensive_outpatient"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no IOP request in the queue:\n{q}"))
+        .to_owned();
+    let refused = accord(
+        d,
+        &[
+            "auth", "decide", &iop, "--deny", "--reason", "x", "--as", "ccm1",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(8), "{}", text(&refused));
+    assert!(text(&refused).contains("UM-05"));
+    assert!(text(&accord(d, &["auth", "show", &iop])).contains("IN REVIEW"));
+    let reduced = accord(
+        d,
+        &[
+            "auth",
+            "decide",
+            &iop,
+            "--approve",
+            "--units",
+            "12",
+            "--reason",
+            "12 hours meet 2.1 for now",
+            "--as",
+            "md1",
+        ],
+    );
+    assert!(reduced.status.success(), "{}", text(&reduced));
+    assert!(
+        text(&reduced).contains("PARTIALLY APPROVED"),
+        "{}",
+        text(&reduced)
+    );
+    let letter = d.join("notice.html");
+    let n = accord(
+        d,
+        &["auth", "notice", &iop, "--html", letter.to_str().unwrap()],
+    );
+    assert!(n.status.success(), "{}", text(&n));
+    let html = std::fs::read_to_string(&letter).unwrap();
+    assert!(html.contains("12 hours meet 2.1 for now") && html.contains("expedited appeal"));
+    let again = accord(
+        d,
+        &[
+            "auth",
+            "request",
+            "demo-out/um/requests/01-auto-approved-residential.json",
+        ],
+    );
+    assert!(again.status.success(), "{}", text(&again));
+    let report = accord(
+        d,
+        &[
+            "report",
+            "um",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(text(&report).contains("\nall,"), "{}", text(&report));
+    let bad = accord(d, &["staff", "add", "x", "--name", "X", "--role", "wizard"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).contains("--role: \"wizard\" is not a role"));
+}
