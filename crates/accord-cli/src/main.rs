@@ -62,6 +62,11 @@ enum Command {
     Pay(commands::pay::PayArgs),
     /// Service plans (plans of care): plan years, planned services, addenda, review, reassessment.
     PlanOfCare(commands::plan_of_care::PlanOfCareArgs),
+    /// Serve the API, the provider portal and the staff console on an existing database.
+    Serve(commands::serve::ServeArgs),
+    /// Sign-in accounts and API tokens.
+    #[command(subcommand)]
+    User(commands::serve::UserCommand),
     /// Show what the database holds.
     Status,
     /// Read, check and generate X12 5010 files.
@@ -100,6 +105,8 @@ fn main() -> ExitCode {
         Command::Report(cmd) => commands::block_on(commands::auth::run_report(&cli.db, cmd)),
         Command::Pay(args) => commands::block_on(commands::pay::run(&cli.db, args)),
         Command::PlanOfCare(args) => commands::block_on(commands::plan_of_care::run(&cli.db, args)),
+        Command::Serve(args) => commands::block_on(commands::serve::run(&cli.db, args)),
+        Command::User(cmd) => commands::block_on(commands::serve::run_user(&cli.db, cmd)),
         Command::Status => commands::block_on(commands::status::run(&cli.db)),
         Command::X12(cmd) => commands::x12::run(cmd),
         Command::Bench(cmd) => commands::bench::run(cmd),

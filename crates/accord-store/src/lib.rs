@@ -23,6 +23,7 @@
 //! Architecture invariant: only this crate knows SQL. Other crates see domain types and
 //! [`StoreError`], never a table, a column or a query.
 
+pub mod access;
 pub mod adjudication;
 mod bulk;
 pub mod claims;
@@ -39,6 +40,7 @@ mod store;
 pub mod um;
 mod url;
 
+pub use access::{AccessRecord, StoredAccount};
 pub use adjudication::{HistoryLine, StoredAuthorization, StoredDecision};
 pub use claims::{ReceivedFile, StoredClaim};
 pub use error::StoreError;

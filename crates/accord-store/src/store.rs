@@ -43,6 +43,9 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("um_requests", &["request_id"]),
     ("admission_notifications", &["notification_id"]),
     ("staff_users", &["user_id"]),
+    ("user_accounts", &["user_id"]),
+    ("api_tokens", &["token_hash"]),
+    ("access_log", &["id"]),
     ("service_plans", &["plan_id"]),
 ];
 

@@ -48,6 +48,74 @@ pub struct DemoArgs {
     /// Only build the database; do not start the server afterwards.
     #[arg(long)]
     no_serve: bool,
+    /// Where the server listens afterwards.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+}
+
+/// One sign-in per role for the demo; passwords are printed, salts derived from the seed so the
+/// database is the same on every run. Demo only: real accounts get random salts (`accord user add`).
+async fn demo_accounts(
+    store: &accord_store::Store,
+    um_day: &super::demo_um::UmDay,
+    seed: u64,
+    at: jiff::Timestamp,
+) -> anyhow::Result<Vec<(String, String, String)>> {
+    use sha2::Digest as _;
+    let (facility, clinician) = &um_day.providers;
+    let people: [(&str, &str, &str, Vec<String>); 10] = [
+        (
+            "provider1",
+            "Demo facility staff",
+            "provider",
+            vec![facility.clone()],
+        ),
+        (
+            "provider2",
+            "Demo clinician",
+            "provider",
+            vec![clinician.clone()],
+        ),
+        (
+            "ccm1",
+            "Maria Alvarez, LCSW",
+            "clinical_care_manager",
+            vec![],
+        ),
+        ("md1", "Dr. Samuel Reyes", "psychiatrist", vec![]),
+        (
+            "psy1",
+            "Dr. Hannah Lindqvist",
+            "doctoral_psychologist",
+            vec![],
+        ),
+        ("appeals1", "Grace Kim", "appeals_reviewer", vec![]),
+        ("examiner", "Claims Examiner", "claims_examiner", vec![]),
+        ("admin", "Plan Administrator", "administrator", vec![]),
+        ("state1", "State resolution desk", "state_portal", vec![]),
+        ("auditor", "Internal Audit", "auditor", vec![]),
+    ];
+    let accounts: Vec<accord_server::NewAccount> = people
+        .iter()
+        .map(|(u, name, role, npis)| {
+            let salt = sha2::Sha256::digest(format!("{seed}:{u}").as_bytes())[..16].to_vec();
+            accord_server::NewAccount {
+                user_id: (*u).into(),
+                name: (*name).into(),
+                role: (*role).into(),
+                npis: npis.clone(),
+                password: format!("demo-{u}"),
+                salt: Some(salt),
+            }
+        })
+        .collect();
+    accord_server::save_accounts(store, &accounts, "demo", at)
+        .await
+        .map_err(fail)?;
+    Ok(accounts
+        .into_iter()
+        .map(|a| (a.user_id, a.role, a.password))
+        .collect())
 }
 
 /// Builds the demo database.
@@ -96,6 +164,7 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let month = super::demo_claims::run(&store, &plan, &data, args.seed, args.as_of, out).await?;
     working.finish_and_clear();
     let um_day = super::demo_um::run(&store, &plan, &data, args.as_of, out).await?;
+    let logins = demo_accounts(&store, &um_day, args.seed, at).await?;
 
     let counts = store.counts().await.map_err(fail)?;
     let digest = store.content_digest().await.map_err(fail)?;
@@ -104,19 +173,24 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
     super::demo_um::print(&um_day, out);
     println!("\n{counts}");
     println!("content digest: {digest}");
-    if args.no_serve {
-        println!("\n--no-serve: batch part only.");
-    } else {
-        println!(
-            "\nThe web server (portal, console, API) arrives with a later release; the database is ready."
-        );
-    }
     println!(
-        "Next: `accord status`, `accord claims explain TRACKING`, `accord claims pended`, `accord plan check {}`.",
+        "Next: `accord status`, `accord claims explain TRACKING`, `accord auth queue`, `accord plan check {}`.",
         plan_dir.display()
     );
-    // Closing the pool lets SQLite checkpoint and remove its -wal/-shm files.
-    store.close().await;
+    if args.no_serve {
+        println!("\n--no-serve: batch part only; `accord serve` serves this database later.");
+        // Closing the pool lets SQLite checkpoint and remove its -wal/-shm files.
+        store.close().await;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "\nSign in at http://{}/login as (user / password):",
+        args.addr
+    );
+    for (user, role, password) in &logins {
+        println!("  {user:<10} {password:<16} {role}");
+    }
+    super::serve::serve_store(store, plan, args.addr).await?;
     Ok(ExitCode::SUCCESS)
 }
 

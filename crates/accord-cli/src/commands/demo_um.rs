@@ -32,6 +32,8 @@ pub struct UmDay {
     pub report: Vec<MetricsRow>,
     /// Notifications: (id, late).
     pub notifications: Vec<(String, bool)>,
+    /// The facility and the clinician the requests came from (the demo's provider logins).
+    pub providers: (String, String),
 }
 
 fn staff() -> Vec<StaffUser> {
@@ -367,6 +369,7 @@ pub async fn run(
         queue,
         report,
         notifications,
+        providers: (facility, clinician),
     })
 }
 

@@ -12,6 +12,7 @@ pub mod import;
 pub mod pay;
 pub mod plan;
 pub mod plan_of_care;
+pub mod serve;
 pub mod status;
 pub mod x12;
 

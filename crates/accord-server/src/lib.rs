@@ -1,0 +1,184 @@
+//! # accord-server
+//!
+//! One HTTP server for every audience, over the same services the CLI uses (`accord-service`):
+//! - [`api`]: REST/JSON under `/api/v1`, described by the OpenAPI 3.1 document at
+//!   `/api/openapi.json` ([`openapi`]); errors are one JSON shape ([`error`]).
+//! - [`pages`]: server-rendered pages — sign-in, the provider portal (eligibility, authorization
+//!   status), the staff console (UM queue, decisions).
+//! - [`auth`]: accounts (argon2), sessions (HttpOnly, SameSite=Strict cookies, CSRF tokens on forms,
+//!   sign-in throttling) for people and bearer API tokens for systems; roles and the provider scope
+//!   every handler checks (SEC-01). Reads and writes of member data go to the access log.
+//!
+//! Limits: request bodies over 1 MiB are refused (413), requests time out after 30 s.
+//! "Now" is read here, at the edge; the rules below never read a clock.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod openapi;
+pub mod pages;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use accord_plan::Plan;
+use accord_store::{Store, StoredAccount};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tower_http::timeout::TimeoutLayer;
+
+use crate::auth::{Role, Sessions};
+
+/// Largest request body accepted.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The plan.
+    pub plan: Arc<Plan>,
+    /// Sessions and sign-in throttling.
+    pub sessions: Sessions,
+    /// Mark cookies `Secure` (off only for plain-HTTP loopback demos and tests).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    /// State over a store and a plan.
+    pub fn new(store: Store, plan: Plan, secure_cookies: bool) -> Self {
+        Self {
+            store,
+            plan: Arc::new(plan),
+            sessions: Sessions::default(),
+            secure_cookies,
+        }
+    }
+}
+
+/// Every route.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/v1/me", get(api::me))
+        .route("/api/v1/eligibility", get(api::eligibility))
+        .route("/api/v1/auth-grid", get(api::auth_grid))
+        .route("/api/v1/authorizations", post(api::request_authorization))
+        .route("/api/v1/authorizations/{id}", get(api::authorization))
+        .route("/api/v1/authorizations/{id}/decision", post(api::decide))
+        .route("/api/v1/um/queue", get(api::um_queue))
+        .route("/api/v1/claims/{tracking}", get(api::claim))
+        .route("/login", get(pages::login_page).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/", get(pages::home))
+        .route("/portal/eligibility", get(pages::eligibility_page))
+        .route(
+            "/portal/authorizations/{id}",
+            get(pages::authorization_page),
+        )
+        .route("/console/um-queue", get(pages::um_queue_page))
+        .route(
+            "/console/authorizations/{id}/decision",
+            post(pages::decide_form),
+        )
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .with_state(state)
+}
+
+/// Serves on `listener` until the process ends.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).await
+}
+
+/// Why an account could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// The role is not one of the server's.
+    #[error("role: {0:?} is not a role ({1})")]
+    Role(String, String),
+    /// Hashing failed.
+    #[error("password: {0}")]
+    Hash(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] accord_store::StoreError),
+}
+
+impl From<&AccountError> for accord_core::ErrorCode {
+    fn from(e: &AccountError) -> Self {
+        match e {
+            AccountError::Role(..) | AccountError::Hash(_) => accord_core::ErrorCode::InvalidInput,
+            AccountError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// An account to create.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    /// Sign-in name.
+    pub user_id: String,
+    /// Name shown.
+    pub name: String,
+    /// Role (server spelling).
+    pub role: String,
+    /// Provider users: NPIs.
+    pub npis: Vec<String>,
+    /// The password.
+    pub password: String,
+    /// A fixed salt (demo only, so its database is the same on every run); `None`: random.
+    pub salt: Option<Vec<u8>>,
+}
+
+/// Creates (or replaces) accounts in one unit of work.
+pub async fn save_accounts(
+    store: &Store,
+    accounts: &[NewAccount],
+    actor: &str,
+    now: jiff::Timestamp,
+) -> Result<(), AccountError> {
+    let mut rows = Vec::new();
+    for a in accounts {
+        let role = Role::parse(&a.role).ok_or_else(|| {
+            AccountError::Role(a.role.clone(), Role::ALL.map(|r| r.as_str()).join(", "))
+        })?;
+        let hash = match &a.salt {
+            Some(s) => auth::hash_with_salt(&a.password, s),
+            None => auth::hash_password(&a.password),
+        }
+        .map_err(AccountError::Hash)?;
+        rows.push(StoredAccount {
+            user_id: a.user_id.clone(),
+            display_name: a.name.clone(),
+            role: role.as_str().into(),
+            npis: a.npis.clone(),
+            password_hash: hash,
+            created_at: now,
+        });
+    }
+    let mut uow = store.begin(actor, "accounts saved", now).await?;
+    uow.save_accounts(&rows).await?;
+    uow.commit().await?;
+    Ok(())
+}
+
+/// Issues an API token for `user_id`; returns the token (shown once; only its digest is kept).
+pub async fn issue_token(
+    store: &Store,
+    user_id: &str,
+    label: &str,
+    now: jiff::Timestamp,
+) -> Result<String, AccountError> {
+    let token = format!("acc_{}", auth::random_secret());
+    let mut uow = store.begin(user_id, "API token issued", now).await?;
+    uow.save_token(&auth::token_digest(&token), user_id, label, now)
+        .await?;
+    uow.commit().await?;
+    Ok(token)
+}

@@ -1,0 +1,44 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+use crate::api;
+use crate::auth::{Principal, Role};
+use crate::error::ApiErrorBody;
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Accord API",
+        description = "Managed behavioral-health care: eligibility, authorizations, claims. Errors are `{code, message, field}` with the status of the error table (docs/errors.md).",
+        license(name = "Apache-2.0")
+    ),
+    paths(
+        api::me,
+        api::eligibility,
+        api::auth_grid,
+        api::request_authorization,
+        api::authorization,
+        api::decide,
+        api::um_queue,
+        api::claim
+    ),
+    components(schemas(
+        ApiErrorBody,
+        Principal,
+        Role,
+        api::EligibilityAnswer,
+        api::SwitchView,
+        api::GridAnswer,
+        api::DecisionBody,
+        api::ClaimStatus
+    ))
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

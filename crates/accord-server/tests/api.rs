@@ -1,0 +1,592 @@
+//! The server on a random loopback port, on SQLite (and PostgreSQL when
+//! `ACCORD_TEST_DATABASE_URL` is set), driven over real HTTP: sign-in with cookie, throttling and
+//! CSRF; the access-control matrix (every endpoint × every role × own/foreign scope, SEC-01); the
+//! error shape; body limits; the access log; the OpenAPI document.
+
+use std::path::Path;
+
+use accord_core::member::{EligibilitySpan, Member, Program, Sex};
+use accord_core::provider::{NetworkStatus, Provider, ProviderKind, StatusSpan};
+use accord_core::{MemberId, Npi, TaxId};
+use accord_plan::Plan;
+use accord_server::{AppState, NewAccount};
+use accord_store::{ReceivedFile, Store, StoredClaim};
+use accord_um::{Role as UmRole, StaffUser};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+fn a_npi() -> String {
+    Npi::from_first_nine(900_000_001).to_string()
+}
+fn b_npi() -> String {
+    Npi::from_first_nine(900_000_002).to_string()
+}
+
+fn plan() -> Plan {
+    Plan::load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../plans/demo-illinois-bh"
+    )))
+    .unwrap()
+}
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// One HTTP/1.1 request, `Connection: close`.
+async fn http(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await.unwrap();
+    let text = String::from_utf8_lossy(&out).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    // Bodies may be chunked; the tests only look inside them, so strip chunk-size lines.
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        let mut b = String::new();
+        let mut rest = body;
+        while let Some((size, tail)) = rest.split_once("\r\n") {
+            let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+            if n == 0 || tail.len() < n {
+                break;
+            }
+            b.push_str(&tail[..n]);
+            rest = tail[n..].trim_start_matches("\r\n");
+        }
+        b
+    } else {
+        body.to_owned()
+    };
+    Reply {
+        status,
+        headers: head.to_owned(),
+        body,
+    }
+}
+
+struct Server {
+    addr: std::net::SocketAddr,
+    store: Store,
+    tokens: std::collections::HashMap<&'static str, String>,
+    request_a: String,
+    claim_a: String,
+}
+
+impl Server {
+    async fn get(&self, who: &str, path: &str) -> Reply {
+        let auth = format!("Bearer {}", self.tokens[who]);
+        http(self.addr, "GET", path, &[("Authorization", &auth)], "").await
+    }
+    async fn post(&self, who: &str, path: &str, body: &str) -> Reply {
+        let auth = format!("Bearer {}", self.tokens[who]);
+        http(
+            self.addr,
+            "POST",
+            path,
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
+            body,
+        )
+        .await
+    }
+}
+
+const USERS: &[(&str, &str)] = &[
+    ("prov-a", "provider"),
+    ("prov-b", "provider"),
+    ("ccm1", "clinical_care_manager"),
+    ("md1", "psychiatrist"),
+    ("psy1", "doctoral_psychologist"),
+    ("appeals1", "appeals_reviewer"),
+    ("examiner", "claims_examiner"),
+    ("admin", "administrator"),
+    ("state", "state_portal"),
+    ("auditor", "auditor"),
+];
+
+fn request_form(npi: &str, units: u32, end: &str) -> String {
+    serde_json::json!({
+        "member_id": "M1001", "requesting_npi": npi,
+        "services": [{"code": "H0047", "modifiers": ["HF"], "units": units}],
+        "start_date": "2026-03-02", "end_date": end, "diagnoses": ["F10.20"],
+        "clinical": {"risk": {}, "substance_use": "alcohol", "medical": "none",
+            "treatment_plan": "residential", "discharge_plan": "IOP", "asam_level": "3.5"}
+    })
+    .to_string()
+}
+
+async fn start() -> Server {
+    // SQLite file by default; with ACCORD_TEST_DATABASE_URL=postgres://… each server gets its own
+    // fresh schema on that database (left behind for inspection; names are unique per run).
+    let store = match std::env::var("ACCORD_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    {
+        Some(base) => {
+            use sqlx::Connection as _;
+            static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let schema = format!(
+                "server_{}_{}",
+                std::process::id(),
+                N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            );
+            let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
+            sqlx::raw_sql(&format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+            ))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+            let sep = if base.contains('?') { '&' } else { '?' };
+            Store::connect(&format!("{base}{sep}options=-c%20search_path%3D{schema}"))
+                .await
+                .unwrap()
+        }
+        None => {
+            let dir = tempfile::tempdir().unwrap().keep();
+            Store::connect(&format!("sqlite://{}", dir.join("t.db").display()))
+                .await
+                .unwrap()
+        }
+    };
+    let now: jiff::Timestamp = "2026-03-01T15:00:00Z".parse().unwrap();
+    let mut uow = store.begin("test", "seed", now).await.unwrap();
+    uow.insert_members(&[Member {
+        member_id: MemberId::parse("M1001").unwrap(),
+        first_name: "Pat".into(),
+        last_name: "Doe".into(),
+        birth_date: "1990-05-05".parse().unwrap(),
+        sex: Sex::U,
+        zip: "60601".into(),
+        family_size: Some(3),
+        annual_income: None,
+        sud_consent: true,
+    }])
+    .await
+    .unwrap();
+    uow.insert_eligibility(&[EligibilitySpan {
+        member_id: MemberId::parse("M1001").unwrap(),
+        plan_code: "ACCORD-IL".into(),
+        program: Program::Medicaid,
+        start: "2025-01-01".parse().unwrap(),
+        end: None,
+    }])
+    .await
+    .unwrap();
+    let providers: Vec<Provider> = [a_npi(), b_npi()]
+        .iter()
+        .map(|n| Provider {
+            npi: Npi::parse(n).unwrap(),
+            kind: ProviderKind::Facility,
+            name: format!("Agency {n}"),
+            tax_id: TaxId::parse("12-3456789").unwrap(),
+            specialty: "sud_program".into(),
+            license_number: Some("036-1".into()),
+            license_expires: Some("2030-12-31".parse().unwrap()),
+            facility_npi: None,
+        })
+        .collect();
+    uow.insert_providers(&providers).await.unwrap();
+    uow.insert_status_spans(
+        &providers
+            .iter()
+            .map(|p| StatusSpan {
+                npi: p.npi.clone(),
+                status: NetworkStatus::Participating,
+                start: "2020-01-01".parse().unwrap(),
+                end: None,
+                reason: "credentialed".into(),
+            })
+            .collect::<Vec<_>>(),
+    )
+    .await
+    .unwrap();
+    uow.record_received_file(&ReceivedFile {
+        sender: "CH".into(),
+        interchange_control: "000000001".into(),
+        file_name: "a.x12".into(),
+        received_at: now.to_string(),
+        claims: 1,
+    })
+    .await
+    .unwrap();
+    uow.insert_claims(&[StoredClaim {
+        tracking: "202603010000001".into(),
+        sender: "CH".into(),
+        interchange_control: "000000001".into(),
+        patient_control: "PCN-1".into(),
+        member_id: Some("M1001".into()),
+        billing_npi: Some(a_npi()),
+        total_charge: accord_core::Money::parse("100.00").unwrap(),
+        status: "accepted".into(),
+        reasons: serde_json::json!([]),
+        claim: None,
+        received_at: now.to_string(),
+    }])
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    let staff: Vec<StaffUser> = [
+        ("ccm1", UmRole::ClinicalCareManager),
+        ("md1", UmRole::Psychiatrist),
+        ("psy1", UmRole::DoctoralPsychologist),
+    ]
+    .map(|(id, role)| StaffUser {
+        user_id: id.into(),
+        name: id.into(),
+        role,
+        reports_to: None,
+    })
+    .to_vec();
+    accord_service::um::save_staff(&store, &staff, "admin", now)
+        .await
+        .unwrap();
+    let accounts: Vec<NewAccount> = USERS
+        .iter()
+        .map(|(u, r)| NewAccount {
+            user_id: (*u).into(),
+            name: (*u).into(),
+            role: (*r).into(),
+            npis: match *u {
+                "prov-a" => vec![a_npi()],
+                "prov-b" => vec![b_npi()],
+                _ => vec![],
+            },
+            password: format!("pw-{u}"),
+            salt: Some(
+                u.as_bytes()
+                    .iter()
+                    .chain(b"saltsalt")
+                    .copied()
+                    .take(16)
+                    .collect(),
+            ),
+        })
+        .collect();
+    accord_server::save_accounts(&store, &accounts, "admin", now)
+        .await
+        .unwrap();
+    let mut tokens = std::collections::HashMap::new();
+    for (u, _) in USERS {
+        tokens.insert(
+            *u,
+            accord_server::issue_token(&store, u, "test", now)
+                .await
+                .unwrap(),
+        );
+    }
+    let form: accord_um::RequestForm =
+        serde_json::from_str(&request_form(&a_npi(), 30, "2026-03-31")).unwrap();
+    let c = accord_service::um::submit(&store, &plan(), &form, now, "prov-a")
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState::new(store.clone(), plan(), false);
+    tokio::spawn(accord_server::serve(listener, state));
+    Server {
+        addr,
+        store,
+        tokens,
+        request_a: c.request.id,
+        claim_a: "202603010000001".into(),
+    }
+}
+
+/// SEC-01: every endpoint × every role × own/foreign scope. 404 for a provider asking about
+/// another provider's record (its existence is not revealed), 403 for a role that may not use
+/// the endpoint at all.
+#[tokio::test]
+async fn sec_01_access_matrix() {
+    let s = start().await;
+    let ra = format!("/api/v1/authorizations/{}", s.request_a);
+    let ca = format!("/api/v1/claims/{}", s.claim_a);
+    let gets: Vec<(&str, String, [u16; 10])> = vec![
+        //                                  prov-a prov-b ccm  md  psy  appeals examiner admin state auditor
+        (
+            "me",
+            "/api/v1/me".into(),
+            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "eligibility",
+            "/api/v1/eligibility?member_id=M1001&date=2026-03-02".into(),
+            [200, 200, 200, 200, 200, 200, 200, 200, 403, 200],
+        ),
+        (
+            "grid",
+            "/api/v1/auth-grid?code=H0047&modifiers=HF".into(),
+            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "authorization",
+            ra.clone(),
+            [200, 404, 200, 200, 200, 200, 200, 200, 403, 200],
+        ),
+        (
+            "queue",
+            "/api/v1/um/queue".into(),
+            [403, 403, 200, 200, 200, 403, 403, 200, 403, 200],
+        ),
+        (
+            "claim",
+            ca.clone(),
+            [200, 404, 200, 200, 200, 200, 200, 200, 403, 200],
+        ),
+    ];
+    for (name, path, expected) in &gets {
+        for ((user, _), want) in USERS.iter().zip(expected) {
+            let r = s.get(user, path).await;
+            assert_eq!(r.status, *want, "GET {name} as {user}: {}", r.body);
+            if r.status >= 400 {
+                assert!(
+                    r.json()["code"].is_string(),
+                    "error shape for {name} as {user}: {}",
+                    r.body
+                );
+            }
+        }
+    }
+    // Writing a request: only as one's own NPI; never as the state desk, the auditor or an examiner.
+    let own = request_form(&a_npi(), 14, "2026-03-15");
+    let expected = [201, 403, 201, 201, 201, 403, 403, 201, 403, 403];
+    for ((user, _), want) in USERS.iter().zip(expected) {
+        let r = s.post(user, "/api/v1/authorizations", &own).await;
+        assert_eq!(r.status, want, "POST authorization as {user}: {}", r.body);
+    }
+    // Deciding: UM-05 — a care manager may not deny; a provider may not decide at all.
+    let path = format!("{ra}/decision");
+    let deny = r#"{"verdict":"deny","reasons":["does not meet 3.5 for 30 days"]}"#;
+    for (user, want) in [
+        ("prov-a", 403),
+        ("examiner", 403),
+        ("ccm1", 403),
+        ("psy1", 403),
+        ("md1", 200),
+    ] {
+        let r = s.post(user, &path, deny).await;
+        assert_eq!(r.status, want, "deny as {user}: {}", r.body);
+    }
+    assert_eq!(s.get("prov-a", &ra).await.json()["status"], "denied");
+    // Unauthenticated.
+    assert_eq!(http(s.addr, "GET", "/api/v1/me", &[], "").await.status, 401);
+    assert_eq!(
+        http(
+            s.addr,
+            "GET",
+            "/api/v1/me",
+            &[("Authorization", "Bearer nope")],
+            ""
+        )
+        .await
+        .status,
+        401
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_a_4xx_naming_the_field_never_a_500() {
+    let s = start().await;
+    let r = s
+        .get(
+            "prov-a",
+            "/api/v1/eligibility?member_id=M1001&date=2026-13-01",
+        )
+        .await;
+    assert_eq!((r.status, r.json()["field"].as_str()), (400, Some("date")));
+    let r = s
+        .post(
+            "prov-a",
+            "/api/v1/authorizations",
+            &request_form("1234567890", 14, "2026-03-15"),
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body); // not one of prov-a's NPIs
+    let mut f: serde_json::Value =
+        serde_json::from_str(&request_form(&a_npi(), 14, "2026-03-15")).unwrap();
+    f["services"][0]["code"] = "ZZ".into();
+    let r = s
+        .post("prov-a", "/api/v1/authorizations", &f.to_string())
+        .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (400, Some("services[0].code")),
+        "{}",
+        r.body
+    );
+    let r = s
+        .post("prov-a", "/api/v1/authorizations", r#"{"member_id": 5}"#)
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.json()["code"], "invalid_input");
+    let big = format!(
+        "{{\"member_id\":\"{}\"}}",
+        "x".repeat(accord_server::BODY_LIMIT + 10)
+    );
+    let r = s.post("prov-a", "/api/v1/authorizations", &big).await;
+    assert_eq!(r.status, 413, "{}", r.body);
+    let r = s.get("ccm1", "/api/v1/claims/nope").await;
+    assert_eq!(r.status, 404);
+}
+
+#[tokio::test]
+async fn sec_01_member_data_reads_are_in_the_access_log() {
+    let s = start().await;
+    s.get("prov-a", "/api/v1/eligibility?member_id=M1001").await;
+    s.get("prov-b", &format!("/api/v1/claims/{}", s.claim_a))
+        .await;
+    let log = s.store.access_log(100).await.unwrap();
+    assert!(log.iter().any(|r| r.user_id == "prov-a"
+        && r.action == "read eligibility"
+        && r.member_id.as_deref() == Some("M1001")));
+    assert!(
+        log.iter()
+            .any(|r| r.user_id == "prov-b" && r.entity == "claim" && r.outcome == "denied")
+    );
+}
+
+#[tokio::test]
+async fn sign_in_sets_a_strict_cookie_throttles_and_checks_csrf() {
+    let s = start().await;
+    let r = http(
+        s.addr,
+        "POST",
+        "/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        "user=md1&password=wrong",
+    )
+    .await;
+    assert_eq!(r.status, 401);
+    let r = http(
+        s.addr,
+        "POST",
+        "/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        "user=md1&password=pw-md1",
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.headers);
+    let cookie_line = r
+        .headers
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie_line.contains("HttpOnly") && cookie_line.contains("SameSite=Strict"),
+        "{cookie_line}"
+    );
+    let cookie = cookie_line
+        .split_once(':')
+        .unwrap()
+        .1
+        .trim()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let home = http(s.addr, "GET", "/", &[("Cookie", &cookie)], "").await;
+    assert!(home.body.contains("Clinical review queue"), "{}", home.body);
+    let page = http(
+        s.addr,
+        "GET",
+        &format!("/portal/authorizations/{}", s.request_a),
+        &[("Cookie", &cookie)],
+        "",
+    )
+    .await;
+    assert!(page.body.contains("name=\"csrf\""), "{}", page.body);
+    // A form post without the session's CSRF token is refused and changes nothing.
+    let r = http(
+        s.addr,
+        "POST",
+        &format!("/console/authorizations/{}/decision", s.request_a),
+        &[
+            ("Cookie", &cookie),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        "csrf=forged&verdict=deny&reason=x",
+    )
+    .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        s.get("admin", &format!("/api/v1/authorizations/{}", s.request_a))
+            .await
+            .json()["status"],
+        "in_review"
+    );
+    // Throttling: five failures lock the user name for a while, even with the right password.
+    for _ in 0..5 {
+        http(
+            s.addr,
+            "POST",
+            "/login",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            "user=ccm1&password=bad",
+        )
+        .await;
+    }
+    let r = http(
+        s.addr,
+        "POST",
+        "/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        "user=ccm1&password=pw-ccm1",
+    )
+    .await;
+    assert_eq!(r.status, 429);
+}
+
+#[tokio::test]
+async fn openapi_document_describes_every_endpoint() {
+    let s = start().await;
+    let r = http(s.addr, "GET", "/api/openapi.json", &[], "").await;
+    assert_eq!(r.status, 200);
+    let doc = r.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for p in [
+        "/api/v1/eligibility",
+        "/api/v1/auth-grid",
+        "/api/v1/authorizations",
+        "/api/v1/authorizations/{id}",
+        "/api/v1/authorizations/{id}/decision",
+        "/api/v1/um/queue",
+        "/api/v1/claims/{tracking}",
+        "/api/v1/me",
+    ] {
+        assert!(doc["paths"][p].is_object(), "{p} missing");
+    }
+}

@@ -1,0 +1,276 @@
+//! Who may sign in, and what they looked at (issue 7, SEC-01): user accounts with an argon2
+//! password hash and the NPIs a provider user is scoped to, API tokens kept as SHA-256 digests,
+//! and the access log — one row per read or write of member data through the server.
+
+use accord_core::Timestamp;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+
+use crate::codec::{Cols, Value, timestamp_text};
+use crate::events::NewEvent;
+use crate::store::{Store, UnitOfWork};
+use crate::{StoreError, bulk};
+
+/// Entity name of account events; the entity ID is the user ID.
+pub const ACCOUNT: &str = "account";
+
+const ACCOUNT_COLUMNS: &[&str] = &[
+    "user_id",
+    "display_name",
+    "role",
+    "npis",
+    "password_hash",
+    "created_at",
+];
+
+const LOG_COLUMNS: &[&str] = &[
+    "at",
+    "user_id",
+    "role",
+    "action",
+    "entity",
+    "entity_id",
+    "member_id",
+    "reason",
+    "outcome",
+];
+
+/// A user account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredAccount {
+    /// Sign-in name.
+    pub user_id: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Role (the server's spelling).
+    pub role: String,
+    /// Provider users: the organisation's NPIs they may see.
+    pub npis: Vec<String>,
+    /// argon2 PHC string. Never logged, never in events.
+    #[serde(skip)]
+    pub password_hash: String,
+    /// When created.
+    pub created_at: Timestamp,
+}
+
+/// One access to member data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessRecord {
+    /// When.
+    pub at: Timestamp,
+    /// Who.
+    pub user_id: String,
+    /// In which role.
+    pub role: String,
+    /// `read` or `write` (and the operation, e.g. `read eligibility`).
+    pub action: String,
+    /// The kind of record (`member`, `authorization_request`, `claim`).
+    pub entity: String,
+    /// Its key.
+    pub entity_id: String,
+    /// The member concerned, when there is one.
+    pub member_id: Option<String>,
+    /// Why (the purpose given, or the endpoint).
+    pub reason: String,
+    /// `allowed`, `denied` or `withheld` (SEC-02).
+    pub outcome: String,
+}
+
+fn read_account(row: &AnyRow) -> Result<StoredAccount, StoreError> {
+    let c = Cols {
+        row,
+        table: "user_accounts",
+    };
+    Ok(StoredAccount {
+        user_id: c.text("user_id")?,
+        display_name: c.text("display_name")?,
+        role: c.text("role")?,
+        npis: c.parsed("npis", |s| serde_json::from_str::<Vec<String>>(s))?,
+        password_hash: c.text("password_hash")?,
+        created_at: c.timestamp("created_at")?,
+    })
+}
+
+fn read_log(row: &AnyRow) -> Result<AccessRecord, StoreError> {
+    let c = Cols {
+        row,
+        table: "access_log",
+    };
+    Ok(AccessRecord {
+        at: c.timestamp("at")?,
+        user_id: c.text("user_id")?,
+        role: c.text("role")?,
+        action: c.text("action")?,
+        entity: c.text("entity")?,
+        entity_id: c.text("entity_id")?,
+        member_id: c.opt_text("member_id")?,
+        reason: c.text("reason")?,
+        outcome: c.text("outcome")?,
+    })
+}
+
+impl UnitOfWork {
+    /// Adds or replaces accounts, one `account_saved` event each (without the hash).
+    pub async fn save_accounts(&mut self, accounts: &[StoredAccount]) -> Result<(), StoreError> {
+        let ids: Vec<String> = accounts.iter().map(|a| a.user_id.clone()).collect();
+        self.delete_where("user_accounts", "user_id", ids.iter())
+            .await?;
+        let rows = accounts
+            .iter()
+            .map(|a| {
+                Ok(vec![
+                    Value::text(a.user_id.as_str()),
+                    Value::text(a.display_name.as_str()),
+                    Value::text(a.role.as_str()),
+                    Value::text(serde_json::to_string(&a.npis).map_err(|e| {
+                        StoreError::Invalid {
+                            table: "user_accounts",
+                            column: "npis",
+                            value: a.user_id.clone(),
+                            reason: e.to_string(),
+                        }
+                    })?),
+                    Value::text(a.password_hash.as_str()),
+                    Value::text(timestamp_text(a.created_at)),
+                ])
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        bulk::insert_rows(
+            &mut self.tx,
+            self.backend,
+            "user_accounts",
+            ACCOUNT_COLUMNS,
+            rows,
+        )
+        .await?;
+        let events = accounts
+            .iter()
+            .map(|a| NewEvent::of(ACCOUNT, a.user_id.clone(), "account_saved", a))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.write_events(events).await
+    }
+
+    /// Records an API token by its digest.
+    pub async fn save_token(
+        &mut self,
+        token_hash: &str,
+        user_id: &str,
+        label: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        bulk::insert_rows(
+            &mut self.tx,
+            self.backend,
+            "api_tokens",
+            &["token_hash", "user_id", "label", "created_at"],
+            vec![vec![
+                Value::text(token_hash),
+                Value::text(user_id),
+                Value::text(label),
+                Value::text(timestamp_text(at)),
+            ]],
+        )
+        .await?;
+        #[derive(Serialize)]
+        struct Token<'a> {
+            label: &'a str,
+        }
+        self.write_events(vec![NewEvent::of(
+            ACCOUNT,
+            user_id,
+            "api_token_issued",
+            &Token { label },
+        )?])
+        .await
+    }
+}
+
+impl Store {
+    /// One account.
+    pub async fn account(&self, user_id: &str) -> Result<Option<StoredAccount>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM user_accounts WHERE user_id = $1",
+            ACCOUNT_COLUMNS.join(", ")
+        ))
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(read_account).transpose()
+    }
+
+    /// Every account, by user ID.
+    pub async fn accounts(&self) -> Result<Vec<StoredAccount>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM user_accounts ORDER BY user_id",
+            ACCOUNT_COLUMNS.join(", ")
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(read_account).collect()
+    }
+
+    /// The account an API token (by digest) belongs to.
+    pub async fn account_for_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<StoredAccount>, StoreError> {
+        let row = sqlx::query("SELECT user_id FROM api_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let user: String = sqlx::Row::try_get(&row, "user_id")?;
+        self.account(&user).await
+    }
+
+    /// Writes access records (SEC-01) in one transaction.
+    pub async fn log_access(&self, records: &[AccessRecord]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let rows = records
+            .iter()
+            .map(|r| {
+                vec![
+                    Value::text(timestamp_text(r.at)),
+                    Value::text(r.user_id.as_str()),
+                    Value::text(r.role.as_str()),
+                    Value::text(r.action.as_str()),
+                    Value::text(r.entity.as_str()),
+                    Value::text(r.entity_id.as_str()),
+                    Value::opt_text(r.member_id.clone()),
+                    Value::text(r.reason.as_str()),
+                    Value::text(r.outcome.as_str()),
+                ]
+            })
+            .collect();
+        bulk::insert_rows(&mut tx, self.backend, "access_log", LOG_COLUMNS, rows).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The access log about a member, oldest first (what the plan shows an auditor).
+    pub async fn access_log_for_member(
+        &self,
+        member_id: &str,
+    ) -> Result<Vec<AccessRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM access_log WHERE member_id = $1 ORDER BY id",
+            LOG_COLUMNS.join(", ")
+        ))
+        .bind(member_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(read_log).collect()
+    }
+
+    /// The whole access log, oldest first, at most `limit` rows.
+    pub async fn access_log(&self, limit: i64) -> Result<Vec<AccessRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM access_log ORDER BY id LIMIT $1",
+            LOG_COLUMNS.join(", ")
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(read_log).collect()
+    }
+}
