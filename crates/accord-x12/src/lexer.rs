@@ -404,23 +404,39 @@ impl<R: Read> Lexer<R> {
     /// The next segment, `Ok(None)` at the end of input. After an error the lexer stops.
     #[inline]
     pub fn next_segment(&mut self) -> Result<Option<Segment<'_>>, LexError> {
+        Ok(self.next_segment_padded()?.map(|(seg, _)| seg))
+    }
+
+    /// [`Lexer::next_segment`], with the buffered bytes from the segment's start on (the
+    /// segment, then its terminator and whatever else is buffered): lets a reader scan the
+    /// segment in whole 16-byte blocks.
+    #[inline]
+    pub(crate) fn next_segment_padded(&mut self) -> Result<Option<(Segment<'_>, &[u8])>, LexError> {
         if self.failed {
             return Ok(None);
         }
         // Fast path (inlined into the caller, so the segment stays in registers): inside an
         // interchange, past the file's first byte, a segment that does not start with 'I'
         // (ISA/IEA need the general path) and whose terminator is buffered.
-        if let Some((s, end)) = self.fast_segment()
-            && let Some(d) = &self.state.delims
-        {
-            return Ok(Some(Segment::new(
+        let (s, end) = match self.fast_segment() {
+            Some(r) => r,
+            None => match self.next_segment_slow()? {
+                Some(r) => r,
+                None => return Ok(None),
+            },
+        };
+        let Some(d) = &self.state.delims else {
+            return Ok(None);
+        };
+        Ok(Some((
+            Segment::new(
                 &self.buf[s..end],
                 *d,
                 self.state.segments,
                 self.base + s as u64,
-            )));
-        }
-        self.next_segment_slow()
+            ),
+            &self.buf[s..self.end],
+        )))
     }
 
     /// The fast path of [`Lexer::next_segment`]: the next segment's range, if it applies.
@@ -459,16 +475,20 @@ impl<R: Read> Lexer<R> {
     fn find_terms(&mut self, term: u8) {
         self.terms.clear();
         let from = self.start;
-        self.terms.extend(
-            memchr::memchr_iter(term, &self.buf[from..self.end]).map(|i| (i + from) as u32),
+        crate::bytemask::positions(
+            &self.buf[from..self.end],
+            term,
+            from as u32,
+            &mut self.terms,
         );
         self.term_pos = 0;
         self.terms_for = Some(term);
     }
 
+    /// The general path: the next segment's range in `buf`, reading more input as needed.
     #[inline(never)]
-    fn next_segment_slow(&mut self) -> Result<Option<Segment<'_>>, LexError> {
-        let (s, e) = loop {
+    fn next_segment_slow(&mut self) -> Result<Option<(usize, usize)>, LexError> {
+        loop {
             let bom = self.base == 0 && self.start == 0;
             let abs = self.base + self.start as u64;
             let (skip, st) = step(
@@ -482,7 +502,7 @@ impl<R: Read> Lexer<R> {
                 Step::Segment { start, end, next } => {
                     let r = (self.start + start, self.start + end);
                     self.start += next;
-                    break r;
+                    return Ok(Some(r));
                 }
                 Step::More => {
                     self.start += skip;
@@ -500,16 +520,7 @@ impl<R: Read> Lexer<R> {
                     return Err(err);
                 }
             }
-        };
-        let Some(delims) = self.state.delims else {
-            return Ok(None);
-        };
-        Ok(Some(Segment::new(
-            &self.buf[s..e],
-            delims,
-            self.state.segments,
-            self.base + s as u64,
-        )))
+        }
     }
 }
 

@@ -18,6 +18,7 @@
 //! It depends on no other Accord crate: identifiers stay validated strings.
 
 pub mod bench;
+mod bytemask;
 pub mod check;
 pub mod envelope;
 pub mod generate;

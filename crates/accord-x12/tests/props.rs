@@ -135,6 +135,74 @@ proptest! {
         prop_assert_eq!(views_as_claims(&bytes), owned);
     }
 
+    /// Any bytes inside elements (multi-byte UTF-8, invalid UTF-8, control bytes): the views
+    /// read an element as its bytes when they are UTF-8 and as "" otherwise, in stores that
+    /// are all ASCII and in stores that are not, and still agree with the owned reader.
+    #[test]
+    fn views_read_any_bytes_in_elements(
+        seed in 0u64..64,
+        kind in kind(),
+        name in proptest::collection::vec(prop_oneof![
+            4 => proptest::char::any().prop_map(|c| c.to_string().into_bytes()),
+            1 => any::<u8>().prop_map(|b| vec![b]),
+            2 => "[A-Z ]{1,4}".prop_map(String::into_bytes),
+        ], 1..12),
+        note in proptest::option::of(proptest::collection::vec(any::<char>(), 1..8)),
+    ) {
+        let name: Vec<u8> = name
+            .concat()
+            .into_iter()
+            .filter(|b| !b"*:^~\r\n".contains(b))
+            .collect();
+        let mut claims = accord_x12::generate::claims(seed, 3, kind);
+        std::sync::Arc::make_mut(&mut claims[1].subscriber).person.name = "ZZNAMEZZ".into();
+        claims[1].claim_id = "ZZIDZZ".into();
+        if let Some(t) = &note {
+            let t: String = t.iter().filter(|c| !"*:^~\r\n".contains(**c)).collect();
+            claims[0].notes.push(("ADD".into(), format!("N{t}N")));
+        }
+        let text = accord_x12::w837::write_claims(&claims, &Envelope::example(), kind);
+        prop_assert!(text.contains("ZZNAMEZZ") && text.contains("ZZIDZZ"));
+        let mut bytes = Vec::new();
+        for (i, part) in text.split("ZZNAMEZZ").enumerate() {
+            if i > 0 {
+                bytes.extend_from_slice(&name);
+            }
+            bytes.extend_from_slice(part.as_bytes());
+        }
+        let bytes = {
+            let t = bytes;
+            let mut out = Vec::new();
+            let mut rest = &t[..];
+            while let Some(p) = rest.windows(6).position(|w| w == b"ZZIDZZ") {
+                out.extend_from_slice(&rest[..p]);
+                out.extend_from_slice(&name);
+                rest = &rest[p + 6..];
+            }
+            out.extend_from_slice(rest);
+            out
+        };
+        let want = std::str::from_utf8(&name).unwrap_or("");
+        let owned: Vec<_> = accord_x12::Reader837::new(&bytes[..]).collect();
+        prop_assert_eq!(views_as_claims(&bytes), owned.clone());
+        let mut r = accord_x12::Reader837::new(&bytes[..]);
+        let mut k = 0;
+        while let Ok(Some(v)) = r.next_view() {
+            let _ = accord_x12::bench::visit_claim(&v);
+            if k == 1 {
+                prop_assert_eq!(v.subscriber().person().name(), want);
+                prop_assert_eq!(v.claim_id(), want);
+            }
+            if k == 0 && let Some(t) = &note {
+                let t: String = t.iter().filter(|c| !"*:^~\r\n".contains(**c)).collect();
+                let n = format!("N{t}N");
+                prop_assert!(v.notes().any(|(_, x)| x == n));
+            }
+            k += 1;
+        }
+        prop_assert_eq!(k, 3);
+    }
+
     #[test]
     fn streaming_and_slice_lexers_agree(
         seed in 0u64..8,

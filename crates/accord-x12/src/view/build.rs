@@ -205,7 +205,9 @@ impl Builder {
         self.tracker.finish(last_segment);
     }
 
-    pub(crate) fn handle(&mut self, seg: &Segment<'_>) {
+    /// Handles one segment; `padded` is the lexer's buffer from the segment's start on
+    /// (see [`Split::new`]).
+    pub(crate) fn handle(&mut self, seg: &Segment<'_>, padded: &[u8]) {
         let role = self.tracker.feed(seg);
         if self.tracker.has_events() {
             let events: Vec<_> = self.tracker.drain().collect();
@@ -261,7 +263,7 @@ impl Builder {
         }
         self.position = position;
         let mut ends = NO_ENDS;
-        let fields = Split::new(seg, &mut ends);
+        let fields = Split::new(seg, padded, &mut ends);
         if let Err(e) = self.body(&fields) {
             self.poisoned = true;
             self.queue.push_back(Pending::Err(e));

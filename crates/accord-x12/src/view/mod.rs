@@ -70,10 +70,10 @@ impl<R: Read> Core<R> {
             if self.done {
                 return Ok(None);
             }
-            match &self.lexer.next_segment() {
-                Ok(Some(seg)) => {
+            match &self.lexer.next_segment_padded() {
+                Ok(Some((seg, padded))) => {
                     self.last_segment = seg.index;
-                    self.builder.handle(seg);
+                    self.builder.handle(seg, padded);
                 }
                 Ok(None) => {
                     self.done = true;

@@ -7,20 +7,12 @@
 //! that text split on the component separator (as a `char`). The common case, an ASCII
 //! segment, needs no UTF-8 check at all: every byte range of it is text.
 
+use crate::bytemask::masks16;
 use crate::segment::Segment;
 
 /// Element boundaries remembered per segment; later elements are found by scanning.
 const MAX: usize = 24;
 const _: () = assert!(MAX >= 2);
-
-/// Every byte of a word whose high bit is set where the word's byte equals `b` (exactly;
-/// no false positives), computed with plain integer operations eight bytes at a time.
-#[inline(always)]
-fn eq_mask(w: u64, b: u8) -> u64 {
-    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let x = w ^ (u64::from(b) * 0x0101_0101_0101_0101);
-    !((((x & LO7) + LO7) | x) | LO7)
-}
 
 pub(crate) struct Split<'a, 'e> {
     seg: Segment<'a>,
@@ -61,63 +53,60 @@ pub(crate) type Ends = [u32; MAX];
 pub(crate) const NO_ENDS: Ends = [0; MAX];
 
 impl<'a, 'e> Split<'a, 'e> {
+    /// Splits `seg`. `padded` is the buffer the segment lies in, from the segment's first
+    /// byte on (so it starts with `seg.raw()`, and usually goes on past it): the segment is
+    /// scanned in blocks of 16 bytes read from there, and bits past the segment's end are
+    /// masked off. Where fewer than 16 bytes are left, the block is copied and padded.
     #[inline(always)]
-    pub(crate) fn new(seg: &Segment<'a>, ends: &'e mut Ends) -> Self {
+    pub(crate) fn new(seg: &Segment<'a>, padded: &[u8], ends: &'e mut Ends) -> Self {
         let raw = seg.raw();
+        debug_assert!(padded.starts_with(raw));
+        // Not the segment's buffer after all (never, from the reader): use the segment alone.
+        let padded = if padded.as_ptr() == raw.as_ptr() && padded.len() >= raw.len() {
+            padded
+        } else {
+            raw
+        };
         let sep = seg.delimiters().element;
+        let n = raw.len();
         let mut count = 0usize;
-        let mut record = |m: u64, at: usize, count: &mut usize| {
-            let mut m = m;
+        let mut high = 0u32;
+        let mut at = 0usize;
+        while at < n {
+            let (eq, hi) = match padded.get(at..at + 16) {
+                Some(block) => masks16(block.try_into().unwrap_or(&[0; 16]), sep),
+                _ => {
+                    let mut block = [0u8; 16];
+                    let rest = raw.get(at..).unwrap_or(&[]);
+                    let k = rest.len().min(16);
+                    block[..k].copy_from_slice(&rest[..k]);
+                    masks16(&block, sep)
+                }
+            };
+            let left = n - at;
+            let keep = if left >= 16 {
+                0xFFFF
+            } else {
+                (1u32 << left) - 1
+            };
+            high |= hi & keep;
+            let mut m = eq & keep;
             while m != 0 {
-                ends[(*count).min(MAX - 1)] = (at + (m.trailing_zeros() / 8) as usize) as u32;
-                *count += 1;
+                ends[count.min(MAX - 1)] = (at + m.trailing_zeros() as usize) as u32;
+                count += 1;
                 m &= m - 1;
             }
-        };
-        let mut high = 0u64;
-        let word = |c: &[u8]| {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            u64::from_le_bytes(b)
-        };
-        let mut chunks = raw.chunks_exact(8);
-        let mut i = 0;
-        for c in &mut chunks {
-            let w = word(c);
-            high |= w;
-            record(eq_mask(w, sep), i, &mut count);
-            i += 8;
-        }
-        let rem = chunks.remainder().len();
-        if rem > 0 {
-            if raw.len() >= 8 {
-                // The last eight bytes, keeping only the `rem` not seen yet (the high ones).
-                let w = word(&raw[raw.len() - 8..]);
-                high |= w;
-                let keep = !0u64 << (8 * (8 - rem));
-                record(eq_mask(w, sep) & keep, raw.len() - 8, &mut count);
-            } else {
-                for (k, &b) in raw.iter().enumerate() {
-                    high |= u64::from(b);
-                    if b == sep {
-                        record(0x80, k, &mut count);
-                    }
-                }
-            }
+            at += 16;
         }
         // The ID is element 0: up to the first separator (as `Segment::id`).
-        let id_len = if count > 0 {
-            ends[0] as usize
-        } else {
-            raw.len()
-        };
+        let id_len = if count > 0 { ends[0] as usize } else { n };
         let key = id_key(raw.get(..id_len).unwrap_or(&[]));
         Split {
             seg: *seg,
             raw,
             ends,
             count,
-            ascii: high & 0x8080_8080_8080_8080 == 0,
+            ascii: high == 0,
             key,
         }
     }
@@ -307,7 +296,17 @@ mod tests {
                 let seg = Segment::new(raw, d, 1, 0);
                 let f = seg.fields();
                 let mut ends = NO_ENDS;
-                let s = Split::new(&seg, &mut ends);
+                let s = Split::new(&seg, raw, &mut ends);
+                // As the reader calls it: the segment inside a longer buffer.
+                let mut buf = raw.to_vec();
+                buf.extend_from_slice(b"~\nNM1*41*2*ACCORD*****46*X~");
+                let mut ends2 = NO_ENDS;
+                let s2 = Split::new(&Segment::new(&buf[..raw.len()], d, 1, 0), &buf, &mut ends2);
+                assert_eq!(s2.element_count(), s.element_count());
+                assert_eq!((s2.ascii, s2.key), (s.ascii, s.key));
+                for n in 0..60 {
+                    assert_eq!(s2.range(n), s.range(n), "{raw:?} {n}");
+                }
                 assert_eq!(s.element_count(), f.element_count(), "{raw:?}");
                 assert_eq!(s.ascii, raw.is_ascii());
                 assert_eq!(s.key, id_key(seg.id()), "{raw:?}");
@@ -319,6 +318,46 @@ mod tests {
                     let want: Vec<&[u8]> = f.components(n).map(str::as_bytes).collect();
                     assert_eq!(comps, want, "{raw:?} {n}");
                 }
+            }
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any bytes (ASCII, multi-byte UTF-8, invalid UTF-8), any separators, and anything
+        /// after the segment in the buffer: `Split` agrees with `Fields`.
+        #[test]
+        fn split_matches_fields_on_any_bytes(
+            raw in proptest::collection::vec(prop_oneof![
+                3 => Just(b'*'), 1 => Just(b':'), 1 => Just(0xA7u8), 1 => Just(0xC3u8),
+                4 => any::<u8>(), 6 => b'A'..=b'Z',
+            ], 0..120),
+            after in proptest::collection::vec(any::<u8>(), 0..40),
+            text in any::<String>(),
+            at in any::<prop::sample::Index>(),
+            element in prop_oneof![Just(b'*'), Just(0xA7u8), Just(b'|'), any::<u8>()],
+            component in prop_oneof![Just(b':'), Just(0xC3u8), Just(0xA9u8), any::<u8>()],
+        ) {
+            let mut raw = raw;
+            let i = at.index(raw.len() + 1);
+            raw.splice(i..i, text.bytes());
+            let d = delims(element, component);
+            let mut buf = raw.clone();
+            buf.extend_from_slice(&after);
+            let seg = Segment::new(&buf[..raw.len()], d, 1, 0);
+            let f = seg.fields();
+            let mut ends = NO_ENDS;
+            let s = Split::new(&seg, &buf, &mut ends);
+            prop_assert_eq!(s.element_count(), f.element_count());
+            prop_assert_eq!(s.ascii, raw.is_ascii());
+            prop_assert_eq!(s.key, id_key(seg.id()));
+            for n in 0..(f.element_count() + 3) {
+                prop_assert_eq!(s.bytes(n), f.element(n));
+                prop_assert_eq!(s.el(n), f.el(n));
+                let comps: Vec<&[u8]> = s.comps(n).map(|(a, b)| &raw[a..b]).collect();
+                let want: Vec<&[u8]> = f.components(n).map(str::as_bytes).collect();
+                prop_assert_eq!(comps, want);
             }
         }
     }

@@ -349,7 +349,7 @@ pub(crate) struct PatientRec {
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     /// Text handed out: spans below `text.len()` point here.
-    text: String,
+    text: Text,
     /// Text recorded since the store was last frozen (spans from `text.len()` on): bytes that
     /// are UTF-8 by construction (ASCII segments and `&str`s), validated in one pass and
     /// appended to `text` by [`Store::freeze`] before a view reads the store.
@@ -385,6 +385,97 @@ pub(crate) struct Store {
     pub claim: Option<Box<ClaimRec>>,
     /// The box of the last claim, reused by the next one (no allocation per claim).
     spare: Option<Box<ClaimRec>>,
+}
+
+/// The validated text of a [`Store`], and whether all of it is ASCII.
+///
+/// The only place with `unsafe` in the views, kept to this type: `ascii` is true only while
+/// every byte of `s` is ASCII, which the three methods that change `s` maintain (`clear`
+/// empties it; `append` checks what it appends). Then any byte range of `s` is a `str`, so
+/// [`Text::get`] need not check character boundaries, and an all-ASCII append need not be
+/// validated a second time.
+#[derive(Debug, Default)]
+struct Text {
+    s: String,
+    ascii: bool,
+}
+
+impl Text {
+    fn clear(&mut self) {
+        self.s.clear();
+        self.ascii = true;
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.s.len()
+    }
+
+    #[inline]
+    fn as_bytes(&self) -> &[u8] {
+        self.s.as_bytes()
+    }
+
+    /// Appends `pending` (bytes recorded as text) and empties it. Bytes that are not UTF-8
+    /// (never recorded; kept safe anyway) become `?` each, so spans keep their lengths.
+    fn append(&mut self, pending: &mut Vec<u8>) {
+        if pending.is_empty() {
+            return;
+        }
+        let was_ascii = self.ascii || self.s.is_empty();
+        if pending.is_ascii() {
+            if self.s.is_empty() {
+                // A fresh store (every claim's): the pending buffer becomes the text without
+                // a copy; the old text's (empty) buffer takes its place.
+                let old = std::mem::take(&mut self.s).into_bytes();
+                let bytes = std::mem::replace(pending, old);
+                // SAFETY: `bytes` is all ASCII (checked above), hence valid UTF-8.
+                self.s = unsafe { String::from_utf8_unchecked(bytes) };
+            } else {
+                // SAFETY: `pending` is all ASCII (checked above), hence valid UTF-8.
+                self.s
+                    .push_str(unsafe { std::str::from_utf8_unchecked(pending) });
+                pending.clear();
+            }
+            self.ascii = was_ascii;
+            return;
+        }
+        self.ascii = false;
+        if self.s.is_empty() {
+            let old = std::mem::take(&mut self.s).into_bytes();
+            match String::from_utf8(std::mem::replace(pending, old)) {
+                Ok(t) => {
+                    self.s = t;
+                    return;
+                }
+                Err(e) => *pending = e.into_bytes(),
+            }
+        }
+        match std::str::from_utf8(pending) {
+            Ok(t) => self.s.push_str(t),
+            Err(_) => {
+                for chunk in pending.utf8_chunks() {
+                    self.s.push_str(chunk.valid());
+                    for _ in chunk.invalid() {
+                        self.s.push('?');
+                    }
+                }
+            }
+        }
+        pending.clear();
+    }
+
+    /// Bytes `start..end` as text; `""` when out of range or not on character boundaries.
+    #[inline]
+    fn get(&self, start: usize, end: usize) -> &str {
+        if self.ascii {
+            let bytes = self.s.as_bytes().get(start..end).unwrap_or(&[]);
+            // SAFETY: `ascii` is true, so every byte of `s` is ASCII (see the type's docs)
+            // and so is this in-bounds range of it (checked by `get`): valid UTF-8.
+            return unsafe { std::str::from_utf8_unchecked(bytes) };
+        }
+        self.s.get(start..end).unwrap_or("")
+    }
 }
 
 impl Store {
@@ -424,34 +515,7 @@ impl Store {
 
     /// Moves the pending text into `text`, validating it once: what a view reads.
     pub(crate) fn freeze(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        if self.text.is_empty() {
-            // A fresh store (every claim's): validate the pending buffer and make it the text,
-            // without copying; the old text's (empty) buffer takes its place.
-            let old = std::mem::take(&mut self.text).into_bytes();
-            match String::from_utf8(std::mem::replace(&mut self.pending, old)) {
-                Ok(t) => {
-                    self.text = t;
-                    return;
-                }
-                Err(e) => self.pending = e.into_bytes(),
-            }
-        }
-        match std::str::from_utf8(&self.pending) {
-            Ok(t) => self.text.push_str(t),
-            Err(_) => {
-                // Unreachable (only text is ever recorded); keep every span's length anyway.
-                for chunk in self.pending.utf8_chunks() {
-                    self.text.push_str(chunk.valid());
-                    for _ in chunk.invalid() {
-                        self.text.push('?');
-                    }
-                }
-            }
-        }
-        self.pending.clear();
+        self.text.append(&mut self.pending);
     }
 
     /// Copies `s` into the arena. A claim whose text would pass 4 GiB reads as empty
@@ -587,11 +651,12 @@ impl Store {
         }
     }
 
-    /// Text of a span (of a frozen store: views only read frozen stores).
+    /// Text of a span (of a frozen store: views only read frozen stores); `""` for a span
+    /// out of range (or, in non-ASCII text, not on character boundaries: never recorded).
     #[inline]
     pub(crate) fn str(&self, s: Span) -> &str {
         let start = s.start as usize;
-        self.text.get(start..start + s.len as usize).unwrap_or("")
+        self.text.get(start, start + s.len as usize)
     }
 
     pub(crate) fn opt(&self, s: Span) -> Option<&str> {
@@ -608,5 +673,62 @@ impl Store {
     /// Adds an empty entity (a slot the model always has, like the billing provider).
     pub(crate) fn new_entity(&mut self) -> u32 {
         self.entities.add(EntityRec::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of text: ASCII, multi-byte UTF-8, and (never recorded by the reader, but
+    /// `Text` must stay sound anyway) bytes that are not UTF-8.
+    fn piece() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            "[ -~]{0,12}".prop_map(String::into_bytes),
+            any::<String>().prop_map(String::into_bytes),
+            proptest::collection::vec(any::<u8>(), 0..12),
+        ]
+    }
+
+    proptest! {
+        /// `Text::get` (unchecked on all-ASCII text) returns exactly what checked slicing of
+        /// the same text returns, for any range, whatever was appended or cleared before.
+        #[test]
+        fn text_get_is_checked_slicing(
+            ops in proptest::collection::vec(
+                (proptest::option::weighted(0.9, proptest::collection::vec(piece(), 0..4)),
+                 proptest::collection::vec((0usize..80, 0usize..24), 0..16)),
+                1..10,
+            ),
+        ) {
+            let mut text = Text::default();
+            let mut model = String::new();
+            for (append, ranges) in ops {
+                match append {
+                    None => {
+                        text.clear();
+                        model.clear();
+                    }
+                    Some(pieces) => {
+                        let mut pending: Vec<u8> = pieces.concat();
+                        for chunk in pending.utf8_chunks() {
+                            model.push_str(chunk.valid());
+                            for _ in chunk.invalid() {
+                                model.push('?');
+                            }
+                        }
+                        text.append(&mut pending);
+                        prop_assert!(pending.is_empty());
+                    }
+                }
+                prop_assert_eq!(text.s.as_str(), model.as_str());
+                prop_assert!(!text.ascii || model.is_ascii());
+                for (start, len) in ranges {
+                    let want = model.get(start..start + len).unwrap_or("");
+                    prop_assert_eq!(text.get(start, start + len), want);
+                }
+            }
+        }
     }
 }
