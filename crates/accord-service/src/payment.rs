@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use accord_core::{Date, Npi, Timestamp};
 use accord_plan::Plan;
-use accord_store::{PaymentCycle, Store, StoredRemittance};
+use accord_store::{PaymentCycle, RemittanceFile, Store, StoredRemittance};
 use accord_x12::write::Envelope;
 
 use crate::ServiceError;
@@ -117,6 +117,7 @@ pub async fn run_cycle(
     let local = opts.at.to_zoned(plan.time_zone().clone());
     let mut files: Vec<PathBuf> = Vec::new();
     let mut remittances = Vec::new();
+    let mut kept = Vec::new();
     for (i, p) in cycle_plan.payees.iter().enumerate() {
         let planned: std::collections::HashSet<&str> =
             p.claims.iter().map(String::as_str).collect();
@@ -153,8 +154,21 @@ pub async fn run_cycle(
         write(&partial.join(&name), &x12)?;
         files.push(dir.join(name));
         let name = format!("voucher-{}.html", p.pay_to_npi);
-        write(&partial.join(&name), &voucher::render(&remit, number))?;
+        let html = voucher::render(&remit, number);
+        write(&partial.join(&name), &html)?;
         files.push(dir.join(name));
+        kept.push(RemittanceFile {
+            cycle: number,
+            pay_to_npi: p.pay_to_npi.clone(),
+            kind: "835".into(),
+            content: x12,
+        });
+        kept.push(RemittanceFile {
+            cycle: number,
+            pay_to_npi: p.pay_to_npi.clone(),
+            kind: "voucher".into(),
+            content: html,
+        });
         remittances.push(StoredRemittance {
             cycle: number,
             pay_to_npi: p.pay_to_npi.clone(),
@@ -189,6 +203,7 @@ pub async fn run_cycle(
         .await?;
     uow.record_cycle(&cycle, &remittances, &remitted).await?;
     uow.save_balances(&cycle_plan.balances).await?;
+    uow.save_remittance_files(&kept).await?;
     uow.commit().await?;
 
     let _ = std::fs::remove_dir_all(&dir);

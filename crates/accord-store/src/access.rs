@@ -185,7 +185,111 @@ impl UnitOfWork {
     }
 }
 
+/// A file a payment cycle sent a payee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RemittanceFile {
+    /// Cycle number.
+    pub cycle: i64,
+    /// Payee.
+    pub pay_to_npi: String,
+    /// `835` or `voucher`.
+    pub kind: String,
+    /// The file as sent.
+    #[serde(skip)]
+    pub content: String,
+}
+
+impl UnitOfWork {
+    /// PAY-06: keeps the files a cycle sent (835s and vouchers), in the cycle's unit of work.
+    pub async fn save_remittance_files(
+        &mut self,
+        files: &[RemittanceFile],
+    ) -> Result<(), StoreError> {
+        let rows = files
+            .iter()
+            .map(|f| {
+                vec![
+                    Value::int(f.cycle),
+                    Value::text(f.pay_to_npi.as_str()),
+                    Value::text(f.kind.as_str()),
+                    Value::text(f.content.as_str()),
+                ]
+            })
+            .collect();
+        bulk::insert_rows(
+            &mut self.tx,
+            self.backend,
+            "remittance_files",
+            &["cycle", "pay_to_npi", "kind", "content"],
+            rows,
+        )
+        .await
+    }
+}
+
 impl Store {
+    /// The remittance files of these payees (content left empty), newest cycle first.
+    pub async fn remittance_files_for(
+        &self,
+        npis: &[String],
+    ) -> Result<Vec<RemittanceFile>, StoreError> {
+        let mut out = Vec::new();
+        for npi in npis {
+            let rows = sqlx::query(
+                "SELECT cycle, pay_to_npi, kind FROM remittance_files WHERE pay_to_npi = $1 ORDER BY cycle DESC, kind",
+            )
+            .bind(npi.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+            for row in &rows {
+                let c = Cols {
+                    row,
+                    table: "remittance_files",
+                };
+                out.push(RemittanceFile {
+                    cycle: c.int("cycle")?,
+                    pay_to_npi: c.text("pay_to_npi")?,
+                    kind: c.text("kind")?,
+                    content: String::new(),
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            b.cycle
+                .cmp(&a.cycle)
+                .then(a.pay_to_npi.cmp(&b.pay_to_npi))
+                .then(a.kind.cmp(&b.kind))
+        });
+        Ok(out)
+    }
+
+    /// One remittance file as sent.
+    pub async fn remittance_file(
+        &self,
+        cycle: i64,
+        npi: &str,
+        kind: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "SELECT content FROM remittance_files WHERE cycle = $1 AND pay_to_npi = $2 AND kind = $3",
+        )
+        .bind(cycle)
+        .bind(npi)
+        .bind(kind)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            None => Ok(None),
+            Some(r) => Ok(Some(
+                Cols {
+                    row: &r,
+                    table: "remittance_files",
+                }
+                .text("content")?,
+            )),
+        }
+    }
+
     /// One account.
     pub async fn account(&self, user_id: &str) -> Result<Option<StoredAccount>, StoreError> {
         let row = sqlx::query(&format!(

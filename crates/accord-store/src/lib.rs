@@ -40,7 +40,7 @@ mod store;
 pub mod um;
 mod url;
 
-pub use access::{AccessRecord, StoredAccount};
+pub use access::{AccessRecord, RemittanceFile, StoredAccount};
 pub use adjudication::{HistoryLine, StoredAuthorization, StoredDecision};
 pub use claims::{ReceivedFile, StoredClaim};
 pub use error::StoreError;

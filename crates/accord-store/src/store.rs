@@ -46,6 +46,7 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("user_accounts", &["user_id"]),
     ("api_tokens", &["token_hash"]),
     ("access_log", &["id"]),
+    ("remittance_files", &["cycle", "pay_to_npi", "kind"]),
     ("service_plans", &["plan_id"]),
 ];
 

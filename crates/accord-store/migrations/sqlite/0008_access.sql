@@ -34,3 +34,13 @@ CREATE TABLE access_log (
     outcome   TEXT NOT NULL
 );
 CREATE INDEX access_log_by_member ON access_log (member_id, at);
+
+-- What each payment cycle sent each payee, kept as sent (835 and voucher), so a provider can
+-- download it again from the portal (PAY-06).
+CREATE TABLE remittance_files (
+    cycle      INTEGER NOT NULL,
+    pay_to_npi TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('835', 'voucher')),
+    content    TEXT NOT NULL,
+    PRIMARY KEY (cycle, pay_to_npi, kind)
+);
