@@ -44,6 +44,7 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("admission_notifications", &["notification_id"]),
     ("staff_users", &["user_id"]),
     ("service_plans", &["plan_id"]),
+    ("cases", &["case_id"]),
 ];
 
 /// Set on every SQLite connection: WAL (readers do not block the writer), foreign keys enforced,

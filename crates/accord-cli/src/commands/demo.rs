@@ -2,8 +2,10 @@
 //!
 //! Loads the demo plan, generates a deterministic synthetic population and network
 //! (`accord-demo`), stores it (one unit of work, then the retroactive terminations as a second, as
-//! an enrollment feed would send them), and prints what it did. The demo's "today" is fixed
-//! (`--as-of`), so the same seed gives the same database on every run and every machine.
+//! an enrollment feed would send them), runs a month of claims, a UM day and the day's cases
+//! (appeals, complaints, disputes, portal tickets, an audit), and prints what it did. The demo's
+//! "today" is fixed (`--as-of`), so the same seed gives the same database on every run and every
+//! machine.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -96,12 +98,15 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let month = super::demo_claims::run(&store, &plan, &data, args.seed, args.as_of, out).await?;
     working.finish_and_clear();
     let um_day = super::demo_um::run(&store, &plan, &data, args.as_of, out).await?;
+    let cases_day =
+        super::demo_cases::run(&store, &plan, &um_day, args.seed, args.as_of, out).await?;
 
     let counts = store.counts().await.map_err(fail)?;
     let digest = store.content_digest().await.map_err(fail)?;
     print_summary(&data, &opts, started.elapsed());
     super::demo_claims::print(&month, out);
     super::demo_um::print(&um_day, out);
+    super::demo_cases::print(&cases_day, &plan);
     println!("\n{counts}");
     println!("content digest: {digest}");
     if args.no_serve {
@@ -112,7 +117,7 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
         );
     }
     println!(
-        "Next: `accord status`, `accord claims explain TRACKING`, `accord claims pended`, `accord plan check {}`.",
+        "Next: `accord status`, `accord claims explain TRACKING`, `accord claims pended`, `accord case due`, `accord plan check {}`.",
         plan_dir.display()
     );
     // Closing the pool lets SQLite checkpoint and remove its -wal/-shm files.
