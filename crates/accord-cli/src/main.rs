@@ -58,6 +58,9 @@ enum Command {
     /// Reports (UM timeliness and outcomes).
     #[command(subcommand)]
     Report(commands::auth::ReportCommand),
+    /// Cases with deadlines: appeals, complaints, claim disputes, the state portal, audits
+    /// (APL, CMP, DSP, REC, NET-06): file, act, show, and what is due per team.
+    Case(commands::case::CaseArgs),
     /// Run a payment cycle: an 835 and a voucher per pay-to provider.
     Pay(commands::pay::PayArgs),
     /// Service plans (plans of care): plan years, planned services, addenda, review, reassessment.
@@ -103,6 +106,7 @@ fn main() -> ExitCode {
         Command::Auth(cmd) => commands::block_on(commands::auth::run(&cli.db, cmd)),
         Command::Staff(cmd) => commands::block_on(commands::auth::run_staff(&cli.db, cmd)),
         Command::Report(cmd) => commands::block_on(commands::auth::run_report(&cli.db, cmd)),
+        Command::Case(args) => commands::block_on(commands::case::run(&cli.db, args)),
         Command::Pay(args) => commands::block_on(commands::pay::run(&cli.db, args)),
         Command::PlanOfCare(args) => commands::block_on(commands::plan_of_care::run(&cli.db, args)),
         Command::Serve(args) => commands::block_on(commands::serve::run(&cli.db, args)),

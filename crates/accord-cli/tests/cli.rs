@@ -63,6 +63,22 @@ fn demo_twice_with_the_same_seed_gives_the_same_database() {
     assert!(dir.path().join("demo-out/plan/plan.toml").exists());
     let status = accord(dir.path(), &["status"]);
     assert!(status.status.success(), "{}", text(&status));
+    // The day's cases: filings under demo-out/cases/, the due list printed, a filing replayed.
+    assert!(text(&c).contains("Due at 2026-11-02 17:00"), "{}", text(&c));
+    assert!(
+        text(&c).contains("APL-03: psy1 made the decision"),
+        "{}",
+        text(&c)
+    );
+    let late = dir
+        .path()
+        .join("demo-out/cases/03-late-level-2-appeal.json");
+    let again = accord(
+        dir.path(),
+        &["case", "file", late.to_str().unwrap(), "--at", "2026-11-02"],
+    );
+    assert_eq!(again.status.code(), Some(7), "{}", text(&again));
+    assert!(text(&again).contains("APL-01"), "{}", text(&again));
 }
 
 #[test]
@@ -501,4 +517,204 @@ fn um_05_only_a_psychiatrist_denies_from_the_command_line() {
     let bad = accord(d, &["staff", "add", "x", "--name", "X", "--role", "wizard"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad).contains("--role: \"wizard\" is not a role"));
+}
+
+/// Cases from files and flags: a refusal exits 7 (rule_violation) with the engine's sentence —
+/// the rule, the window and the dates — and changes nothing; APL-03 reviewer independence reads
+/// the staff reporting lines; the due list is per team at `--at`.
+#[test]
+fn apl_case_commands_refuse_with_the_rule_and_show_what_is_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = |args: &[&str]| {
+        let mut all = vec!["case"];
+        all.extend_from_slice(args);
+        accord(dir.path(), &all)
+    };
+    for (id, role, boss) in [
+        ("md-lead", "psychiatrist", None),
+        ("md1", "psychiatrist", Some("md-lead")),
+        ("ccm1", "clinical_care_manager", Some("md1")),
+    ] {
+        let mut args = vec!["staff", "add", id, "--name", id, "--role", role];
+        if let Some(b) = boss {
+            args.extend_from_slice(&["--reports-to", b]);
+        }
+        let o = accord(dir.path(), &args);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let write = |name: &str, v: serde_json::Value| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, v.to_string()).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+    let appeal = write(
+        "appeal.json",
+        serde_json::json!({
+            "parties": {"filed_by": "provider"},
+            "subject": {"authorization": "PA-2026-000417"},
+            "filing": {"kind": "appeal", "level": "one", "track": "expedited",
+                "nature": "clinical", "appealed_notice": "2026-10-30", "decided_by": ["md1"]}
+        }),
+    );
+    let filed = case(&["file", &appeal, "--at", "2026-11-02T10:00"]);
+    assert!(filed.status.success(), "{}", text(&filed));
+    assert!(
+        text(&filed).contains("Case APL-2026-000001  appeal  FILED"),
+        "{}",
+        text(&filed)
+    );
+    assert!(
+        text(&filed).contains("[APL-02] decide the appeal"),
+        "{}",
+        text(&filed)
+    );
+
+    // APL-03: a subordinate of the decision-maker is refused; deciding without a reviewer too.
+    let refused = case(&[
+        "act",
+        "APL-2026-000001",
+        "assign_reviewer",
+        "--reviewer",
+        "ccm1",
+        "--at",
+        "2026-11-02T10:30",
+    ]);
+    assert_eq!(refused.status.code(), Some(7), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("APL-03: ccm1 reports to md1, who made the decision under appeal"),
+        "{}",
+        text(&refused)
+    );
+    let refused = case(&[
+        "act",
+        "APL-2026-000001",
+        "decide",
+        "--outcome",
+        "upheld",
+        "--at",
+        "2026-11-02T10:30",
+    ]);
+    assert_eq!(refused.status.code(), Some(7), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("APL-03: assign an independent reviewer"),
+        "{}",
+        text(&refused)
+    );
+    // A missing flag is named; an unknown action too.
+    let bad = case(&["act", "APL-2026-000001", "assign_reviewer"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+    assert!(text(&bad).contains("(give --reviewer)"), "{}", text(&bad));
+    let bad = case(&["act", "APL-2026-000001", "approve_everything"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+    assert!(text(&bad).contains("unknown variant"), "{}", text(&bad));
+
+    for args in [
+        &[
+            "act",
+            "APL-2026-000001",
+            "assign_reviewer",
+            "--reviewer",
+            "md-lead",
+            "--as",
+            "appeals-intake",
+            "--at",
+            "2026-11-02T11:00",
+        ][..],
+        &[
+            "act",
+            "APL-2026-000001",
+            "decide",
+            "--outcome",
+            "upheld",
+            "--as",
+            "md-lead",
+            "--at",
+            "2026-11-02T15:00",
+        ],
+    ] {
+        let o = case(args);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    // The verbal notice is due by the end of the next day (APL-02): due today on 2026-11-03.
+    let due = case(&["due", "--at", "2026-11-03T12:00", "--json"]);
+    assert!(due.status.success(), "{}", text(&due));
+    let list: serde_json::Value = serde_json::from_slice(&due.stdout).unwrap();
+    assert_eq!(list["due_today"], 1, "{list}");
+    assert_eq!(list["groups"][0]["owner"], "appeals");
+    assert_eq!(
+        list["groups"][0]["items"][0]["clock"]["label"],
+        "give verbal notice of the expedited decision"
+    );
+    let shown = case(&["due", "--at", "2026-11-03T12:00", "--team", "appeals"]);
+    assert!(text(&shown).contains("DUE TODAY"), "{}", text(&shown));
+    let bad = case(&["due", "--team", "janitors"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+    assert!(
+        text(&bad).contains("--team: \"janitors\""),
+        "{}",
+        text(&bad)
+    );
+
+    // The action as a JSON file closes the case; a closed case never reopens.
+    let notice = write(
+        "notice.json",
+        serde_json::json!({"action": "verbal_notice_given"}),
+    );
+    let o = case(&[
+        "act",
+        "APL-2026-000001",
+        &notice,
+        "--at",
+        "2026-11-03T09:00",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Closed 2026-11-03 09:00"), "{}", text(&o));
+    let again = case(&[
+        "act",
+        "APL-2026-000001",
+        &notice,
+        "--at",
+        "2026-11-03T10:00",
+    ]);
+    assert_eq!(again.status.code(), Some(7), "{}", text(&again));
+    assert!(text(&again).contains("never reopens"), "{}", text(&again));
+    let shown = case(&["show", "APL-2026-000001", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(v["events"].as_array().unwrap().len(), 3, "{v}");
+    assert_eq!(v["status"]["closure"]["reason"], "decided");
+
+    // APL-01: a late Level II appeal names its window and dates, and stores nothing.
+    let late = write(
+        "late.json",
+        serde_json::json!({
+            "subject": {"authorization": "PA-2026-000417"},
+            "filing": {"kind": "appeal", "level": "two", "track": "standard",
+                "nature": "clinical", "appealed_notice": "2026-07-05", "decided_by": ["md1", "md-lead"]}
+        }),
+    );
+    let refused = case(&["file", &late, "--at", "2026-11-02"]);
+    assert_eq!(refused.status.code(), Some(7), "{}", text(&refused));
+    assert!(
+        text(&refused).contains(
+            "APL-01: Level II appeal must be filed within 90 calendar days of the Level I decision on 2026-07-05 (by 2026-10-03); today is 2026-11-02"
+        ),
+        "{}",
+        text(&refused)
+    );
+    let listed = case(&["list"]);
+    assert!(text(&listed).contains("1 cases"), "{}", text(&listed));
+    // A bad filing names the file and the field; a missing case is not found.
+    let bad = write(
+        "bad.json",
+        serde_json::json!({"filing": {"kind": "appeal", "level": "three"}}),
+    );
+    let o = case(&["file", &bad]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("bad.json: filing: unknown variant `three`"),
+        "{}",
+        text(&o)
+    );
+    let missing = case(&["show", "APL-2026-000404"]);
+    assert_eq!(missing.status.code(), Some(5), "{}", text(&missing));
 }

@@ -26,6 +26,10 @@ pub enum ServiceError {
     /// says what to do instead.
     #[error(transparent)]
     ServicePlan(#[from] accord_service_plan::Refusal),
+    /// The case engine refuses a filing or an action (the message names the rule, the window and
+    /// the dates), or finds it does not apply or is out of order.
+    #[error(transparent)]
+    Case(#[from] accord_cases::CaseError),
     /// The action is not allowed in the record's state.
     #[error("{0}")]
     Refused(String),
@@ -63,6 +67,7 @@ impl From<&ServiceError> for ErrorCode {
             ServiceError::Forbidden(_) => ErrorCode::Forbidden,
             ServiceError::Form(_) => ErrorCode::InvalidInput,
             ServiceError::ServicePlan(r) => r.into(),
+            ServiceError::Case(e) => e.into(),
             ServiceError::Unbalanced { .. } | ServiceError::Io { .. } => ErrorCode::Internal,
         }
     }

@@ -16,11 +16,15 @@
 //!   UM-07 notifications, the work queue, notices and the QM-04 report.
 //! - [`service_plans`]: service plans (SP-01..SP-06): load a plan, apply a command with the pure
 //!   rules of `accord-service-plan`, save it with its event in one unit of work.
+//! - [`cases`]: cases with deadlines (issue 6) — file (numbered by kind; an appeal of a UM
+//!   decision prefilled from the request), act (APL-03 over the staff reporting lines), show, the
+//!   due list per team, and the hand-offs to UM (QM-04 overturned on appeal) and claims (APL-04).
 //!
-//! "Now" is always an argument. Rules are in the engines (`accord-claims`) and configuration
+//! "Now" is always an argument. Rules are in the engines (`accord-claims`, `accord-um`, `accord-cases`) and configuration
 //! (`accord-plan`); this crate only moves data between them and the store.
 
 pub mod adjudication;
+pub mod cases;
 pub mod cycle;
 pub mod decide;
 mod error;

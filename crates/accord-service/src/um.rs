@@ -438,8 +438,9 @@ pub async fn notice(store: &Store, plan: &Plan, id: &str) -> Result<AdverseNotic
     })
 }
 
-/// QM-04: the UM report for decisions made from `from` through `to`. Overturned-on-appeal counts
-/// come from the appeals records once they exist; until then none are counted.
+/// QM-04: the UM report for decisions made from `from` through `to`. An adverse decision counts
+/// as overturned on appeal when an appeal case on file about its request was decided overturned
+/// (in whole or in part; `crate::cases::overturned_requests`).
 pub async fn report(
     store: &Store,
     plan: &Plan,
@@ -447,12 +448,13 @@ pub async fn report(
     to: Date,
 ) -> Result<Vec<MetricsRow>, ServiceError> {
     let cases = all(store).await?;
+    let overturned = crate::cases::overturned_requests(store, plan).await?;
     Ok(accord_um::metrics::um_report(
         &cases,
         from,
         to,
         plan.time_zone(),
-        |_| false,
+        |id| overturned.contains(id),
     ))
 }
 

@@ -2,9 +2,9 @@
 //!
 //! Accord's persistence: the records of `accord-core` (members, eligibility spans, other coverage,
 //! providers, locations, pay-to vendors, status spans, sanctions), claims received, decisions,
-//! authorizations, payment cycles and provider balances, service plans, and the append-only `events` log
-//! that is their audit trail and history, on SQLite (the default: bundled, one file, no setup) or
-//! PostgreSQL (production).
+//! authorizations, payment cycles and provider balances, service plans, authorization requests,
+//! cases with deadlines, and the append-only `events` log that is their audit trail and history,
+//! on SQLite (the default: bundled, one file, no setup) or PostgreSQL (production).
 //!
 //! - [`Store`]: a pool on one database, chosen by the URL scheme ([`DatabaseUrl`], [`Backend`]);
 //!   it migrates the schema on connect and answers queries.
@@ -18,7 +18,8 @@
 //! [`providers`] (NET-01, NET-05, NET-08), [`claims`] (CLM-01), [`adjudication`] (decisions, history,
 //! authorizations), [`payments`] (PAY-06, REC-01, REC-02), [`service_plans`] (SP-01..SP-06, each
 //! plan a JSON document), [`snapshot`] (everything the engine reads, in one pass), [`um`]
-//! (authorization requests, UM-07 notifications, staff), [`events`].
+//! (authorization requests, UM-07 notifications, staff), [`cases`] (appeals, complaints,
+//! disputes, portal tickets, audits: each a JSON document of filing and events), [`events`].
 //!
 //! Architecture invariant: only this crate knows SQL. Other crates see domain types and
 //! [`StoreError`], never a table, a column or a query.
@@ -26,6 +27,7 @@
 pub mod access;
 pub mod adjudication;
 mod bulk;
+pub mod cases;
 pub mod claims;
 mod codec;
 mod error;
@@ -42,6 +44,7 @@ mod url;
 
 pub use access::{AccessRecord, RemittanceFile, StoredAccount};
 pub use adjudication::{HistoryLine, StoredAuthorization, StoredDecision};
+pub use cases::{CaseEvent, StoredCase};
 pub use claims::{ReceivedFile, StoredClaim};
 pub use error::StoreError;
 pub use events::Event;
@@ -63,6 +66,8 @@ mod send_check {
         is_send(&s.counts());
         is_send(&s.content_digest());
         is_send(&s.events_for("a", "b"));
+        is_send(&s.open_cases());
+        is_send(&s.case_count_with_prefix("APL-"));
         is_send(&crate::Store::connect("x"));
         is_send(&s.begin("a", "b", jiff::Timestamp::now()));
         is_send(&u.insert_members(&[]));

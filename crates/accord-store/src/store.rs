@@ -48,6 +48,7 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("access_log", &["id"]),
     ("remittance_files", &["cycle", "pay_to_npi", "kind"]),
     ("service_plans", &["plan_id"]),
+    ("cases", &["case_id"]),
 ];
 
 /// Set on every SQLite connection: WAL (readers do not block the writer), foreign keys enforced,

@@ -201,6 +201,7 @@ suite!(
     pay_06_decisions_history_authorizations_and_cycles_round_trip,
     sp_01_service_plans_round_trip_with_an_event_per_change,
     sp_02_a_stale_service_plan_save_is_a_conflict_and_changes_nothing,
+    cases_round_trip_with_an_event_per_change_and_refuse_stale_saves,
 );
 
 /// The one line that says the PostgreSQL half of the suite did not run. Written straight to
@@ -755,7 +756,7 @@ async fn counts_are_per_table_and_display(db: TestDb) {
     assert_eq!(c.get("sanctions"), 0);
     assert_eq!(c.total(), 6);
     let shown = c.to_string();
-    assert_eq!(shown.lines().count(), 25, "{shown}");
+    assert_eq!(shown.lines().count(), 26, "{shown}");
     assert!(shown.lines().next().unwrap().starts_with("members"));
     assert!(shown.contains("eligibility_spans"));
 }
@@ -819,12 +820,12 @@ async fn older_database_is_upgraded_on_connect(db: TestDb) {
         .into_iter()
         .map(|(v, _)| v)
         .collect();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 8]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8]);
     assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
     assert_eq!(store.events_for(MEMBER, "M1").await.unwrap().len(), 1);
     // Connecting again changes nothing.
     let again = db.store().await;
-    assert_eq!(again.applied_migrations().await.unwrap().len(), 7);
+    assert_eq!(again.applied_migrations().await.unwrap().len(), 8);
 }
 
 async fn bulk_insert_spans_many_chunks(db: TestDb) {
@@ -1481,4 +1482,107 @@ fn plan_event(action: &'static str) -> accord_store::PlanEvent {
         action,
         data: json!({ "action": action, "summary": "s", "lines": [1] }),
     }
+}
+
+async fn cases_round_trip_with_an_event_per_change_and_refuse_stale_saves(db: TestDb) {
+    use accord_store::cases::CASE;
+    use accord_store::{CaseEvent, StoredCase};
+    let store = db.store().await;
+    let t = at(T0);
+    let due = t + jiff::SignedDuration::from_hours(72);
+    let case = |id: &str, kind: &str, subject: &str, phase: &str, revision: i64| StoredCase {
+        case_id: id.into(),
+        kind: kind.into(),
+        subject: subject.into(),
+        phase: phase.into(),
+        filed_at: t,
+        next_due: (phase != "closed").then_some(due),
+        closed_at: (phase == "closed").then_some(t),
+        revision,
+        document: json!({ "id": id, "revision": revision }).to_string(),
+    };
+    let filed = |action| CaseEvent {
+        action,
+        data: json!({ "action": action }),
+    };
+    let mut uow = store.begin("provider", "filed", t).await.unwrap();
+    for c in [
+        case("APL-2026-000001", "appeal", "UM-2026-000005", "filed", 1),
+        case("APL-2026-000002", "appeal", "UM-2026-000003", "filed", 1),
+        case(
+            "DSP-2026-000001",
+            "claim_dispute",
+            "202611020000042",
+            "filed",
+            1,
+        ),
+        case("TKT-2026-000001", "portal_ticket", "DSP-9", "closed", 1),
+    ] {
+        uow.insert_case(&c, &filed("case_filed")).await.unwrap();
+    }
+    uow.commit().await.unwrap();
+
+    let one = store.case("APL-2026-000001").await.unwrap().unwrap();
+    assert_eq!(
+        one,
+        case("APL-2026-000001", "appeal", "UM-2026-000005", "filed", 1)
+    );
+    assert!(store.case("APL-2026-000009").await.unwrap().is_none());
+    assert_eq!(store.cases(&[]).await.unwrap().len(), 4);
+    assert_eq!(store.cases(&["closed"]).await.unwrap().len(), 1);
+    assert_eq!(store.open_cases().await.unwrap().len(), 3);
+    assert_eq!(store.cases_of_kind("appeal").await.unwrap().len(), 2);
+    let about = store.cases_about("UM-2026-000005").await.unwrap();
+    assert_eq!(about.len(), 1);
+    assert_eq!(about[0].case_id, "APL-2026-000001");
+    assert_eq!(store.case_count_with_prefix("APL-2026-").await.unwrap(), 2);
+    assert_eq!(store.case_count_with_prefix("DSP-2026-").await.unwrap(), 1);
+    assert_eq!(store.case_count_with_prefix("APL-2027-").await.unwrap(), 0);
+
+    // An action: the next revision and its event, in one unit of work.
+    let mut uow = store.begin("appeals1", "decided", t).await.unwrap();
+    uow.update_case(
+        &case("APL-2026-000001", "appeal", "UM-2026-000005", "closed", 2),
+        &filed("decide"),
+    )
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    let after = store.case("APL-2026-000001").await.unwrap().unwrap();
+    assert_eq!((after.phase.as_str(), after.revision), ("closed", 2));
+    assert_eq!((after.next_due, after.closed_at), (None, Some(t)));
+    let events = store.events_for(CASE, "APL-2026-000001").await.unwrap();
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["case_filed", "decide"]);
+    assert_eq!(events[1].actor, "appeals1");
+
+    // A save from a copy read before that change is stale and writes nothing.
+    let before = store.content_digest().await.unwrap();
+    let mut uow = store.begin("appeals2", "stale", t).await.unwrap();
+    let err = uow
+        .update_case(
+            &case(
+                "APL-2026-000001",
+                "appeal",
+                "UM-2026-000005",
+                "under_review",
+                2,
+            ),
+            &filed("assign_reviewer"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(ErrorCode::from(&err), ErrorCode::Conflict);
+    drop(uow);
+    assert_eq!(store.content_digest().await.unwrap(), before);
+    // The same number twice is a conflict.
+    let mut uow = store.begin("provider", "again", t).await.unwrap();
+    let err = uow
+        .insert_case(
+            &case("DSP-2026-000001", "claim_dispute", "x", "filed", 1),
+            &filed("case_filed"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(ErrorCode::from(&err), ErrorCode::Conflict);
 }

@@ -2,8 +2,10 @@
 //!
 //! Loads the demo plan, generates a deterministic synthetic population and network
 //! (`accord-demo`), stores it (one unit of work, then the retroactive terminations as a second, as
-//! an enrollment feed would send them), and prints what it did. The demo's "today" is fixed
-//! (`--as-of`), so the same seed gives the same database on every run and every machine.
+//! an enrollment feed would send them), runs a month of claims, a UM day and the day's cases
+//! (appeals, complaints, disputes, portal tickets, an audit), and prints what it did. The demo's
+//! "today" is fixed (`--as-of`), so the same seed gives the same database on every run and every
+//! machine.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -164,6 +166,8 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let month = super::demo_claims::run(&store, &plan, &data, args.seed, args.as_of, out).await?;
     working.finish_and_clear();
     let um_day = super::demo_um::run(&store, &plan, &data, args.as_of, out).await?;
+    let cases_day =
+        super::demo_cases::run(&store, &plan, &um_day, args.seed, args.as_of, out).await?;
     let logins = demo_accounts(&store, &um_day, args.seed, at).await?;
 
     let counts = store.counts().await.map_err(fail)?;
@@ -171,10 +175,11 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
     print_summary(&data, &opts, started.elapsed());
     super::demo_claims::print(&month, out);
     super::demo_um::print(&um_day, out);
+    super::demo_cases::print(&cases_day, &plan);
     println!("\n{counts}");
     println!("content digest: {digest}");
     println!(
-        "Next: `accord status`, `accord claims explain TRACKING`, `accord auth queue`, `accord plan check {}`.",
+        "Next: `accord status`, `accord claims explain TRACKING`, `accord auth queue`, `accord case due`, `accord plan check {}`.",
         plan_dir.display()
     );
     if args.no_serve {

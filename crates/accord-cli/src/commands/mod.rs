@@ -3,8 +3,10 @@
 pub mod auth;
 pub mod bench;
 mod bench_pipeline;
+pub mod case;
 pub mod claims;
 pub mod demo;
+mod demo_cases;
 mod demo_claims;
 mod demo_plan;
 mod demo_um;
