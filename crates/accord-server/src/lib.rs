@@ -17,6 +17,7 @@ pub mod auth;
 pub mod error;
 pub mod openapi;
 pub mod pages;
+pub mod portal;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,8 +76,19 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/portal/eligibility", get(pages::eligibility_page))
         .route(
+            "/portal/authorizations/new",
+            get(portal::request_form).post(portal::request_submit),
+        )
+        .route(
             "/portal/authorizations/{id}",
             get(pages::authorization_page),
+        )
+        .route("/portal/claims", get(portal::claims_list))
+        .route("/portal/claims/{tracking}", get(portal::claim_page))
+        .route("/portal/remittances", get(portal::remittances))
+        .route(
+            "/portal/remittances/{cycle}/{npi}/{kind}",
+            get(portal::remittance_file),
         )
         .route("/console/um-queue", get(pages::um_queue_page))
         .route(

@@ -30,7 +30,7 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-fn page(title: &str, who: Option<&Principal>, body: &str) -> Html<String> {
+pub(crate) fn page(title: &str, who: Option<&Principal>, body: &str) -> Html<String> {
     let nav = match who {
         Some(p) => format!(
             "<nav><a href=\"/\">Home</a> · {} ({}) · <form method=\"post\" action=\"/logout\" style=\"display:inline\"><button>Sign out</button></form></nav>",
@@ -40,7 +40,7 @@ fn page(title: &str, who: Option<&Principal>, body: &str) -> Html<String> {
         None => String::new(),
     };
     Html(format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{t} — Accord</title>\n<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;line-height:1.4}}table{{border-collapse:collapse}}td,th{{border-bottom:1px solid #ccc;padding:.3rem .6rem;text-align:left}}.overdue{{color:#a00;font-weight:bold}}label{{display:block;margin:.4rem 0}}</style></head>\n<body>{nav}<main><h1>{t}</h1>\n{body}</main></body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{t} — Accord</title>\n<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;line-height:1.4}}table{{border-collapse:collapse}}td,th{{border-bottom:1px solid #ccc;padding:.3rem .6rem;text-align:left}}.overdue{{color:#a00;font-weight:bold}}label{{display:block;margin:.4rem 0}}pre{{white-space:pre-wrap}}</style></head>\n<body>{nav}<main><h1>{t}</h1>\n{body}</main></body></html>\n",
         t = esc(title)
     ))
 }
@@ -121,6 +121,11 @@ pub async fn home(caller: Result<Caller, ApiError>) -> Response {
     let mut links = Vec::new();
     if p.role != Role::StatePortal {
         links.push("<li><a href=\"/portal/eligibility\">Check eligibility</a></li>");
+    }
+    if p.role == Role::Provider {
+        links.push("<li><a href=\"/portal/authorizations/new\">Request an authorization</a></li>");
+        links.push("<li><a href=\"/portal/claims\">Claims and their explanations</a></li>");
+        links.push("<li><a href=\"/portal/remittances\">Remittances (835 and vouchers)</a></li>");
     }
     if p.role.is_clinical() || matches!(p.role, Role::Administrator | Role::Auditor) {
         links.push("<li><a href=\"/console/um-queue\">Clinical review queue</a></li>");

@@ -273,6 +273,32 @@ impl Store {
         row.as_ref().map(read_claim).transpose()
     }
 
+    /// The latest `limit` claims billed by one of `npis`, newest tracking number first (the
+    /// provider portal's claim list).
+    pub async fn claims_billed_by(
+        &self,
+        npis: &[String],
+        limit: i64,
+    ) -> Result<Vec<StoredClaim>, StoreError> {
+        let mut out = Vec::new();
+        for npi in npis {
+            let rows = sqlx::query(&format!(
+                "SELECT {} FROM claims WHERE billing_npi = $1 ORDER BY tracking DESC LIMIT $2",
+                CLAIM_COLUMNS.join(", ")
+            ))
+            .bind(npi.as_str())
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+            for r in &rows {
+                out.push(read_claim(r)?);
+            }
+        }
+        out.sort_by(|a, b| b.tracking.cmp(&a.tracking));
+        out.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(out)
+    }
+
     /// How many claims have been received: the basis of the next tracking number.
     pub async fn claim_count(&self) -> Result<u64, StoreError> {
         use sqlx::Row as _;
