@@ -29,8 +29,8 @@ pub(crate) async fn audit(
     outcome: &str,
 ) -> Result<(), ApiError> {
     state
-        .store
-        .log_access(&[AccessRecord {
+        .access_log
+        .write(AccessRecord {
             at: Timestamp::now(),
             user_id: who.user_id.clone(),
             role: who.role.as_str().into(),
@@ -40,9 +40,9 @@ pub(crate) async fn audit(
             member_id: member_id.map(str::to_owned),
             reason: format!("{action} through the API"),
             outcome: outcome.into(),
-        }])
+        })
         .await
-        .map_err(ApiError::from_store)
+        .map_err(|e| ApiError::of(accord_core::ErrorCode::Storage, e, None))
 }
 
 /// Who is signed in.

@@ -269,6 +269,33 @@ impl Sessions {
     }
 }
 
+/// How long a checked API token is trusted without asking the database again: a revoked token or a
+/// changed role takes effect within this time.
+pub const TOKEN_CACHE_TTL: SignedDuration = SignedDuration::from_secs(60);
+
+/// API tokens already checked (digest → principal and when it was read).
+#[derive(Debug, Clone, Default)]
+pub struct TokenCache {
+    inner: Arc<Mutex<HashMap<String, (Principal, Timestamp)>>>,
+}
+
+impl TokenCache {
+    fn get(&self, digest: &str, now: Timestamp) -> Option<Principal> {
+        let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        g.get(digest)
+            .filter(|(_, at)| now.duration_since(*at) < TOKEN_CACHE_TTL)
+            .map(|(p, _)| p.clone())
+    }
+
+    fn put(&self, digest: String, p: Principal, now: Timestamp) {
+        let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if g.len() > 10_000 {
+            g.retain(|_, (_, at)| now.duration_since(*at) < TOKEN_CACHE_TTL);
+        }
+        g.insert(digest, (p, now));
+    }
+}
+
 /// The session cookie's name.
 pub const COOKIE: &str = "accord_session";
 
@@ -317,14 +344,22 @@ impl FromRequestParts<AppState> for Caller {
                 .ok()
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .ok_or_else(|| ApiError::unauthorized("Authorization: use `Bearer TOKEN`"))?;
+            let digest = token_digest(token.trim());
+            if let Some(principal) = state.token_cache.get(&digest, now) {
+                return Ok(Caller {
+                    principal,
+                    csrf: None,
+                });
+            }
             let account = state
                 .store
-                .account_for_token(&token_digest(token.trim()))
+                .account_for_token(&digest)
                 .await
                 .map_err(ApiError::from_store)?
                 .ok_or_else(|| ApiError::unauthorized("the API token is not known"))?;
             let principal = Principal::from_account(&account)
                 .ok_or_else(|| ApiError::unauthorized("the account's role is not known"))?;
+            state.token_cache.put(digest, principal.clone(), now);
             return Ok(Caller {
                 principal,
                 csrf: None,

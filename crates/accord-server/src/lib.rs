@@ -34,6 +34,58 @@ use crate::auth::{Role, Sessions};
 /// Largest request body accepted.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// The access log's writer: concurrent requests' records are committed together in one
+/// transaction (group commit), and each request waits until its record is committed before it
+/// answers — member data is never shown unlogged, and the log costs one write per batch instead
+/// of one per request.
+#[derive(Clone)]
+pub struct AccessLog {
+    tx: tokio::sync::mpsc::UnboundedSender<(
+        accord_store::AccessRecord,
+        tokio::sync::oneshot::Sender<Result<(), String>>,
+    )>,
+}
+
+/// Most records committed in one access-log transaction.
+pub const ACCESS_LOG_BATCH: usize = 512;
+
+impl AccessLog {
+    /// Starts the writer task on `store`.
+    pub fn start(store: Store) -> Self {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(
+            accord_store::AccessRecord,
+            tokio::sync::oneshot::Sender<Result<(), String>>,
+        )>();
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < ACCESS_LOG_BATCH {
+                    match rx.try_recv() {
+                        Ok(item) => batch.push(item),
+                        Err(_) => break,
+                    }
+                }
+                let records: Vec<_> = batch.iter().map(|(r, _)| r.clone()).collect();
+                let result = store.log_access(&records).await.map_err(|e| e.to_string());
+                for (_, done) in batch {
+                    let _ = done.send(result.clone());
+                }
+            }
+        });
+        Self { tx }
+    }
+
+    /// Writes one record and waits until it is committed.
+    pub async fn write(&self, record: accord_store::AccessRecord) -> Result<(), String> {
+        let (done, wait) = tokio::sync::oneshot::channel();
+        self.tx
+            .send((record, done))
+            .map_err(|_| "the access log writer has stopped".to_owned())?;
+        wait.await
+            .map_err(|_| "the access log writer has stopped".to_owned())?
+    }
+}
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
@@ -45,12 +97,19 @@ pub struct AppState {
     pub sessions: Sessions,
     /// Mark cookies `Secure` (off only for plain-HTTP loopback demos and tests).
     pub secure_cookies: bool,
+    /// The access log's group-commit writer.
+    pub access_log: AccessLog,
+    /// API tokens already checked: digest → principal, for [`auth::TOKEN_CACHE_TTL`].
+    pub token_cache: auth::TokenCache,
 }
 
 impl AppState {
     /// State over a store and a plan.
+    /// Must be called inside a tokio runtime (it starts the access-log writer).
     pub fn new(store: Store, plan: Plan, secure_cookies: bool) -> Self {
         Self {
+            access_log: AccessLog::start(store.clone()),
+            token_cache: auth::TokenCache::default(),
             store,
             plan: Arc::new(plan),
             sessions: Sessions::default(),
