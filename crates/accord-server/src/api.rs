@@ -301,8 +301,56 @@ pub async fn request_authorization(
     Ok((axum::http::StatusCode::CREATED, Json(case_json(&c)?)))
 }
 
+/// The notice shown where substance-use information is withheld (SEC-02).
+pub const PART2_NOTICE: &str = "Substance-use disorder information is withheld: the member's consent to disclose it to you is not on file (42 CFR Part 2, SEC-02).";
+
+/// SEC-02: a provider that did not itself send the request (e.g. the servicing provider named by
+/// another) sees no substance-use diagnoses or clinical details without the member's consent on
+/// file. Returns true when something was withheld.
+pub(crate) async fn withhold_part2(
+    state: &AppState,
+    p: &Principal,
+    c: &mut accord_um::UmCase,
+) -> Result<bool, ApiError> {
+    if p.role != Role::Provider
+        || p.npis
+            .iter()
+            .any(|n| n == c.request.requesting_npi.as_str())
+    {
+        return Ok(false);
+    }
+    let sud = c.request.diagnoses.iter().any(|d| d.is_substance_use());
+    if !sud {
+        return Ok(false);
+    }
+    let consent = state
+        .store
+        .get_member(&c.request.member_id)
+        .await
+        .map_err(ApiError::from_store)?
+        .is_some_and(|m| m.sud_consent);
+    if consent {
+        return Ok(false);
+    }
+    c.request.diagnoses.clear();
+    c.request.clinical = accord_um::request::ClinicalInfo::default();
+    c.request.attachments.clear();
+    audit(
+        state,
+        p,
+        "withhold part 2",
+        "authorization_request",
+        &c.request.id,
+        Some(c.request.member_id.as_str()),
+        "withheld",
+    )
+    .await?;
+    Ok(true)
+}
+
 /// One authorization request with its clock, checks, decision and history. A provider user sees
-/// only requests for its NPIs; any other ID is "not found".
+/// only requests for its NPIs; any other ID is "not found". Substance-use details are withheld
+/// from a provider without the member's consent (SEC-02).
 #[utoipa::path(get, path = "/api/v1/authorizations/{id}", params(("id" = String, Path, description = "request number")),
     responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
 pub async fn authorization(
@@ -310,8 +358,16 @@ pub async fn authorization(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let c = visible_case(&state, &caller.principal, &id).await?;
-    Ok(Json(case_json(&c)?))
+    let mut c = visible_case(&state, &caller.principal, &id).await?;
+    let withheld = withhold_part2(&state, &caller.principal, &mut c).await?;
+    let mut v = case_json(&c)?;
+    if withheld && let Some(o) = v.as_object_mut() {
+        o.insert(
+            "withheld".into(),
+            serde_json::Value::String(PART2_NOTICE.into()),
+        );
+    }
+    Ok(Json(v))
 }
 
 pub(crate) async fn visible_case(

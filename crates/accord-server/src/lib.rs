@@ -14,6 +14,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cases;
 pub mod error;
 pub mod openapi;
 pub mod pages;
@@ -130,6 +131,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/authorizations/{id}/decision", post(api::decide))
         .route("/api/v1/um/queue", get(api::um_queue))
         .route("/api/v1/claims/{tracking}", get(api::claim))
+        .route("/api/v1/cases", post(cases::file))
+        .route("/api/v1/cases/due", get(cases::due))
+        .route("/api/v1/cases/{id}", get(cases::show))
+        .route("/api/v1/cases/{id}/events", post(cases::act))
+        .route("/portal/cases", get(cases::cases_page))
+        .route("/portal/cases/{id}", get(cases::case_page))
         .route("/login", get(pages::login_page).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/", get(pages::home))

@@ -3,9 +3,9 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::api;
 use crate::auth::{Principal, Role};
 use crate::error::ApiErrorBody;
+use crate::{api, cases};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -23,7 +23,11 @@ use crate::error::ApiErrorBody;
         api::authorization,
         api::decide,
         api::um_queue,
-        api::claim
+        api::claim,
+        cases::file,
+        cases::show,
+        cases::act,
+        cases::due
     ),
     components(schemas(
         ApiErrorBody,

@@ -130,6 +130,11 @@ pub async fn home(caller: Result<Caller, ApiError>) -> Response {
     if p.role.is_clinical() || matches!(p.role, Role::Administrator | Role::Auditor) {
         links.push("<li><a href=\"/console/um-queue\">Clinical review queue</a></li>");
     }
+    links.push(match p.role {
+        Role::StatePortal => "<li><a href=\"/portal/cases\">State resolution desk: tickets and registrations</a></li>",
+        Role::Provider => "<li><a href=\"/portal/cases\">Appeals, complaints and disputes</a></li>",
+        _ => "<li><a href=\"/portal/cases\">Open cases with their deadlines</a></li>",
+    });
     links.push("<li><a href=\"/api/openapi.json\">API (OpenAPI document)</a></li>");
     let scope = if p.role == Role::Provider {
         format!("<p>Acting for NPI {}</p>", esc(&p.npis.join(", ")))
@@ -224,7 +229,7 @@ pub async fn authorization_page(
     let Ok(caller) = caller else {
         return Redirect::to("/login").into_response();
     };
-    let c = match api::visible_case(&state, &caller.principal, &id).await {
+    let mut c = match api::visible_case(&state, &caller.principal, &id).await {
         Ok(c) => c,
         Err(e) => {
             return (
@@ -237,6 +242,14 @@ pub async fn authorization_page(
             )
                 .into_response();
         }
+    };
+    let withheld = match api::withhold_part2(&state, &caller.principal, &mut c).await {
+        Ok(true) => format!(
+            "<p role=\"note\"><strong>{}</strong></p>",
+            esc(api::PART2_NOTICE)
+        ),
+        Ok(false) => String::new(),
+        Err(e) => return e.into_response(),
     };
     let tz = state.plan.time_zone().clone();
     let local = |t: Timestamp| t.to_zoned(tz.clone()).strftime("%F %H:%M %Z").to_string();
@@ -279,7 +292,7 @@ pub async fn authorization_page(
         String::new()
     };
     let body = format!(
-        "<p><strong>{}</strong> · {} · member {} · {} to {}</p><p>Received {} · due <strong>{}</strong> ({})</p><h2>Checks</h2><ol>{trace}</ol>{decision}{form}",
+        "{withheld}<p><strong>{}</strong> · {} · member {} · {} to {}</p><p>Received {} · due <strong>{}</strong> ({})</p><h2>Checks</h2><ol>{trace}</ol>{decision}{form}",
         esc(c.status.as_str()),
         esc(&c.request.level_of_care),
         esc(c.request.member_id.as_str()),

@@ -197,6 +197,28 @@ async fn start() -> Server {
     }])
     .await
     .unwrap();
+    uow.insert_members(&[Member {
+        member_id: MemberId::parse("M1002").unwrap(),
+        first_name: "Sam".into(),
+        last_name: "Roe".into(),
+        birth_date: "1985-02-02".parse().unwrap(),
+        sex: Sex::U,
+        zip: "60601".into(),
+        family_size: Some(1),
+        annual_income: None,
+        sud_consent: false,
+    }])
+    .await
+    .unwrap();
+    uow.insert_eligibility(&[EligibilitySpan {
+        member_id: MemberId::parse("M1002").unwrap(),
+        plan_code: "ACCORD-IL".into(),
+        program: Program::Medicaid,
+        start: "2025-01-01".parse().unwrap(),
+        end: None,
+    }])
+    .await
+    .unwrap();
     uow.insert_eligibility(&[EligibilitySpan {
         member_id: MemberId::parse("M1001").unwrap(),
         plan_code: "ACCORD-IL".into(),
@@ -589,4 +611,112 @@ async fn openapi_document_describes_every_endpoint() {
     ] {
         assert!(doc["paths"][p].is_object(), "{p} missing");
     }
+}
+
+/// SEC-01 for cases: a provider files about its own claim (its NPI filled in), another provider
+/// neither sees nor files in its name, the state desk sees only its kinds, the auditor only reads.
+#[tokio::test]
+async fn sec_01_cases_are_scoped_like_every_record() {
+    let s = start().await;
+    let filing = format!(
+        r#"{{"subject": {{"claim": "{}"}}, "filing": {{"kind": "claim_dispute"}}}}"#,
+        s.claim_a
+    );
+    let r = s.post("prov-a", "/api/v1/cases", &filing).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("DSP-"), "{id}");
+    let path = format!("/api/v1/cases/{id}");
+    for (user, want) in [
+        ("prov-a", 200),
+        ("prov-b", 404),
+        ("ccm1", 200),
+        ("appeals1", 200),
+        ("admin", 200),
+        ("state", 404),
+        ("auditor", 200),
+    ] {
+        let r = s.get(user, &path).await;
+        assert_eq!(r.status, want, "GET case as {user}: {}", r.body);
+    }
+    let foreign = format!(
+        r#"{{"parties": {{"filed_by": "provider", "provider": "{}"}}, "subject": {{"claim": "{}"}}, "filing": {{"kind": "claim_dispute"}}}}"#,
+        a_npi(),
+        s.claim_a
+    );
+    assert_eq!(
+        s.post("prov-b", "/api/v1/cases", &foreign).await.status,
+        403
+    );
+    assert_eq!(
+        s.post("auditor", "/api/v1/cases", &filing).await.status,
+        403
+    );
+    assert_eq!(
+        s.post(
+            "auditor",
+            &format!("{path}/events"),
+            r#"{"action": "withdraw"}"#
+        )
+        .await
+        .status,
+        403
+    );
+    for (user, want) in [
+        ("prov-a", 403),
+        ("admin", 200),
+        ("state", 200),
+        ("appeals1", 200),
+    ] {
+        assert_eq!(
+            s.get(user, "/api/v1/cases/due").await.status,
+            want,
+            "due as {user}"
+        );
+    }
+    // A bad filing is a 4xx naming what is wrong, never a 500.
+    let r = s
+        .post(
+            "prov-a",
+            "/api/v1/cases",
+            r#"{"filing": {"kind": "nonsense"}}"#,
+        )
+        .await;
+    assert!((400..500).contains(&r.status), "{} {}", r.status, r.body);
+}
+
+/// SEC-02: a servicing provider that did not send a substance-use request sees no diagnoses or
+/// clinical details unless the member's consent is on file; the requester sees everything.
+#[tokio::test]
+async fn sec_02_part_2_details_are_withheld_without_consent() {
+    let s = start().await;
+    let mut f: serde_json::Value =
+        serde_json::from_str(&request_form(&a_npi(), 14, "2026-03-15")).unwrap();
+    f["member_id"] = "M1002".into();
+    f["servicing_npi"] = b_npi().into();
+    let r = s
+        .post("prov-a", "/api/v1/authorizations", &f.to_string())
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["request"]["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/authorizations/{id}");
+    let mine = s.get("prov-a", &path).await.json();
+    assert_eq!(mine["request"]["diagnoses"][0], "F1020");
+    assert!(mine.get("withheld").is_none());
+    let theirs = s.get("prov-b", &path).await.json();
+    assert_eq!(theirs["request"]["diagnoses"], serde_json::json!([]));
+    assert!(theirs["request"]["clinical"]["substance_use"].is_null());
+    assert!(
+        theirs["withheld"]
+            .as_str()
+            .unwrap()
+            .contains("42 CFR Part 2")
+    );
+    let staff = s.get("ccm1", &path).await.json();
+    assert_eq!(staff["request"]["diagnoses"][0], "F1020");
+    let log = s.store.access_log_for_member("M1002").await.unwrap();
+    assert!(
+        log.iter()
+            .any(|r| r.user_id == "prov-b" && r.outcome == "withheld")
+    );
 }
