@@ -16,6 +16,7 @@ pub mod api;
 pub mod auth;
 pub mod cases;
 pub mod error;
+pub mod intake;
 pub mod openapi;
 pub mod pages;
 pub mod portal;
@@ -130,6 +131,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/authorizations/{id}", get(api::authorization))
         .route("/api/v1/authorizations/{id}/decision", post(api::decide))
         .route("/api/v1/um/queue", get(api::um_queue))
+        .route(
+            "/api/v1/claims/837",
+            post(intake::receive_837).layer(DefaultBodyLimit::max(intake::UPLOAD_LIMIT)),
+        )
         .route("/api/v1/claims/{tracking}", get(api::claim))
         .route("/api/v1/cases", post(cases::file))
         .route("/api/v1/cases/due", get(cases::due))

@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use crate::auth::{Principal, Role};
 use crate::error::ApiErrorBody;
-use crate::{api, cases};
+use crate::{api, cases, intake};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -27,7 +27,8 @@ use crate::{api, cases};
         cases::file,
         cases::show,
         cases::act,
-        cases::due
+        cases::due,
+        intake::receive_837
     ),
     components(schemas(
         ApiErrorBody,
@@ -37,7 +38,8 @@ use crate::{api, cases};
         api::SwitchView,
         api::GridAnswer,
         api::DecisionBody,
-        api::ClaimStatus
+        api::ClaimStatus,
+        intake::IntakeReport
     ))
 )]
 pub struct ApiDoc;

@@ -720,3 +720,118 @@ async fn sec_02_part_2_details_are_withheld_without_consent() {
             .any(|r| r.user_id == "prov-b" && r.outcome == "withheld")
     );
 }
+
+/// CLM-01 over HTTP: an 837 is stored with tracking numbers before its 999 and 277CA come back;
+/// a provider may only send its own claims (refused whole, nothing stored); a resent interchange
+/// creates nothing; an 837 larger than the JSON limit is accepted on this route.
+#[tokio::test]
+async fn clm_01_an_837_over_http_is_stored_then_acknowledged() {
+    let s = start().await;
+    let mut x12 = Vec::new();
+    accord_x12::generate::write_837(
+        &mut x12,
+        &accord_x12::generate::GenOptions {
+            claims: 4000,
+            seed: 5,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        x12.len() > accord_server::BODY_LIMIT,
+        "the file is {} bytes",
+        x12.len()
+    );
+    let body = String::from_utf8(x12).unwrap();
+    let before = s.store.claim_count().await.unwrap();
+    let auth = |u: &str| format!("Bearer {}", s.tokens[u]);
+    let r = http(
+        s.addr,
+        "POST",
+        "/api/v1/claims/837",
+        &[
+            ("Authorization", &auth("prov-a")),
+            ("Content-Type", "application/edi-x12"),
+        ],
+        &body,
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was stored")
+    );
+    assert_eq!(s.store.claim_count().await.unwrap(), before);
+    let r = http(
+        s.addr,
+        "POST",
+        "/api/v1/claims/837",
+        &[
+            ("Authorization", &auth("examiner")),
+            ("Content-Type", "application/edi-x12"),
+        ],
+        &body,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", &r.body[..r.body.len().min(500)]);
+    let rep = r.json();
+    assert_eq!(rep["claims_read"], 4000);
+    assert_eq!(rep["tracking"].as_array().unwrap().len(), 4000);
+    let acks: Vec<&str> = rep["acknowledgments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a[0].as_str().unwrap())
+        .collect();
+    assert!(
+        acks.iter().any(|a| a.contains("999")) && acks.iter().any(|a| a.contains("277")),
+        "{acks:?}"
+    );
+    assert_eq!(s.store.claim_count().await.unwrap(), before + 4000);
+    let again = http(
+        s.addr,
+        "POST",
+        "/api/v1/claims/837",
+        &[("Authorization", &auth("examiner"))],
+        &body,
+    )
+    .await
+    .json();
+    assert_eq!(
+        (
+            again["already_received"].as_u64(),
+            again["tracking"].as_array().map(Vec::len)
+        ),
+        (Some(4000), Some(0)),
+        "{again}"
+    );
+    assert_eq!(s.store.claim_count().await.unwrap(), before + 4000);
+    assert_eq!(
+        http(
+            s.addr,
+            "POST",
+            "/api/v1/claims/837",
+            &[("Authorization", &auth("state"))],
+            &body
+        )
+        .await
+        .status,
+        403
+    );
+}
+
+#[test]
+fn billing_npis_are_read_with_the_files_own_delimiters() {
+    let isa = "ISA|00|          |00|          |ZZ|SENDER         |ZZ|RECEIVER       |260101|1200|^|00501|000000001|0|P|:!";
+    assert_eq!(isa.len(), 106);
+    let x12 = format!(
+        "{isa}\nGS|HC|S|R|20260101|1200|1|X|005010X222A1!NM1|85|2|CLINIC|||||XX|1234567893!NM1|85|2|CLINIC|||||XX|1234567893!"
+    );
+    assert_eq!(
+        accord_server::intake::billing_npis(x12.as_bytes()),
+        vec!["1234567893".to_owned()]
+    );
+    assert!(accord_server::intake::billing_npis(b"not x12").is_empty());
+}
