@@ -280,6 +280,14 @@ async fn provider_and_reviewer_click_through_the_portal() {
 
     // Reviewer: the queue, a request, a decision.
     sign_in(&c, &base, "md1").await;
+    c.goto(&format!(
+        "{base}/console/dashboard?from=2026-10-01&to=2026-11-30"
+    ))
+    .await
+    .unwrap();
+    let svgs = c.find_all(Locator::Css("figure svg")).await.unwrap();
+    assert_eq!(svgs.len(), 4, "the dashboard draws four charts");
+    shot(&c, "console-dashboard").await;
     c.goto(&format!("{base}/console/um-queue")).await.unwrap();
     shot(&c, "console-um-queue").await;
     let t = text(&c).await;

@@ -15,6 +15,8 @@
 pub mod api;
 pub mod auth;
 pub mod cases;
+pub mod charts;
+pub mod dashboard;
 pub mod error;
 pub mod intake;
 pub mod openapi;
@@ -141,6 +143,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/{id}", get(cases::show))
         .route("/api/v1/cases/{id}/events", post(cases::act))
         .route("/portal/cases", get(cases::cases_page))
+        .route("/console/dashboard", get(dashboard::page))
+        .route("/api/v1/reports/claims", get(dashboard::claims_report))
+        .route("/api/v1/reports/um", get(dashboard::um_report))
         .route("/portal/cases/{id}", get(cases::case_page))
         .route("/login", get(pages::login_page).post(pages::login))
         .route("/logout", post(pages::logout))

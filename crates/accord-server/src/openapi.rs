@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use crate::auth::{Principal, Role};
 use crate::error::ApiErrorBody;
-use crate::{api, cases, intake};
+use crate::{api, cases, dashboard, intake};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -28,7 +28,9 @@ use crate::{api, cases, intake};
         cases::show,
         cases::act,
         cases::due,
-        intake::receive_837
+        intake::receive_837,
+        dashboard::claims_report,
+        dashboard::um_report
     ),
     components(schemas(
         ApiErrorBody,

@@ -11,6 +11,8 @@
 //! - [`cycle`]: the payment cycle's arithmetic (PAY-06, REC-01, REC-02, PAY-07) — pure;
 //! - [`remit`] and [`voucher`]: a cycle's 835 remittances and HTML vouchers;
 //! - [`payment`]: running a payment cycle against the store and writing its files;
+//! - [`reports`]: the claims report (outcomes, auto-adjudication, denial reasons, days to pay,
+//!   PAY-07) — pure, with a loader;
 //! - [`um`]: authorization requests against the store — receipt (facts gathered, the pure UM engine
 //!   decides, case and authorization stored in one unit of work), reviewer decisions, reconsideration,
 //!   UM-07 notifications, the work queue, notices and the QM-04 report.
@@ -33,6 +35,7 @@ pub mod intake;
 pub mod payment;
 pub mod reference;
 pub mod remit;
+pub mod reports;
 pub mod service_plans;
 pub mod um;
 pub mod voucher;

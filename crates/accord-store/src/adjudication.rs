@@ -471,6 +471,23 @@ impl UnitOfWork {
 }
 
 impl Store {
+    /// Decisions made from `from` through `to` (decision dates), by tracking number (reports).
+    pub async fn decisions_between(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<StoredDecision>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM decisions WHERE decided_on >= $1 AND decided_on <= $2 ORDER BY tracking",
+            DECISION_COLUMNS.join(", ")
+        ))
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(read_decision).collect()
+    }
+
     /// Every authorization on record, by number.
     pub async fn authorizations(&self) -> Result<Vec<StoredAuthorization>, StoreError> {
         let rows = sqlx::query(&format!(

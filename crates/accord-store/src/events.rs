@@ -164,6 +164,27 @@ impl UnitOfWork {
 }
 
 impl Store {
+    /// The IDs of `entity` records that have at least one event with `action` (e.g. every claim
+    /// an examiner acted on), in ID order.
+    pub async fn entities_with_action(
+        &self,
+        entity: &str,
+        action: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT entity_id FROM events WHERE entity = $1 AND action = $2 ORDER BY entity_id",
+        )
+        .bind(entity)
+        .bind(action)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| sqlx::Row::try_get::<String, _>(r, "entity_id").map_err(StoreError::from))
+            .collect()
+    }
+}
+
+impl Store {
     /// Every event of one record, oldest first.
     pub async fn events_for(
         &self,

@@ -173,6 +173,22 @@ pub enum StaffCommand {
 /// Report commands.
 #[derive(Debug, clap::Subcommand)]
 pub enum ReportCommand {
+    /// Claims: outcomes, auto-adjudication and clean-claim rates, denial reasons ranked, days to
+    /// pay, clean claims paid within the plan's days (PAY-07), dollars by service.
+    Claims {
+        /// First decision date.
+        #[arg(long)]
+        from: Date,
+        /// Last decision date.
+        #[arg(long)]
+        to: Date,
+        /// table or json.
+        #[arg(long, default_value = "table")]
+        format: String,
+        /// Plan directory (defaults to the demo plan).
+        #[arg(long)]
+        plan: Option<PathBuf>,
+    },
     /// UM timeliness and outcomes (QM-04, the CMS-0057-F public metrics).
     Um {
         /// First decision date.
@@ -495,12 +511,62 @@ pub async fn run_staff(db: &str, cmd: StaffCommand) -> anyhow::Result<ExitCode> 
 
 /// Runs a `report` command.
 pub async fn run_report(db: &str, cmd: ReportCommand) -> anyhow::Result<ExitCode> {
-    let ReportCommand::Um {
-        from,
-        to,
-        format,
-        plan,
-    } = cmd;
+    let (from, to, format, plan) = match cmd {
+        ReportCommand::Claims {
+            from,
+            to,
+            format,
+            plan,
+        } => {
+            let plan = load_plan(plan.as_deref())?;
+            let store = open_store(db).await?;
+            let r = accord_service::reports::load_claims_report(&store, &plan, from, to)
+                .await
+                .map_err(fail)?;
+            store.close().await;
+            if format == "json" {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!("Claims decided {from} to {to}: {}", r.decided);
+                for (s, n) in &r.by_status {
+                    println!("  {s:<22} {n:>8}");
+                }
+                println!(
+                    "  auto-adjudicated {}%   clean {}%   clean claims paid within {} days: {} of {} ({}%, PAY-07)",
+                    r.auto_adjudication_percent,
+                    r.clean_percent,
+                    plan.config.remittance.clean_claim_days,
+                    r.clean_paid_within,
+                    r.clean_paid,
+                    r.clean_paid_within_percent
+                );
+                println!(
+                    "  billed {}   allowed {}   paid {}",
+                    r.billed, r.allowed, r.paid
+                );
+                println!("Denial reasons:");
+                for d in &r.top_denials {
+                    println!(
+                        "  {:<10} {:>6} lines  {:>12} billed",
+                        d.code,
+                        d.lines,
+                        d.billed.to_string()
+                    );
+                }
+                println!("Days from receipt to payment:");
+                for (b, n) in &r.days_to_pay {
+                    println!("  {b:<6} {n:>8}");
+                }
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        ReportCommand::Um {
+            from,
+            to,
+            format,
+            plan,
+        } => (from, to, format, plan),
+    };
     let plan = load_plan(plan.as_deref())?;
     let store = open_store(db).await?;
     let rows = um::report(&store, &plan, from, to).await.map_err(fail)?;

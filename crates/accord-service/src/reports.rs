@@ -1,0 +1,239 @@
+//! The claims report (issue 9's claims part, shown on the staff dashboard): outcomes, the
+//! auto-adjudication and clean-claim rates, denial reasons ranked, days from receipt to payment,
+//! the share of clean claims paid within the plan's clean-claim days (PAY-07), and dollars by
+//! program service. [`claims_report`] is pure; [`load_claims_report`] reads the store.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use accord_core::{Date, Money};
+use accord_store::{PaymentCycle, Store, StoredDecision};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::ServiceError;
+
+/// One ranked denial reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DenialReason {
+    /// Group and reason code, e.g. `CO-197`.
+    pub code: String,
+    /// Denied lines carrying it.
+    pub lines: u64,
+    /// Billed dollars on those lines.
+    pub billed: Money,
+}
+
+/// The claims report for decisions made in a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimsReport {
+    /// First decision date.
+    pub from: Date,
+    /// Last decision date.
+    pub to: Date,
+    /// Claims decided.
+    pub decided: u64,
+    /// Claims by status (`processed_primary`, `denied`, `pended`, …).
+    pub by_status: Vec<(String, u64)>,
+    /// Decided by the rules alone: not pended and never touched by an examiner.
+    pub auto_adjudicated: u64,
+    /// Percent auto-adjudicated (2 places).
+    pub auto_adjudication_percent: Decimal,
+    /// Clean claims (CLM-01 clean-claim checks passed at receipt).
+    pub clean: u64,
+    /// Percent clean.
+    pub clean_percent: Decimal,
+    /// Denial reasons, most lines first (at most 10).
+    pub top_denials: Vec<DenialReason>,
+    /// Days from receipt to the payment cycle that remitted it: (upper bound label, claims).
+    pub days_to_pay: Vec<(String, u64)>,
+    /// Clean claims remitted within the plan's clean-claim days (PAY-07).
+    pub clean_paid_within: u64,
+    /// Clean claims remitted.
+    pub clean_paid: u64,
+    /// Percent of remitted clean claims paid within the clean-claim days.
+    pub clean_paid_within_percent: Decimal,
+    /// Billed, allowed and paid dollars.
+    pub billed: Money,
+    /// Allowed.
+    pub allowed: Money,
+    /// Paid (net of reversals).
+    pub paid: Money,
+    /// Paid dollars by procedure code, largest first (at most 10).
+    pub paid_by_service: Vec<(String, Money)>,
+}
+
+fn pct(n: u64, d: u64) -> Decimal {
+    if d == 0 {
+        Decimal::ZERO
+    } else {
+        (Decimal::from(n) * Decimal::ONE_HUNDRED / Decimal::from(d)).round_dp(2)
+    }
+}
+
+/// The lean part of a stored decision the report reads.
+#[derive(Debug, Deserialize)]
+struct Lines {
+    #[serde(default)]
+    lines: Vec<Line>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Line {
+    procedure: String,
+    status: String,
+    billed: Money,
+    paid: Money,
+    #[serde(default)]
+    adjustments: Vec<Adj>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Adj {
+    group: String,
+    carc: String,
+}
+
+/// Buckets of days to pay, by upper bound.
+const BUCKETS: &[(i64, &str)] = &[
+    (7, "0-7"),
+    (14, "8-14"),
+    (30, "15-30"),
+    (45, "31-45"),
+    (60, "46-60"),
+    (i64::MAX, "61+"),
+];
+
+/// The report, pure: `examined` are the claims an examiner acted on; `cycles` give each cycle's
+/// pay date (the day it ran); `clean_claim_days` is PAY-07's number.
+pub fn claims_report(
+    decisions: &[StoredDecision],
+    cycles: &[PaymentCycle],
+    examined: &HashSet<String>,
+    from: Date,
+    to: Date,
+    clean_claim_days: u32,
+) -> ClaimsReport {
+    let pay_date: HashMap<i64, Date> = cycles
+        .iter()
+        .filter_map(|c| {
+            let d = c.run_at.get(..10)?.parse::<Date>().ok()?;
+            Some((c.cycle, d))
+        })
+        .collect();
+    let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
+    let mut denials: HashMap<String, (u64, Money)> = HashMap::new();
+    let mut by_service: HashMap<String, Money> = HashMap::new();
+    let mut buckets = vec![0u64; BUCKETS.len()];
+    let (mut auto, mut clean, mut clean_paid, mut clean_within) = (0u64, 0u64, 0u64, 0u64);
+    let (mut billed, mut allowed, mut paid) = (Money::ZERO, Money::ZERO, Money::ZERO);
+    for d in decisions
+        .iter()
+        .filter(|d| d.decided_on >= from && d.decided_on <= to)
+    {
+        *by_status.entry(d.status.clone()).or_default() += 1;
+        if d.status != "pended" && !examined.contains(&d.tracking) {
+            auto += 1;
+        }
+        clean += u64::from(d.clean);
+        billed = billed + d.billed;
+        allowed = allowed + d.allowed;
+        paid = paid + d.net_paid;
+        if let Some(day) = d.cycle.and_then(|c| pay_date.get(&c)) {
+            let days = accord_core::calendar::calendar_days_between(d.received_on, *day);
+            let i = BUCKETS
+                .iter()
+                .position(|(max, _)| days <= *max)
+                .unwrap_or(BUCKETS.len() - 1);
+            buckets[i] += 1;
+            if d.clean {
+                clean_paid += 1;
+                clean_within += u64::from(days <= i64::from(clean_claim_days));
+            }
+        }
+        if let Ok(l) = serde_json::from_str::<Lines>(&d.decision) {
+            for line in &l.lines {
+                let e = by_service
+                    .entry(line.procedure.clone())
+                    .or_insert(Money::ZERO);
+                *e = *e + line.paid;
+                if line.status == "denied" {
+                    // The reason is the first adjustment that is not the fee-schedule write-off.
+                    if let Some(a) = line.adjustments.iter().find(|a| a.carc != "45") {
+                        let e = denials
+                            .entry(format!("{}-{}", a.group, a.carc))
+                            .or_insert((0, Money::ZERO));
+                        e.0 += 1;
+                        e.1 = e.1 + line.billed;
+                    }
+                }
+            }
+        }
+    }
+    let decided: u64 = by_status.values().sum();
+    let mut top: Vec<DenialReason> = denials
+        .into_iter()
+        .map(|(code, (lines, billed))| DenialReason {
+            code,
+            lines,
+            billed,
+        })
+        .collect();
+    top.sort_by(|a, b| b.lines.cmp(&a.lines).then(a.code.cmp(&b.code)));
+    top.truncate(10);
+    let mut services: Vec<(String, Money)> = by_service
+        .into_iter()
+        .filter(|(_, m)| !m.is_zero())
+        .collect();
+    services.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    services.truncate(10);
+    ClaimsReport {
+        from,
+        to,
+        decided,
+        by_status: by_status.into_iter().collect(),
+        auto_adjudicated: auto,
+        auto_adjudication_percent: pct(auto, decided),
+        clean,
+        clean_percent: pct(clean, decided),
+        top_denials: top,
+        days_to_pay: BUCKETS
+            .iter()
+            .zip(buckets)
+            .map(|((_, l), n)| ((*l).to_owned(), n))
+            .collect(),
+        clean_paid_within: clean_within,
+        clean_paid,
+        clean_paid_within_percent: pct(clean_within, clean_paid),
+        billed,
+        allowed,
+        paid,
+        paid_by_service: services,
+    }
+}
+
+/// Reads what the report needs and computes it.
+pub async fn load_claims_report(
+    store: &Store,
+    plan: &accord_plan::Plan,
+    from: Date,
+    to: Date,
+) -> Result<ClaimsReport, ServiceError> {
+    let decisions = store.decisions_between(from, to).await?;
+    let cycles = store.payment_cycles().await?;
+    let examined: HashSet<String> = store
+        .entities_with_action(
+            accord_store::events::CLAIM,
+            accord_store::events::action::CLAIM_EXAMINED,
+        )
+        .await?
+        .into_iter()
+        .collect();
+    Ok(claims_report(
+        &decisions,
+        &cycles,
+        &examined,
+        from,
+        to,
+        plan.config.remittance.clean_claim_days,
+    ))
+}
