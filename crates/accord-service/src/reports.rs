@@ -135,9 +135,9 @@ pub fn claims_report(
             auto += 1;
         }
         clean += u64::from(d.clean);
-        billed = billed + d.billed;
-        allowed = allowed + d.allowed;
-        paid = paid + d.net_paid;
+        billed += d.billed;
+        allowed += d.allowed;
+        paid += d.net_paid;
         if let Some(day) = d.cycle.and_then(|c| pay_date.get(&c)) {
             let days = accord_core::calendar::calendar_days_between(d.received_on, *day);
             let i = BUCKETS
@@ -155,7 +155,7 @@ pub fn claims_report(
                 let e = by_service
                     .entry(line.procedure.clone())
                     .or_insert(Money::ZERO);
-                *e = *e + line.paid;
+                *e += line.paid;
                 if line.status == "denied" {
                     // The reason is the first adjustment that is not the fee-schedule write-off.
                     if let Some(a) = line.adjustments.iter().find(|a| a.carc != "45") {
@@ -163,7 +163,7 @@ pub fn claims_report(
                             .entry(format!("{}-{}", a.group, a.carc))
                             .or_insert((0, Money::ZERO));
                         e.0 += 1;
-                        e.1 = e.1 + line.billed;
+                        e.1 += line.billed;
                     }
                 }
             }
@@ -236,4 +236,87 @@ pub async fn load_claims_report(
         to,
         plan.config.remittance.clean_claim_days,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decision(t: &str, status: &str, cycle: Option<i64>, lines: &str) -> StoredDecision {
+        StoredDecision {
+            tracking: t.into(),
+            status: status.into(),
+            member_id: Some("M1".into()),
+            pay_to_npi: "1234567893".into(),
+            received_on: "2026-10-01".parse().unwrap(),
+            decided_on: "2026-10-02".parse().unwrap(),
+            billed: Money::parse("100.00").unwrap(),
+            allowed: Money::parse("80.00").unwrap(),
+            paid: Money::parse("80.00").unwrap(),
+            net_paid: Money::parse("80.00").unwrap(),
+            patient_responsibility: Money::ZERO,
+            clean: true,
+            decision: format!(r#"{{"lines": [{lines}]}}"#),
+            cycle,
+        }
+    }
+
+    #[test]
+    fn pay_07_claims_report_counts_outcomes_denials_and_days_to_pay() {
+        let denied = r#"{"procedure": "H0047", "status": "denied", "billed": "100.00", "paid": "0.00",
+            "adjustments": [{"group": "CO", "carc": "197"}]}"#;
+        let paid = r#"{"procedure": "H0004", "status": "paid", "billed": "100.00", "paid": "80.00",
+            "adjustments": [{"group": "CO", "carc": "45"}]}"#;
+        let ds = vec![
+            decision("1", "denied", Some(1), denied),
+            decision("2", "processed_primary", Some(1), paid),
+            decision("3", "pended", None, paid),
+            decision("4", "processed_primary", Some(2), paid),
+        ];
+        let cycles = vec![
+            PaymentCycle {
+                cycle: 1,
+                through: "2026-10-05".parse().unwrap(),
+                run_at: "2026-10-06T15:00:00Z".into(),
+                remittances: 1,
+                claims: 2,
+                total: Money::ZERO,
+            },
+            PaymentCycle {
+                cycle: 2,
+                through: "2026-11-20".parse().unwrap(),
+                run_at: "2026-11-20T15:00:00Z".into(),
+                remittances: 1,
+                claims: 1,
+                total: Money::ZERO,
+            },
+        ];
+        let examined: HashSet<String> = ["2".to_owned()].into();
+        let r = claims_report(
+            &ds,
+            &cycles,
+            &examined,
+            "2026-10-01".parse().unwrap(),
+            "2026-10-31".parse().unwrap(),
+            30,
+        );
+        assert_eq!(r.decided, 4);
+        assert_eq!(
+            r.auto_adjudicated, 2,
+            "the pended claim and the examined one are not automatic"
+        );
+        assert_eq!(
+            r.top_denials,
+            vec![DenialReason {
+                code: "CO-197".into(),
+                lines: 1,
+                billed: Money::parse("100.00").unwrap()
+            }]
+        );
+        // Received 10-01: cycle 1 ran 10-06 (5 days), cycle 2 ran 11-20 (50 days).
+        assert_eq!(r.days_to_pay[0], ("0-7".to_owned(), 2));
+        assert_eq!(r.days_to_pay[4], ("46-60".to_owned(), 1));
+        assert_eq!((r.clean_paid_within, r.clean_paid), (2, 3));
+        assert_eq!(r.paid_by_service[0].0, "H0004");
+    }
 }
