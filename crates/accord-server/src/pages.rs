@@ -287,6 +287,19 @@ pub async fn authorization_page(
             )
         })
         .unwrap_or_default();
+    let uses = accord_service::um::authorization_use(&state.store, &c)
+        .await
+        .unwrap_or_default();
+    let units: String = if uses.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<h2>Authorization</h2><table><thead><tr><th>Number</th><th>Service</th><th>Dates</th><th>Authorized</th><th>Used</th><th>Left</th></tr></thead><tbody>{}</tbody></table>",
+            uses.iter()
+                .map(|u| format!("<tr><td>{}</td><td>{}</td><td>{} to {}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&u.auth_id), esc(&u.services), u.start, u.end, u.authorized, u.used, u.left))
+                .collect::<String>()
+        )
+    };
     let form = if caller.principal.role.is_clinical() && c.status == accord_um::Status::InReview {
         format!(
             "<h2>Decide</h2><form method=\"post\" action=\"/console/authorizations/{id}/decision\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><label><input type=\"radio\" name=\"verdict\" value=\"approve\" checked> Approve</label><label><input type=\"radio\" name=\"verdict\" value=\"deny\"> Deny</label><label>Units (blank: as asked) <input name=\"units\"></label><label>Reason <input name=\"reason\"></label><button>Decide</button></form>",
@@ -297,7 +310,7 @@ pub async fn authorization_page(
         String::new()
     };
     let body = format!(
-        "{withheld}<p><strong>{}</strong> · {} · member {} · {} to {}</p><p>Received {} · due <strong>{}</strong> ({})</p><h2>Checks</h2><ol>{trace}</ol>{decision}{form}",
+        "{withheld}<p><strong>{}</strong> · {} · member {} · {} to {}</p><p>Received {} · due <strong>{}</strong> ({})</p><h2>Checks</h2><ol>{trace}</ol>{decision}{units}{form}",
         esc(c.status.as_str()),
         esc(&c.request.level_of_care),
         esc(c.request.member_id.as_str()),

@@ -524,3 +524,79 @@ pub async fn save_staff(
     uow.commit().await?;
     Ok(())
 }
+
+/// UM-04: an authorization's units authorized, used (counted from paid claim lines, never kept as a
+/// counter) and left.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuthorizationUse {
+    /// Authorization number.
+    pub auth_id: String,
+    /// Service(s), e.g. `H0047-HF`.
+    pub services: String,
+    /// First authorized date.
+    pub start: Date,
+    /// Last authorized date.
+    pub end: Date,
+    /// Units authorized.
+    pub authorized: Decimal,
+    /// Units used by paid claim lines.
+    pub used: Decimal,
+    /// Units left.
+    pub left: Decimal,
+}
+
+/// UM-04: the authorizations a request produced (or extended), with units used and left.
+pub async fn authorization_use(
+    store: &Store,
+    c: &UmCase,
+) -> Result<Vec<AuthorizationUse>, ServiceError> {
+    let id = c.request.id.as_str();
+    let mine = |a: &str| {
+        a == id
+            || a.strip_prefix(id).is_some_and(|r| r.starts_with('-'))
+            || c.request.extends_authorization.as_deref() == Some(a)
+    };
+    let auths: Vec<StoredAuthorization> = store
+        .authorizations()
+        .await?
+        .into_iter()
+        .filter(|a| a.member_id == c.request.member_id.as_str() && mine(&a.auth_id))
+        .collect();
+    if auths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lines = store
+        .history_lines_of_member(c.request.member_id.as_str())
+        .await?;
+    Ok(auths
+        .into_iter()
+        .map(|a| {
+            let used: Decimal = lines
+                .iter()
+                .filter(|l| l.paid)
+                .flat_map(|l| l.authorizations.iter())
+                .filter(|(id, _)| *id == a.auth_id)
+                .map(|(_, u)| *u)
+                .sum();
+            AuthorizationUse {
+                services: a
+                    .services
+                    .iter()
+                    .map(|(code, mods)| {
+                        std::iter::once(code.clone())
+                            .chain(mods.iter().cloned())
+                            .collect::<Vec<_>>()
+                            .join("-")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                start: a.start,
+                end: a.end,
+                authorized: a.units_authorized,
+                left: (a.units_authorized - used).max(Decimal::ZERO),
+                used,
+                auth_id: a.auth_id,
+            }
+        })
+        .collect())
+}

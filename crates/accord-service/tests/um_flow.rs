@@ -151,6 +151,42 @@ async fn um_04_rules_approval_is_stored_as_an_authorization_claims_use() {
     );
     // The case reads back whole.
     assert_eq!(um::load(&store, "UM-2026-000002").await.unwrap(), c2);
+    // UM-04: units used are counted from paid claim lines (a pended line does not count).
+    let line = |tracking: &str, units: u32, paid: bool| accord_store::HistoryLine {
+        tracking: tracking.into(),
+        line: 1,
+        member_id: "M1001".into(),
+        rendering_npi: facility().to_string(),
+        procedure: "H0047".into(),
+        modifiers: "HF".into(),
+        service_date: d("2026-03-05"),
+        units: Decimal::from(units),
+        paid,
+        authorizations: vec![("UM-2026-000001".into(), Decimal::from(units))],
+    };
+    let mut uow = store
+        .begin("test", "claims", at("2026-03-20T12:00:00Z"))
+        .await
+        .unwrap();
+    uow.replace_history(
+        &["T1".into(), "T2".into()],
+        &[line("T1", 5, true), line("T2", 3, false)],
+    )
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    let used = um::authorization_use(&store, &c).await.unwrap();
+    assert_eq!(used.len(), 1);
+    assert_eq!(
+        (used[0].authorized, used[0].used, used[0].left),
+        (Decimal::from(21), Decimal::from(5), Decimal::from(16))
+    );
+    assert_eq!(used[0].services, "H0047-HF");
+    // The continued stay shows the authorization it extended.
+    assert_eq!(
+        um::authorization_use(&store, &c2).await.unwrap()[0].auth_id,
+        "UM-2026-000001"
+    );
 }
 
 #[tokio::test]

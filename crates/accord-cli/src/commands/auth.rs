@@ -348,10 +348,17 @@ pub async fn run(db: &str, cmd: AuthCommand) -> anyhow::Result<ExitCode> {
         }
         AuthCommand::Show { id, json, plan } => {
             let c = um::load(&store, &id).await.map_err(fail)?;
+            let uses = um::authorization_use(&store, &c).await.map_err(fail)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&c)?);
             } else {
                 print!("{}", describe(&c, &load_plan(plan.as_deref())?));
+                for u in &uses {
+                    println!(
+                        "Authorization {}: {} {} to {}: {} units authorized, {} used, {} left (UM-04)",
+                        u.auth_id, u.services, u.start, u.end, u.authorized, u.used, u.left
+                    );
+                }
             }
         }
         AuthCommand::Queue { json } => {
