@@ -308,15 +308,7 @@ pub async fn case_page(
     let v = match visible(&state, p, &id).await {
         Ok(v) => v,
         Err(e) => {
-            return (
-                e.status,
-                page(
-                    "Case",
-                    Some(p),
-                    &format!("<p role=\"alert\">{}</p>", esc(&e.body.message)),
-                ),
-            )
-                .into_response();
+            return crate::pages::refused(p, "Case", e);
         }
     };
     let tz = state.plan.time_zone().clone();

@@ -13,7 +13,6 @@ use crate::AppState;
 use crate::auth::{Caller, Principal};
 use crate::charts::bars;
 use crate::error::{ApiError, ApiErrorBody};
-use crate::pages::esc;
 
 /// A report's period; the last 30 days when left out.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -51,6 +50,12 @@ fn period(state: &AppState, q: &Period) -> Result<(Date, Date), ApiError> {
     Ok((from, to))
 }
 
+fn json<T: serde::Serialize>(v: T) -> Result<Json<serde_json::Value>, ApiError> {
+    serde_json::to_value(v)
+        .map(Json)
+        .map_err(|e| ApiError::of(accord_core::ErrorCode::Internal, e.to_string(), None))
+}
+
 fn staff_only(p: &Principal) -> Result<(), ApiError> {
     if p.role.is_plan_staff() {
         Ok(())
@@ -71,9 +76,7 @@ pub async fn claims_report(
     let r = accord_service::reports::load_claims_report(&state.store, &state.plan, from, to)
         .await
         .map_err(ApiError::from_service)?;
-    serde_json::to_value(r)
-        .map(Json)
-        .map_err(|e| ApiError::of(accord_core::ErrorCode::Internal, e.to_string(), None))
+    json(r)
 }
 
 /// The UM report (QM-04, CMS-0057-F public metrics) as JSON.
@@ -88,9 +91,7 @@ pub async fn um_report(
     let r = accord_service::um::report(&state.store, &state.plan, from, to)
         .await
         .map_err(ApiError::from_service)?;
-    serde_json::to_value(r)
-        .map(Json)
-        .map_err(|e| ApiError::of(accord_core::ErrorCode::Internal, e.to_string(), None))
+    json(r)
 }
 
 /// The dashboard page.
@@ -104,15 +105,7 @@ pub async fn page(
     };
     let p = &caller.principal;
     if let Err(e) = staff_only(p) {
-        return (
-            e.status,
-            crate::pages::page(
-                "Dashboard",
-                Some(p),
-                &format!("<p role=\"alert\">{}</p>", esc(&e.body.message)),
-            ),
-        )
-            .into_response();
+        return crate::pages::refused(p, "Dashboard", e);
     }
     let (from, to) = match period(&state, &q) {
         Ok(x) => x,

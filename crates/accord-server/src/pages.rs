@@ -45,6 +45,19 @@ pub(crate) fn page(title: &str, who: Option<&Principal>, body: &str) -> Html<Str
     ))
 }
 
+/// A page that says why the request was refused, with the error's status.
+pub(crate) fn refused(p: &Principal, title: &str, e: ApiError) -> Response {
+    (
+        e.status,
+        page(
+            title,
+            Some(p),
+            &format!("<p role=\"alert\">{}</p>", esc(&e.body.message)),
+        ),
+    )
+        .into_response()
+}
+
 /// The sign-in page.
 pub async fn login_page() -> Html<String> {
     page(
@@ -237,15 +250,7 @@ pub async fn authorization_page(
     let mut c = match api::visible_case(&state, &caller.principal, &id).await {
         Ok(c) => c,
         Err(e) => {
-            return (
-                e.status,
-                page(
-                    "Authorization request",
-                    Some(&caller.principal),
-                    &format!("<p role=\"alert\">{}</p>", esc(&e.body.message)),
-                ),
-            )
-                .into_response();
+            return crate::pages::refused(&caller.principal, "Authorization request", e);
         }
     };
     let withheld = match api::withhold_part2(&state, &caller.principal, &mut c).await {
@@ -409,15 +414,7 @@ pub async fn um_queue_page(
         ],
         "see the clinical queue",
     ) {
-        return (
-            e.status,
-            page(
-                "Clinical review queue",
-                Some(p),
-                &format!("<p role=\"alert\">{}</p>", esc(&e.body.message)),
-            ),
-        )
-            .into_response();
+        return refused(p, "Clinical review queue", e);
     }
     let q = match accord_service::um::queue(&state.store, Timestamp::now()).await {
         Ok(q) => q,

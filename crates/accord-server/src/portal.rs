@@ -11,21 +11,9 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::api::audit;
-use crate::auth::{Caller, Principal, Role};
+use crate::auth::{Caller, Role};
 use crate::error::ApiError;
-use crate::pages::{esc, page};
-
-fn refused(p: &Principal, title: &str, e: ApiError) -> Response {
-    (
-        e.status,
-        page(
-            title,
-            Some(p),
-            &format!("<p role=\"alert\">{}</p>", esc(&e.body.message)),
-        ),
-    )
-        .into_response()
-}
+use crate::pages::{esc, page, refused};
 
 /// The authorization request form.
 pub async fn request_form(caller: Result<Caller, ApiError>) -> Response {
