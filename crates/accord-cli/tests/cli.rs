@@ -514,6 +514,41 @@ fn um_05_only_a_psychiatrist_denies_from_the_command_line() {
         ],
     );
     assert!(text(&report).contains("\nall,"), "{}", text(&report));
+    let quality = accord(
+        d,
+        &[
+            "report",
+            "quality",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(quality.status.success(), "{}", text(&quality));
+    assert!(
+        text(&quality).starts_with("measure,denominator,numerator,rate\nFUH-7,"),
+        "{}",
+        text(&quality)
+    );
+    let claims = accord(
+        d,
+        &[
+            "report",
+            "claims",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-11-30",
+        ],
+    );
+    assert!(
+        text(&claims).contains("auto-adjudicated"),
+        "{}",
+        text(&claims)
+    );
     let bad = accord(d, &["staff", "add", "x", "--name", "X", "--role", "wizard"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad).contains("--role: \"wizard\" is not a role"));

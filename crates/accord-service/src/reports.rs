@@ -238,6 +238,104 @@ pub async fn load_claims_report(
     ))
 }
 
+/// QM-01: the quality measures over paid claims, for a measurement period. Value sets come from
+/// the plan directory's `value_sets.csv`.
+pub async fn load_quality_report(
+    store: &Store,
+    plan: &accord_plan::Plan,
+    from: Date,
+    to: Date,
+) -> Result<accord_quality::QualityReport, ServiceError> {
+    let path = plan.dir.join("value_sets.csv");
+    let text = std::fs::read_to_string(&path).map_err(|source| ServiceError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let vs = accord_quality::ValueSets::parse(&text).map_err(|e| {
+        ServiceError::invalid(
+            path.display().to_string(),
+            "value_sets.csv",
+            e.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    let book = store.book().await?;
+    let mut index: HashMap<String, u32> = HashMap::new();
+    let mut members = Vec::with_capacity(book.members.len());
+    for m in &book.members {
+        index.insert(m.member_id.to_string(), members.len() as u32);
+        members.push(accord_quality::MemberInfo {
+            id: m.member_id.to_string(),
+            birth_date: m.birth_date,
+        });
+    }
+    let mut records: Vec<accord_quality::ServiceRecord> = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = store.paid_claims_after(&after, 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.0.clone();
+        for (tracking, json) in &page {
+            let claim: accord_claims::Claim = serde_json::from_str(json)
+                .map_err(|e| ServiceError::invalid(format!("claim {tracking}"), "claim", e))?;
+            let Some(&member) = index.get(claim.member_id.as_str()) else {
+                continue;
+            };
+            let dx: Vec<String> = claim
+                .diagnoses
+                .iter()
+                .map(|d| d.as_str().to_owned())
+                .collect();
+            if let (accord_claims::ClaimKind::Institutional, Some(bt)) =
+                (&claim.kind, &claim.bill_type)
+            {
+                let from_d = claim.admission_date.or(claim.statement_from);
+                let to_d = claim.discharge_date.or(claim.statement_to).or(from_d);
+                if let (Some(a), Some(b)) = (from_d, to_d) {
+                    records.push(accord_quality::ServiceRecord {
+                        member,
+                        from: a,
+                        through: b,
+                        procedure: None,
+                        pos: None,
+                        bill_type: Some(bt.chars().take(3).collect()),
+                        revenue: claim
+                            .lines
+                            .first()
+                            .and_then(|l| l.revenue_code.as_ref())
+                            .map(|r| r.as_str().to_owned()),
+                        diagnoses: dx.clone(),
+                    });
+                }
+            }
+            for l in &claim.lines {
+                records.push(accord_quality::ServiceRecord {
+                    member,
+                    from: l.service_from,
+                    through: l.service_to.unwrap_or(l.service_from),
+                    procedure: Some(l.procedure.to_string()),
+                    pos: claim.place_for(l).map(|p| p.as_str().to_owned()),
+                    bill_type: None,
+                    revenue: l.revenue_code.as_ref().map(|r| r.as_str().to_owned()),
+                    diagnoses: dx.clone(),
+                });
+            }
+        }
+    }
+    records.sort_by_key(|r| r.member);
+    Ok(accord_quality::measure(
+        &members,
+        &records,
+        &vs,
+        accord_quality::Period {
+            start: from,
+            end: to,
+        },
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

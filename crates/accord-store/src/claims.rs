@@ -299,6 +299,33 @@ impl Store {
         Ok(out)
     }
 
+    /// The engine claims (JSON text) of claims paid as primary or secondary, at most `limit` after
+    /// tracking number `after` (quality measures read paid claims).
+    pub async fn paid_claims_after(
+        &self,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.tracking AS tracking, c.claim AS claim FROM claims c JOIN decisions d ON d.tracking = c.tracking \
+             WHERE c.tracking > $1 AND c.claim IS NOT NULL AND d.status IN ('processed_primary', 'processed_secondary') \
+             ORDER BY c.tracking LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let c = Cols {
+                    row: r,
+                    table: "claims",
+                };
+                Ok((c.text("tracking")?, c.text("claim")?))
+            })
+            .collect()
+    }
+
     /// How many claims have been received: the basis of the next tracking number.
     pub async fn claim_count(&self) -> Result<u64, StoreError> {
         use sqlx::Row as _;

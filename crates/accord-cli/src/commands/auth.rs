@@ -173,6 +173,22 @@ pub enum StaffCommand {
 /// Report commands.
 #[derive(Debug, clap::Subcommand)]
 pub enum ReportCommand {
+    /// Quality measures over paid claims (QM-01): FUH, FUM, FUA, IET, PCR, with the member list
+    /// behind each rate (`--format json`).
+    Quality {
+        /// First day of the measurement period.
+        #[arg(long)]
+        from: Date,
+        /// Last day.
+        #[arg(long)]
+        to: Date,
+        /// table, csv or json.
+        #[arg(long, default_value = "table")]
+        format: String,
+        /// Plan directory (defaults to the demo plan).
+        #[arg(long)]
+        plan: Option<PathBuf>,
+    },
     /// Claims: outcomes, auto-adjudication and clean-claim rates, denial reasons ranked, days to
     /// pay, clean claims paid within the plan's days (PAY-07), dollars by service.
     Claims {
@@ -519,6 +535,41 @@ pub async fn run_staff(db: &str, cmd: StaffCommand) -> anyhow::Result<ExitCode> 
 /// Runs a `report` command.
 pub async fn run_report(db: &str, cmd: ReportCommand) -> anyhow::Result<ExitCode> {
     let (from, to, format, plan) = match cmd {
+        ReportCommand::Quality {
+            from,
+            to,
+            format,
+            plan,
+        } => {
+            let plan = load_plan(plan.as_deref())?;
+            let store = open_store(db).await?;
+            let r = accord_service::reports::load_quality_report(&store, &plan, from, to)
+                .await
+                .map_err(fail)?;
+            store.close().await;
+            match format.as_str() {
+                "json" => println!("{}", serde_json::to_string_pretty(&r)?),
+                "csv" => {
+                    println!("measure,denominator,numerator,rate");
+                    for x in &r.rates {
+                        println!("{},{},{},{}", x.measure, x.denominator, x.numerator, x.rate);
+                    }
+                }
+                _ => {
+                    println!(
+                        "Quality measures {from} to {to} (QM-01; value sets: {}/value_sets.csv)",
+                        plan.dir.display()
+                    );
+                    for x in &r.rates {
+                        println!(
+                            "  {:<16} {:>8} / {:<8} {:>7}%  {}",
+                            x.measure, x.numerator, x.denominator, x.rate, x.description
+                        );
+                    }
+                }
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         ReportCommand::Claims {
             from,
             to,

@@ -13,10 +13,26 @@ pub enum BenchCommand {
     X12(X12BenchArgs),
     /// The pure adjudication engine: claim lines per second on generated claims and reference data.
     Adjudicate(AdjudicateBenchArgs),
+    /// Quality measures (QM-01) over synthetic histories, in memory: members and lines per second.
+    Quality(QualityBenchArgs),
     /// UM automatic decisions on complete requests, in process: decisions/s and p50/p99 latency.
     Um(UmBenchArgs),
     /// End to end on a fresh database: submit a large 837, adjudicate it, pay it.
     Pipeline(super::bench_pipeline::PipelineBenchArgs),
+}
+
+/// Arguments of `accord bench quality`.
+#[derive(Debug, clap::Args)]
+pub struct QualityBenchArgs {
+    /// Members.
+    #[arg(long, default_value_t = 1_000_000)]
+    members: usize,
+    /// Service records (claim lines and stays).
+    #[arg(long, default_value_t = 10_000_000)]
+    lines: usize,
+    /// Plan directory (defaults to the demo plan; its value_sets.csv is used).
+    #[arg(long)]
+    plan: Option<std::path::PathBuf>,
 }
 
 /// Arguments of `accord bench um`.
@@ -65,6 +81,42 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             };
             let report = accord_claims::bench::run(&opts)?;
             println!("{}", report.summary());
+        }
+        BenchCommand::Quality(args) => {
+            let dir = super::demo_plan::locate(args.plan.as_deref())?;
+            let text = std::fs::read_to_string(dir.join("value_sets.csv"))?;
+            let vs = accord_quality::ValueSets::parse(&text).map_err(|e| {
+                anyhow::anyhow!(
+                    "{}",
+                    e.iter()
+                        .map(|x| x.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            })?;
+            let t = std::time::Instant::now();
+            let (members, records) =
+                accord_quality::bench::histories(args.members, args.lines, 42, 2026);
+            let generated = t.elapsed().as_secs_f64();
+            let period = accord_quality::Period {
+                start: jiff::civil::date(2026, 1, 1),
+                end: jiff::civil::date(2026, 12, 31),
+            };
+            let t = std::time::Instant::now();
+            let report = accord_quality::measure(&members, &records, &vs, period);
+            let secs = t.elapsed().as_secs_f64();
+            println!(
+                "Quality measures over {} members and {} records (generated in {generated:.1} s): {secs:.2} s, {:.0} records/s",
+                members.len(),
+                records.len(),
+                records.len() as f64 / secs.max(1e-9)
+            );
+            for r in &report.rates {
+                println!(
+                    "  {:<16} {:>8} / {:<8} {:>7}%",
+                    r.measure, r.numerator, r.denominator, r.rate
+                );
+            }
         }
         BenchCommand::Um(args) => {
             let dir = super::demo_plan::locate(args.plan.as_deref())?;

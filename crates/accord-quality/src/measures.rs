@@ -1,0 +1,436 @@
+//! QM-01 measures over service records, one member at a time: FUH, FUM, FUA (7 and 30 days), IET
+//! (initiation and engagement) and PCR (30-day readmissions). The definitions follow the public
+//! HEDIS technical specifications in outline (docs/quality.md says where Accord simplifies);
+//! the codes come from [`ValueSets`].
+
+use accord_core::Date;
+use jiff::ToSpan;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::value_sets::{CodeSystem, ValueSet, ValueSets};
+
+/// One service (a claim line, or an institutional stay) as the measures see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceRecord {
+    /// Index of the member in the member list.
+    pub member: u32,
+    /// Date of service, or admission date for a stay.
+    pub from: Date,
+    /// Last date, or discharge date for a stay.
+    pub through: Date,
+    /// HCPCS/CPT code.
+    pub procedure: Option<String>,
+    /// Place of service.
+    pub pos: Option<String>,
+    /// Bill type, first three digits.
+    pub bill_type: Option<String>,
+    /// Revenue code.
+    pub revenue: Option<String>,
+    /// Diagnoses without dots, principal first.
+    pub diagnoses: Vec<String>,
+}
+
+/// A member as the measures see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberInfo {
+    /// Member ID.
+    pub id: String,
+    /// Date of birth.
+    pub birth_date: Date,
+}
+
+const INPATIENT: u8 = 1;
+const ED: u8 = 2;
+const MH_PRINCIPAL: u8 = 4;
+const AOD_PRINCIPAL: u8 = 8;
+const MH_FOLLOW_UP: u8 = 16;
+const AOD_TREATMENT: u8 = 32;
+const AOD_ANY: u8 = 64;
+
+/// A record reduced to what the measures ask of it.
+#[derive(Debug, Clone, Copy)]
+struct Classified {
+    from: Date,
+    through: Date,
+    flags: u8,
+}
+
+fn classify(r: &ServiceRecord, vs: &ValueSets) -> u8 {
+    let has = |set, sys, v: &Option<String>| v.as_deref().is_some_and(|c| vs.contains(set, sys, c));
+    let mut f = 0;
+    if has(ValueSet::AcuteInpatient, CodeSystem::BillType, &r.bill_type)
+        || has(ValueSet::AcuteInpatient, CodeSystem::Revenue, &r.revenue)
+        || has(ValueSet::AcuteInpatient, CodeSystem::Pos, &r.pos)
+    {
+        f |= INPATIENT;
+    }
+    if f & INPATIENT == 0
+        && (has(ValueSet::EdVisit, CodeSystem::CptHcpcs, &r.procedure)
+            || has(ValueSet::EdVisit, CodeSystem::Pos, &r.pos)
+            || has(ValueSet::EdVisit, CodeSystem::Revenue, &r.revenue))
+    {
+        f |= ED;
+    }
+    if let Some(p) = r.diagnoses.first() {
+        if vs.contains(ValueSet::MentalIllness, CodeSystem::Icd10, p) {
+            f |= MH_PRINCIPAL;
+        }
+        if vs.contains(ValueSet::AodDependence, CodeSystem::Icd10, p) {
+            f |= AOD_PRINCIPAL;
+        }
+    }
+    if r.diagnoses
+        .iter()
+        .any(|d| vs.contains(ValueSet::AodDependence, CodeSystem::Icd10, d))
+    {
+        f |= AOD_ANY;
+    }
+    if f & (INPATIENT | ED) == 0 {
+        if has(
+            ValueSet::MentalHealthFollowUp,
+            CodeSystem::CptHcpcs,
+            &r.procedure,
+        ) {
+            f |= MH_FOLLOW_UP;
+        }
+        if has(ValueSet::AodTreatment, CodeSystem::CptHcpcs, &r.procedure) {
+            f |= AOD_TREATMENT;
+        }
+    }
+    f
+}
+
+/// The measurement period and the choices a plan may set.
+#[derive(Debug, Clone, Copy)]
+pub struct Period {
+    /// First day.
+    pub start: Date,
+    /// Last day.
+    pub end: Date,
+}
+
+/// One rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rate {
+    /// e.g. `FUH-7`.
+    pub measure: &'static str,
+    /// What it counts, in words.
+    pub description: &'static str,
+    /// Events in the denominator.
+    pub denominator: u64,
+    /// Events meeting the numerator.
+    pub numerator: u64,
+    /// Percent, two places (PCR: lower is better).
+    pub rate: Decimal,
+    /// The member-level list behind the rate: (member ID, event date, met).
+    pub members: Vec<(String, Date, bool)>,
+}
+
+/// Every rate for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QualityReport {
+    /// First day of the period.
+    pub start: Date,
+    /// Last day.
+    pub end: Date,
+    /// The rates, in a fixed order.
+    pub rates: Vec<Rate>,
+}
+
+fn age_on(birth: Date, d: Date) -> i32 {
+    let mut a = i32::from(d.year()) - i32::from(birth.year());
+    if (d.month(), d.day()) < (birth.month(), birth.day()) {
+        a -= 1;
+    }
+    a
+}
+
+fn plus(d: Date, n: i64) -> Date {
+    d.checked_add(n.days()).unwrap_or(d)
+}
+
+/// Inpatient stays with transfers merged: a stay admitted on or the day after another's discharge
+/// is the same stay (HEDIS: direct transfers), ending at the later discharge. Returns
+/// (admission, discharge, principal diagnosis flags of the *last* stay).
+fn stays(recs: &[Classified]) -> Vec<(Date, Date, u8)> {
+    let mut v: Vec<(Date, Date, u8)> = recs
+        .iter()
+        .filter(|r| r.flags & INPATIENT != 0)
+        .map(|r| (r.from, r.through, r.flags))
+        .collect();
+    v.sort_by_key(|s| (s.0, s.1));
+    let mut out: Vec<(Date, Date, u8)> = Vec::new();
+    for s in v {
+        match out.last_mut() {
+            Some(last) if s.0 <= plus(last.1, 1) => {
+                if s.1 >= last.1 {
+                    last.1 = s.1;
+                    last.2 = s.2;
+                }
+            }
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct Acc {
+    den: u64,
+    num: u64,
+    members: Vec<(String, Date, bool)>,
+}
+
+impl Acc {
+    fn add(&mut self, id: &str, d: Date, met: bool) {
+        self.den += 1;
+        self.num += u64::from(met);
+        self.members.push((id.to_owned(), d, met));
+    }
+
+    fn rate(self, measure: &'static str, description: &'static str) -> Rate {
+        let rate = if self.den == 0 {
+            Decimal::ZERO
+        } else {
+            (Decimal::from(self.num) * Decimal::ONE_HUNDRED / Decimal::from(self.den)).round_dp(2)
+        };
+        Rate {
+            measure,
+            description,
+            denominator: self.den,
+            numerator: self.num,
+            rate,
+            members: self.members,
+        }
+    }
+}
+
+#[derive(Default)]
+struct All {
+    fuh7: Acc,
+    fuh30: Acc,
+    fum7: Acc,
+    fum30: Acc,
+    fua7: Acc,
+    fua30: Acc,
+    iet_init: Acc,
+    iet_eng: Acc,
+    pcr: Acc,
+}
+
+fn any_in(recs: &[Classified], flag: u8, from: Date, to: Date, skip: Option<usize>) -> bool {
+    recs.iter()
+        .enumerate()
+        .any(|(i, r)| Some(i) != skip && r.flags & flag != 0 && r.from >= from && r.from <= to)
+}
+
+/// ED visits to count: with the diagnosis flag, in the window, not followed by an admission
+/// (the same or the next day), only the first in any 31 days.
+fn ed_events(
+    recs: &[Classified],
+    dx: u8,
+    start: Date,
+    last: Date,
+    stays: &[(Date, Date, u8)],
+) -> Vec<(usize, Date)> {
+    let mut out: Vec<(usize, Date)> = Vec::new();
+    for (i, r) in recs.iter().enumerate() {
+        if r.flags & ED == 0 || r.flags & dx == 0 || r.from < start || r.from > last {
+            continue;
+        }
+        if stays
+            .iter()
+            .any(|s| s.0 >= r.from && s.0 <= plus(r.from, 1))
+        {
+            continue; // admitted: counted as a stay, not an ED visit
+        }
+        if out.last().is_some_and(|(_, d)| r.from <= plus(*d, 30)) {
+            continue;
+        }
+        out.push((i, r.from));
+    }
+    out
+}
+
+fn member_measures(id: &str, birth: Date, recs: &[Classified], p: Period, all: &mut All) {
+    let stays = stays(recs);
+    let last_event = plus(p.end, -30);
+    // FUH: mental-illness stays discharged in the window, age 6+, no readmission within 30 days.
+    for (i, s) in stays.iter().enumerate() {
+        if s.2 & MH_PRINCIPAL == 0 || s.1 < p.start || s.1 > last_event || age_on(birth, s.1) < 6 {
+            continue;
+        }
+        let readmitted = stays.get(i + 1).is_some_and(|n| n.0 <= plus(s.1, 30));
+        if readmitted {
+            continue;
+        }
+        let d = s.1;
+        all.fuh7.add(
+            id,
+            d,
+            any_in(recs, MH_FOLLOW_UP, plus(d, 1), plus(d, 7), None),
+        );
+        all.fuh30.add(
+            id,
+            d,
+            any_in(recs, MH_FOLLOW_UP, plus(d, 1), plus(d, 30), None),
+        );
+    }
+    // PCR: acute stays discharged in the window, age 18+; readmission within 30 days.
+    for (i, s) in stays.iter().enumerate() {
+        if s.1 < p.start || s.1 > last_event || age_on(birth, s.1) < 18 {
+            continue;
+        }
+        let readmitted = stays
+            .get(i + 1)
+            .is_some_and(|n| n.0 > s.1 && n.0 <= plus(s.1, 30));
+        all.pcr.add(id, s.1, readmitted);
+    }
+    // FUM: mental-illness ED visits, age 6+.
+    for (i, d) in ed_events(recs, MH_PRINCIPAL, p.start, last_event, &stays) {
+        if age_on(birth, d) < 6 {
+            continue;
+        }
+        all.fum7
+            .add(id, d, any_in(recs, MH_FOLLOW_UP, d, plus(d, 7), Some(i)));
+        all.fum30
+            .add(id, d, any_in(recs, MH_FOLLOW_UP, d, plus(d, 30), Some(i)));
+    }
+    // FUA: AOD ED visits, age 13+; follow-up is AOD treatment or any visit with an AOD diagnosis.
+    for (i, d) in ed_events(recs, AOD_PRINCIPAL, p.start, last_event, &stays) {
+        if age_on(birth, d) < 13 {
+            continue;
+        }
+        let fu = |to| {
+            recs.iter().enumerate().any(|(j, r)| {
+                j != i
+                    && r.flags & ED == 0
+                    && r.flags & (AOD_TREATMENT | AOD_ANY) != 0
+                    && r.from >= d
+                    && r.from <= to
+            })
+        };
+        all.fua7.add(id, d, fu(plus(d, 7)));
+        all.fua30.add(id, d, fu(plus(d, 30)));
+    }
+    // IET: the first new AOD episode (no AOD diagnosis in the 60 days before), age 13+.
+    let last_iet = plus(p.end, -47);
+    if let Some((k, idx)) = recs.iter().enumerate().find(|(_, r)| {
+        r.flags & AOD_ANY != 0
+            && r.from >= p.start
+            && r.from <= last_iet
+            && !recs
+                .iter()
+                .any(|q| q.flags & AOD_ANY != 0 && q.from < r.from && q.from >= plus(r.from, -60))
+    }) && age_on(birth, idx.from) >= 13
+    {
+        let index = idx.from;
+        let initiation = if idx.flags & (INPATIENT | AOD_TREATMENT) != 0 {
+            Some(index)
+        } else {
+            recs.iter()
+                .enumerate()
+                .filter(|(j, r)| {
+                    *j != k
+                        && r.flags & (AOD_TREATMENT | INPATIENT) != 0
+                        && r.from >= index
+                        && r.from <= plus(index, 13)
+                })
+                .map(|(_, r)| r.from)
+                .min()
+        };
+        all.iet_init.add(id, index, initiation.is_some());
+        let engaged = initiation.is_some_and(|init| {
+            let mut days: Vec<Date> = recs
+                .iter()
+                .filter(|r| {
+                    r.flags & AOD_TREATMENT != 0 && r.from > init && r.from <= plus(init, 34)
+                })
+                .map(|r| r.from)
+                .collect();
+            days.sort();
+            days.dedup();
+            days.len() >= 2
+        });
+        all.iet_eng.add(id, index, engaged);
+    }
+}
+
+/// QM-01: every measure for `period`. `records` must be grouped by member (any order within);
+/// `members[i]` is the member with index `i`.
+pub fn measure(
+    members: &[MemberInfo],
+    records: &[ServiceRecord],
+    vs: &ValueSets,
+    period: Period,
+) -> QualityReport {
+    let mut all = All::default();
+    let mut buf: Vec<Classified> = Vec::new();
+    let mut i = 0;
+    while i < records.len() {
+        let m = records[i].member;
+        buf.clear();
+        while i < records.len() && records[i].member == m {
+            let r = &records[i];
+            buf.push(Classified {
+                from: r.from,
+                through: r.through,
+                flags: classify(r, vs),
+            });
+            i += 1;
+        }
+        if buf
+            .iter()
+            .all(|c| c.flags & (INPATIENT | ED | AOD_ANY) == 0)
+        {
+            continue; // nothing that opens a denominator
+        }
+        buf.sort_by_key(|c| (c.from, c.through));
+        if let Some(info) = members.get(m as usize) {
+            member_measures(&info.id, info.birth_date, &buf, period, &mut all);
+        }
+    }
+    QualityReport {
+        start: period.start,
+        end: period.end,
+        rates: vec![
+            all.fuh7.rate(
+                "FUH-7",
+                "follow-up within 7 days after a mental-illness hospitalization (age 6+)",
+            ),
+            all.fuh30.rate(
+                "FUH-30",
+                "follow-up within 30 days after a mental-illness hospitalization (age 6+)",
+            ),
+            all.fum7.rate(
+                "FUM-7",
+                "follow-up within 7 days after an ED visit for mental illness (age 6+)",
+            ),
+            all.fum30.rate(
+                "FUM-30",
+                "follow-up within 30 days after an ED visit for mental illness (age 6+)",
+            ),
+            all.fua7.rate(
+                "FUA-7",
+                "follow-up within 7 days after an ED visit for AOD dependence (age 13+)",
+            ),
+            all.fua30.rate(
+                "FUA-30",
+                "follow-up within 30 days after an ED visit for AOD dependence (age 13+)",
+            ),
+            all.iet_init.rate(
+                "IET-initiation",
+                "AOD treatment initiated within 14 days of a new episode (age 13+)",
+            ),
+            all.iet_eng.rate(
+                "IET-engagement",
+                "two more AOD services within 34 days after initiation (age 13+)",
+            ),
+            all.pcr.rate(
+                "PCR-30",
+                "acute readmission within 30 days of discharge (age 18+; lower is better)",
+            ),
+        ],
+    }
+}
