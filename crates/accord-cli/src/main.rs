@@ -61,6 +61,9 @@ enum Command {
     /// Cases with deadlines: appeals, complaints, claim disputes, the state portal, audits
     /// (APL, CMP, DSP, REC, NET-06): file, act, show, and what is due per team.
     Case(commands::case::CaseArgs),
+    /// The provider network: status, credentialing, sanctions, leave, the re-credentialing daily
+    /// job and exclusion screening (NET-02…NET-09).
+    Provider(commands::provider::ProviderArgs),
     /// Run a payment cycle: an 835 and a voucher per pay-to provider.
     Pay(commands::pay::PayArgs),
     /// Service plans (plans of care): plan years, planned services, addenda, review, reassessment.
@@ -107,6 +110,7 @@ fn main() -> ExitCode {
         Command::Staff(cmd) => commands::block_on(commands::auth::run_staff(&cli.db, cmd)),
         Command::Report(cmd) => commands::block_on(commands::auth::run_report(&cli.db, cmd)),
         Command::Case(args) => commands::block_on(commands::case::run(&cli.db, args)),
+        Command::Provider(args) => commands::block_on(commands::provider::run(&cli.db, args)),
         Command::Pay(args) => commands::block_on(commands::pay::run(&cli.db, args)),
         Command::PlanOfCare(args) => commands::block_on(commands::plan_of_care::run(&cli.db, args)),
         Command::Serve(args) => commands::block_on(commands::serve::run(&cli.db, args)),

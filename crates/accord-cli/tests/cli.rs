@@ -753,3 +753,247 @@ fn apl_case_commands_refuse_with_the_rule_and_show_what_is_due() {
     let missing = case(&["show", "APL-2026-000404"]);
     assert_eq!(missing.status.code(), Some(5), "{}", text(&missing));
 }
+
+#[test]
+fn net_provider_commands_credential_sanction_reinstate_and_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let provider = |args: &[&str]| {
+        let mut all = vec!["provider"];
+        all.extend_from_slice(args);
+        accord(dir.path(), &all)
+    };
+    let npi = "1234567893";
+    let form = dir.path().join("application.json");
+    std::fs::write(
+        &form,
+        serde_json::json!({
+            "provider": {"npi": npi, "kind": "individual", "name": "Margot Quillfeather, LCPC",
+                "tax_id": "36-1000001", "specialty": "lcpc", "license_number": "180-000001",
+                "license_expires": "2029-12-31", "facility_npi": null},
+            "date_of_birth": "1971-03-04",
+            "lines_of_business": ["medicaid"],
+            "evidence": {"license": "licence 180-000001"}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let o = provider(&["apply", form.to_str().unwrap(), "--at", "2026-01-05"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("CRD-2026-000001"), "{}", text(&o));
+    let o = provider(&["show", npi, "--on", "2026-01-06", "--at", "2026-01-06"]);
+    assert!(text(&o).contains("claims deny (CO-B7)"), "{}", text(&o));
+    assert!(
+        text(&o).contains("malpractice coverage: evidence not submitted"),
+        "{}",
+        text(&o)
+    );
+    // NET-02: approval is refused while items are missing.
+    let refused = provider(&[
+        "decide",
+        "CRD-2026-000001",
+        "--outcome",
+        "approved",
+        "--reason",
+        "ok",
+        "--effective",
+        "medicaid=2026-02-01",
+        "--at",
+        "2026-01-20",
+    ]);
+    assert_eq!(refused.status.code(), Some(7), "{}", text(&refused));
+    assert!(text(&refused).contains("NET-02"), "{}", text(&refused));
+    for item in ["license", "malpractice", "exclusion_check", "work_history"] {
+        let o = provider(&[
+            "verify",
+            "CRD-2026-000001",
+            "--item",
+            item,
+            "--evidence",
+            "seen",
+            "--on",
+            "2026-01-10",
+            "--at",
+            "2026-01-10",
+        ]);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let o = provider(&[
+        "decide",
+        "CRD-2026-000001",
+        "--outcome",
+        "approved",
+        "--reason",
+        "meets standards",
+        "--effective",
+        "medicaid=2026-02-01",
+        "--at",
+        "2026-01-20",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = provider(&["show", npi, "--on", "2026-02-02", "--at", "2026-02-02"]);
+    assert!(text(&o).contains("claims payable"), "{}", text(&o));
+    assert!(
+        text(&o).contains("re-credentialing opens 2028-10-20, due 2029-01-20"),
+        "{}",
+        text(&o)
+    );
+
+    // NET-05: a suspension longer than 30 days needs --extended; one within it takes effect.
+    let refused = provider(&[
+        "sanction",
+        npi,
+        "--level",
+        "suspension",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-04-30",
+        "--reason",
+        "audit",
+        "--at",
+        "2026-03-01",
+    ]);
+    assert_eq!(refused.status.code(), Some(7), "{}", text(&refused));
+    let o = provider(&[
+        "sanction",
+        npi,
+        "--level",
+        "suspension",
+        "--from",
+        "2026-03-01",
+        "--reason",
+        "audit",
+        "--at",
+        "2026-03-01",
+    ]);
+    assert!(
+        text(&o).contains("suspension from 2026-03-01 to 2026-03-30"),
+        "{}",
+        text(&o)
+    );
+    let o = provider(&["show", npi, "--on", "2026-03-05", "--at", "2026-03-05"]);
+    assert!(
+        text(&o).contains("new authorizations refused"),
+        "{}",
+        text(&o)
+    );
+    let o = provider(&[
+        "reinstate",
+        npi,
+        "--on",
+        "2026-03-10",
+        "--reason",
+        "repaid",
+        "--at",
+        "2026-03-10",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = provider(&["show", npi, "--on", "2026-03-10", "--at", "2026-03-10"]);
+    assert!(text(&o).contains("claims payable"), "{}", text(&o));
+
+    // NET-08 leave and return; NET-03 daily job.
+    let o = provider(&[
+        "leave",
+        npi,
+        "--from",
+        "2026-04-01",
+        "--reason",
+        "medical",
+        "--at",
+        "2026-04-01",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = provider(&[
+        "recredential-due",
+        "--on",
+        "2026-10-02",
+        "--at",
+        "2026-10-02",
+    ]);
+    assert!(
+        text(&o).contains("1 disenrollment notice(s)"),
+        "{}",
+        text(&o)
+    );
+    let o = provider(&["return", npi, "--on", "2026-10-05", "--at", "2026-10-05"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = provider(&[
+        "recredential-due",
+        "--on",
+        "2028-10-20",
+        "--at",
+        "2028-10-20",
+    ]);
+    assert!(
+        text(&o).contains("1 opening, 1 due, 0 lapsing"),
+        "{}",
+        text(&o)
+    );
+
+    // NET-07: the shipped sample lists her under a near name and her date of birth: review.
+    let sample =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples/exclusions-sample.csv");
+    let o = provider(&[
+        "exclusions",
+        "import",
+        sample.to_str().unwrap(),
+        "--on",
+        "2026-10-06",
+        "--at",
+        "2026-10-06",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("1 match(es), 0 suspended"),
+        "{}",
+        text(&o)
+    );
+    let o = provider(&["exclusions", "review"]);
+    assert!(
+        text(&o).contains("1 match(es) awaiting review"),
+        "{}",
+        text(&o)
+    );
+    let id = text(&o)
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let o = provider(&[
+        "exclusions",
+        "review",
+        "--match",
+        &id,
+        "--confirm",
+        "--at",
+        "2026-10-07",
+    ]);
+    assert!(
+        text(&o).contains("provider suspended (NET-07)"),
+        "{}",
+        text(&o)
+    );
+    let o = provider(&["show", npi, "--on", "2026-10-08", "--at", "2026-10-08"]);
+    assert!(text(&o).contains("claims deny (CO-B7)"), "{}", text(&o));
+    // A bad list names the line and column and imports nothing.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(&sample)
+            .unwrap()
+            .replace("20240115", "2024-01-15"),
+    )
+    .unwrap();
+    let o = provider(&[
+        "exclusions",
+        "import",
+        bad.to_str().unwrap(),
+        "--at",
+        "2026-10-06",
+    ]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("line 2, EXCLDATE"), "{}", text(&o));
+}

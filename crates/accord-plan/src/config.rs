@@ -63,6 +63,10 @@ pub struct PlanConfig {
     /// NET-06 appeals of credentialing decisions and fair hearings.
     #[serde(default)]
     pub credentialing_appeals: CredentialingAppeals,
+    /// NET-02..NET-08 the provider network: re-credentialing, notices, sanctions, exclusion
+    /// screening, leave of absence.
+    #[serde(default)]
+    pub network: NetworkSettings,
     #[serde(default)]
     pub remittance: Remittance,
     /// ELIG-04 other-coverage re-attestation.
@@ -438,6 +442,54 @@ impl Default for CredentialingAppeals {
     }
 }
 
+/// The provider network (`[network]`): NET-03 re-credentialing, NET-04 notices, NET-05
+/// suspension, NET-07 exclusion screening, NET-08 leave and resignation.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NetworkSettings {
+    /// NET-03 re-credentialing cycle, months (36: every 3 years).
+    pub recredential_months: u32,
+    /// NET-03 the cycle opens this many months before the due date (3).
+    pub recredential_opens_months_before: u32,
+    /// NET-04 material changes reported within, calendar days after the change (10).
+    pub material_change_days: u32,
+    /// NET-04 licence, DEA or board actions reported within, calendar days after (5).
+    pub license_action_days: u32,
+    /// NET-04 malpractice coverage changes reported, calendar days before the change (30).
+    pub malpractice_change_days_before: u32,
+    /// NET-04 new facility programs reported, calendar days before they start (60).
+    pub new_program_days_before: u32,
+    /// NET-05 a suspension lasts at most, calendar days, unless extended (30).
+    pub suspension_max_days: u32,
+    /// NET-07 exclusion screening every, calendar days (31: monthly).
+    pub exclusion_screening_days: u32,
+    /// NET-08 inactive for more than this many months → disenrollment notice (6).
+    pub inactive_disenrollment_months: u32,
+    /// NET-08 a resigned provider may not reapply for, months (6).
+    pub reapply_bar_months: u32,
+    /// NET-05 members with a service from a terminated provider in this many months before the
+    /// termination are listed for transition (6, the period ELIG-02 uses).
+    pub transition_lookback_months: u32,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        Self {
+            recredential_months: 36,
+            recredential_opens_months_before: 3,
+            material_change_days: 10,
+            license_action_days: 5,
+            malpractice_change_days_before: 30,
+            new_program_days_before: 60,
+            suspension_max_days: 30,
+            exclusion_screening_days: 31,
+            inactive_disenrollment_months: 6,
+            reapply_bar_months: 6,
+            transition_lookback_months: 6,
+        }
+    }
+}
+
 /// ELIG-04 other coverage.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -804,6 +856,32 @@ pub(crate) fn parse(
             err(Some(section), key, "a clock must be at least 1".into());
         }
     }
+    let net = &cfg.network;
+    for (key, v) in [
+        ("recredential_months", net.recredential_months),
+        ("material_change_days", net.material_change_days),
+        ("license_action_days", net.license_action_days),
+        ("suspension_max_days", net.suspension_max_days),
+        ("exclusion_screening_days", net.exclusion_screening_days),
+        (
+            "inactive_disenrollment_months",
+            net.inactive_disenrollment_months,
+        ),
+    ] {
+        if v == 0 {
+            err(Some("network"), key, "must be at least 1".into());
+        }
+    }
+    if net.recredential_opens_months_before >= net.recredential_months {
+        err(
+            Some("network"),
+            "recredential_opens_months_before",
+            format!(
+                "{} must be less than recredential_months {}",
+                net.recredential_opens_months_before, net.recredential_months
+            ),
+        );
+    }
     if cfg.audits.error_rate_threshold_percent > 100 {
         err(
             Some("audits"),
@@ -1016,6 +1094,16 @@ time_zone = "America/Chicago"
         assert_eq!(c.audits.error_rate_threshold_percent, 10);
         assert_eq!(c.audits.billing_audit_records_business_days, 10);
         assert_eq!(c.credentialing_appeals.decision_business_days, 14);
+        assert_eq!(c.network, NetworkSettings::default());
+        assert_eq!(c.network.recredential_months, 36);
+        assert_eq!(c.network.recredential_opens_months_before, 3);
+        assert_eq!(c.network.material_change_days, 10);
+        assert_eq!(c.network.license_action_days, 5);
+        assert_eq!(c.network.malpractice_change_days_before, 30);
+        assert_eq!(c.network.new_program_days_before, 60);
+        assert_eq!(c.network.suspension_max_days, 30);
+        assert_eq!(c.network.inactive_disenrollment_months, 6);
+        assert_eq!(c.network.reapply_bar_months, 6);
         assert!(!c.um.retrospective_allowed);
     }
 

@@ -34,8 +34,8 @@ mod table;
 
 pub use config::{
     Appeals, Audits, Complaints, CostShare, CredentialingAppeals, Disputes, EmergencyNotification,
-    FilingBasis, InitialEncounters, NotificationRule, OtherCoverageSettings, PlanConfig,
-    PlanHoliday, Recovery, ServicePlanSettings, TimelyFiling, UmSettings,
+    FilingBasis, InitialEncounters, NetworkSettings, NotificationRule, OtherCoverageSettings,
+    PlanConfig, PlanHoliday, Recovery, ServicePlanSettings, TimelyFiling, UmSettings,
 };
 pub use criteria::{Criteria, CriteriaTable, Instrument};
 pub use errors::{PlanError, PlanErrors};

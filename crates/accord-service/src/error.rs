@@ -73,6 +73,15 @@ impl From<&ServiceError> for ErrorCode {
     }
 }
 
+impl From<accord_network::NetworkError> for ServiceError {
+    fn from(e: accord_network::NetworkError) -> Self {
+        match e {
+            accord_network::NetworkError::Invalid { .. } => ServiceError::Form(e.to_string()),
+            accord_network::NetworkError::Refused(m) => ServiceError::Refused(m),
+        }
+    }
+}
+
 impl ServiceError {
     pub(crate) fn invalid(
         record: impl Into<String>,

@@ -21,6 +21,11 @@
 //! - [`cases`]: cases with deadlines (issue 6) — file (numbered by kind; an appeal of a UM
 //!   decision prefilled from the request), act (APL-03 over the staff reporting lines), show, the
 //!   due list per team, and the hand-offs to UM (QM-04 overturned on appeal) and claims (APL-04).
+//! - [`network`]: the provider network (issue 8): credentialing applications, verification and
+//!   committee decisions (NET-02, NET-09), reported changes (NET-04), the NET-03 daily job,
+//!   sanctions and reinstatement (NET-05), leave, return and resignation (NET-08), exclusion
+//!   screening and review (NET-07), the NET-06 appeal hand-off; each writes the status spans and
+//!   sanctions the standing rule reads, with its events, in one unit of work.
 //!
 //! "Now" is always an argument. Rules are in the engines (`accord-claims`, `accord-um`, `accord-cases`) and configuration
 //! (`accord-plan`); this crate only moves data between them and the store.
@@ -32,6 +37,7 @@ pub mod decide;
 mod error;
 pub mod examine;
 pub mod intake;
+pub mod network;
 pub mod payment;
 pub mod reference;
 pub mod remit;

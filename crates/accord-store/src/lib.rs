@@ -19,7 +19,9 @@
 //! authorizations), [`payments`] (PAY-06, REC-01, REC-02), [`service_plans`] (SP-01..SP-06, each
 //! plan a JSON document), [`snapshot`] (everything the engine reads, in one pass), [`um`]
 //! (authorization requests, UM-07 notifications, staff), [`cases`] (appeals, complaints,
-//! disputes, portal tickets, audits: each a JSON document of filing and events), [`events`].
+//! disputes, portal tickets, audits: each a JSON document of filing and events), [`network`]
+//! (NET-02..NET-08: record changes, credentialing applications and cycles, exclusion screenings,
+//! and the span/sanction updates that give sanctions, lapses and leave their effect), [`events`].
 //!
 //! Architecture invariant: only this crate knows SQL. Other crates see domain types and
 //! [`StoreError`], never a table, a column or a query.
@@ -34,6 +36,7 @@ mod error;
 pub mod events;
 pub mod members;
 pub mod migrate;
+pub mod network;
 pub mod payments;
 pub mod providers;
 pub mod service_plans;
@@ -48,6 +51,7 @@ pub use cases::{CaseEvent, StoredCase};
 pub use claims::{ReceivedFile, StoredClaim};
 pub use error::StoreError;
 pub use events::Event;
+pub use network::{StoredApplication, StoredChange, StoredCycle, StoredMatch, StoredScreening};
 pub use payments::{ClaimDue, PayableClaim, PaymentCycle, ProviderBalance, StoredRemittance};
 pub use service_plans::{PlanEvent, StoredServicePlan};
 pub use snapshot::Book;

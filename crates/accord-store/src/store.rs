@@ -49,6 +49,11 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("remittance_files", &["cycle", "pay_to_npi", "kind"]),
     ("service_plans", &["plan_id"]),
     ("cases", &["case_id"]),
+    ("provider_changes", &["change_id"]),
+    ("credentialing_applications", &["application_id"]),
+    ("credentialing_cycles", &["npi"]),
+    ("exclusion_screenings", &["screening_id"]),
+    ("exclusion_matches", &["match_id"]),
 ];
 
 /// Set on every SQLite connection: WAL (readers do not block the writer), foreign keys enforced,

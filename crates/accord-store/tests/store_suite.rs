@@ -202,6 +202,7 @@ suite!(
     sp_01_service_plans_round_trip_with_an_event_per_change,
     sp_02_a_stale_service_plan_save_is_a_conflict_and_changes_nothing,
     cases_round_trip_with_an_event_per_change_and_refuse_stale_saves,
+    net_05_sanction_lapse_and_leave_write_what_standing_reads_with_events,
 );
 
 /// The one line that says the PostgreSQL half of the suite did not run. Written straight to
@@ -756,7 +757,7 @@ async fn counts_are_per_table_and_display(db: TestDb) {
     assert_eq!(c.get("sanctions"), 0);
     assert_eq!(c.total(), 6);
     let shown = c.to_string();
-    assert_eq!(shown.lines().count(), 26, "{shown}");
+    assert_eq!(shown.lines().count(), 31, "{shown}");
     assert!(shown.lines().next().unwrap().starts_with("members"));
     assert!(shown.contains("eligibility_spans"));
 }
@@ -820,12 +821,12 @@ async fn older_database_is_upgraded_on_connect(db: TestDb) {
         .into_iter()
         .map(|(v, _)| v)
         .collect();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
     assert_eq!(store.events_for(MEMBER, "M1").await.unwrap().len(), 1);
     // Connecting again changes nothing.
     let again = db.store().await;
-    assert_eq!(again.applied_migrations().await.unwrap().len(), 8);
+    assert_eq!(again.applied_migrations().await.unwrap().len(), 9);
 }
 
 async fn bulk_insert_spans_many_chunks(db: TestDb) {
@@ -1585,4 +1586,203 @@ async fn cases_round_trip_with_an_event_per_change_and_refuse_stale_saves(db: Te
         .await
         .unwrap_err();
     assert_eq!(ErrorCode::from(&err), ErrorCode::Conflict);
+}
+
+async fn net_05_sanction_lapse_and_leave_write_what_standing_reads_with_events(db: TestDb) {
+    use accord_core::provider::standing_on;
+    use accord_store::network::{
+        self, StoredApplication, StoredChange, StoredCycle, StoredMatch, StoredScreening,
+    };
+    let store = db.store().await;
+    let p = facility(200_000_001);
+    let t = at(T0);
+    let mut uow = store.begin("cred1", "credentialed", t).await.unwrap();
+    uow.insert_providers(std::slice::from_ref(&p))
+        .await
+        .unwrap();
+    uow.insert_status_spans(&[StatusSpan {
+        npi: p.npi.clone(),
+        status: NetworkStatus::Participating,
+        start: date(2023, 1, 1),
+        end: None,
+        reason: "credentialed".into(),
+    }])
+    .await
+    .unwrap();
+    let app = StoredApplication {
+        application_id: "CRD-2026-000001".into(),
+        npi: p.npi.to_string(),
+        cycle: "initial".into(),
+        phase: "gathering".into(),
+        received: date(2026, 1, 5),
+        decided_on: None,
+        outcome: None,
+        revision: 1,
+        document: "{}".into(),
+    };
+    uow.insert_application(&app, "application_received", json!({}))
+        .await
+        .unwrap();
+    uow.set_cycle(&StoredCycle {
+        npi: p.npi.clone(),
+        credentialed_on: date(2023, 1, 1),
+        application_id: "old".into(),
+    })
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+
+    // A suspension and the end of participation in one unit of work: standing reads both at once.
+    let mut uow = store.begin("cred1", "suspended", t).await.unwrap();
+    uow.insert_sanctions(&[Sanction {
+        npi: p.npi.clone(),
+        level: SanctionLevel::Suspension,
+        start: date(2026, 3, 1),
+        end: Some(date(2026, 3, 30)),
+        reason: "exclusion list".into(),
+    }])
+    .await
+    .unwrap();
+    uow.end_status_span(&p.npi, date(2023, 1, 1), date(2026, 5, 31))
+        .await
+        .unwrap();
+    uow.insert_status_spans(&[StatusSpan {
+        npi: p.npi.clone(),
+        status: NetworkStatus::LeaveOfAbsence,
+        start: date(2026, 6, 1),
+        end: None,
+        reason: "leave".into(),
+    }])
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    let st = store.provider_statuses(&p.npi).await.unwrap();
+    let sa = store.sanctions(&p.npi).await.unwrap();
+    assert!(!standing_on(&p, &st, &sa, None, date(2026, 3, 2)).claims_payable);
+    assert!(standing_on(&p, &st, &sa, None, date(2026, 4, 2)).claims_payable);
+    assert!(!standing_on(&p, &st, &sa, None, date(2026, 6, 2)).may_receive_authorizations);
+
+    // Reinstatement shortens the sanction; the change is an event.
+    let mut uow = store.begin("cred1", "reinstated", t).await.unwrap();
+    uow.set_sanction_end(
+        &p.npi,
+        SanctionLevel::Suspension,
+        date(2026, 3, 1),
+        Some(date(2026, 3, 9)),
+    )
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    let sa = store.sanctions(&p.npi).await.unwrap();
+    assert!(standing_on(&p, &st, &sa, None, date(2026, 3, 10)).claims_payable);
+    let events = store.events_for(PROVIDER, p.npi.as_str()).await.unwrap();
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    for a in [
+        network::action::STATUS_ENDED,
+        network::action::SANCTION_ENDED,
+        network::action::CYCLE_SET,
+    ] {
+        assert!(actions.contains(&a), "{actions:?}");
+    }
+    // Ending a span that is not there changes nothing.
+    let mut uow = store.begin("cred1", "x", t).await.unwrap();
+    assert!(matches!(
+        uow.end_status_span(&p.npi, date(2020, 1, 1), date(2020, 2, 1))
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    drop(uow);
+
+    // Applications: a stale save is refused.
+    let mut uow = store.begin("cred1", "verify", t).await.unwrap();
+    let next = StoredApplication {
+        phase: "ready_for_committee".into(),
+        revision: 2,
+        ..app.clone()
+    };
+    uow.update_application(&next, "item_verified", json!({}))
+        .await
+        .unwrap();
+    uow.commit().await.unwrap();
+    let mut uow = store.begin("cred1", "verify", t).await.unwrap();
+    assert!(matches!(
+        uow.update_application(&next, "item_verified", json!({}))
+            .await,
+        Err(StoreError::Stale { .. })
+    ));
+    drop(uow);
+    assert_eq!(
+        store
+            .application("CRD-2026-000001")
+            .await
+            .unwrap()
+            .unwrap()
+            .phase,
+        "ready_for_committee"
+    );
+    assert_eq!(store.applications(Some(&p.npi)).await.unwrap().len(), 1);
+    assert_eq!(
+        store.credentialing_cycles().await.unwrap()[0].credentialed_on,
+        date(2023, 1, 1)
+    );
+
+    // NET-04 changes, NET-07 screenings and reviews.
+    let mut uow = store.begin("cred1", "screened", t).await.unwrap();
+    uow.insert_provider_change(&StoredChange {
+        change_id: format!("{}/1", p.npi),
+        npi: p.npi.clone(),
+        kind: "material".into(),
+        field: "address".into(),
+        value: "1 Main".into(),
+        effective: date(2026, 1, 1),
+        reported: date(2026, 1, 20),
+        due: date(2026, 1, 11),
+        late: true,
+        description: String::new(),
+    })
+    .await
+    .unwrap();
+    let mut m = StoredMatch {
+        match_id: "EXS-2026-000001/2".into(),
+        screening_id: "EXS-2026-000001".into(),
+        npi: p.npi.clone(),
+        basis: "business_name".into(),
+        status: "pending_review".into(),
+        entry: "{}".into(),
+        reviewed_by: None,
+        reviewed_on: None,
+        note: String::new(),
+    };
+    uow.insert_screening(
+        &StoredScreening {
+            screening_id: "EXS-2026-000001".into(),
+            screened_on: date(2026, 3, 1),
+            source: "list.csv".into(),
+            digest: "00".into(),
+            entries: 4,
+            subjects: 1,
+            matches: 1,
+        },
+        std::slice::from_ref(&m),
+    )
+    .await
+    .unwrap();
+    m.status = "dismissed".into();
+    m.reviewed_by = Some("cred1".into());
+    m.reviewed_on = Some(date(2026, 3, 2));
+    uow.review_match(&m).await.unwrap();
+    uow.commit().await.unwrap();
+    assert!(store.provider_changes(&p.npi).await.unwrap()[0].late);
+    assert_eq!(
+        store.exclusion_matches(Some("dismissed")).await.unwrap(),
+        vec![m]
+    );
+    assert!(
+        store
+            .exclusion_matches(Some("pending_review"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.exclusion_screenings().await.unwrap().len(), 1);
 }

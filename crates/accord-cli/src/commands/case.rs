@@ -134,20 +134,20 @@ pub struct ActArgs {
     json: bool,
 }
 
-fn invalid(message: impl Into<String>) -> anyhow::Error {
+pub(super) fn invalid(message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Failure {
         code: ErrorCode::InvalidInput,
         message: message.into(),
     })
 }
 
-fn load_plan(dir: Option<&Path>) -> anyhow::Result<Plan> {
+pub(super) fn load_plan(dir: Option<&Path>) -> anyhow::Result<Plan> {
     let dir = super::demo_plan::locate(dir)?;
     Plan::load(&dir).map_err(fail)
 }
 
 /// `--at`: an RFC 3339 instant, a plan-local date and time, or a date (noon plan-local).
-fn instant(at: Option<&str>, plan: &Plan) -> anyhow::Result<Timestamp> {
+pub(super) fn instant(at: Option<&str>, plan: &Plan) -> anyhow::Result<Timestamp> {
     let Some(s) = at.map(str::trim) else {
         return Ok(Timestamp::now());
     };

@@ -168,6 +168,7 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let um_day = super::demo_um::run(&store, &plan, &data, args.as_of, out).await?;
     let cases_day =
         super::demo_cases::run(&store, &plan, &um_day, args.seed, args.as_of, out).await?;
+    let network_day = super::demo_network::run(&store, &plan, args.as_of, out).await?;
     let logins = demo_accounts(&store, &um_day, args.seed, at).await?;
 
     let counts = store.counts().await.map_err(fail)?;
@@ -176,10 +177,11 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
     super::demo_claims::print(&month, out);
     super::demo_um::print(&um_day, out);
     super::demo_cases::print(&cases_day, &plan);
+    super::demo_network::print(&network_day);
     println!("\n{counts}");
     println!("content digest: {digest}");
     println!(
-        "Next: `accord status`, `accord claims explain TRACKING`, `accord auth queue`, `accord case due`, `accord plan check {}`.",
+        "Next: `accord status`, `accord claims explain TRACKING`, `accord auth queue`, `accord case due`, `accord provider recredential-due --on DATE`, `accord plan check {}`.",
         plan_dir.display()
     );
     if args.no_serve {
