@@ -254,6 +254,46 @@ fn case_rows(views: &[CaseView], tz: &jiff::tz::TimeZone) -> String {
         .collect()
 }
 
+/// Which letter the page shows.
+#[derive(Debug, Deserialize)]
+pub struct LetterQuery {
+    /// `acknowledgment` (default) or `decision`.
+    pub kind: Option<String>,
+}
+
+/// A case's letter (acknowledgment or decision), printable, within scope.
+pub async fn letter_page(
+    State(state): State<AppState>,
+    caller: Result<Caller, ApiError>,
+    Path(id): Path<String>,
+    Query(q): Query<LetterQuery>,
+) -> Response {
+    use accord_service::letters::{LetterKind, letter};
+    let Ok(caller) = caller else {
+        return Redirect::to("/login").into_response();
+    };
+    let p = &caller.principal;
+    let v = match visible(&state, p, &id).await {
+        Ok(v) => v,
+        Err(e) => return crate::pages::refused(p, "Letter", e),
+    };
+    let kind = if q.kind.as_deref() == Some("decision") {
+        LetterKind::Decision
+    } else {
+        LetterKind::Acknowledgment
+    };
+    match letter(&v, kind, &state.plan.config.name, state.plan.time_zone()) {
+        Some(html) => axum::response::Html(html).into_response(),
+        None => crate::pages::refused(
+            p,
+            "Letter",
+            ApiError::not_found(format!(
+                "case {id} is not closed: there is no decision letter yet"
+            )),
+        ),
+    }
+}
+
 /// The cases page: a provider's own cases, the state desk's tickets, or every open case for staff.
 pub async fn cases_page(
     State(state): State<AppState>,
@@ -346,7 +386,7 @@ pub async fn case_page(
         &format!("Case {id}"),
         Some(p),
         &format!(
-            "<p>{} · phase {}{}</p><h2>Clocks</h2><table><thead><tr><th>Rule</th><th>Clock</th><th>Owner</th><th>Due</th><th>State</th></tr></thead><tbody>{clocks}</tbody></table><h2>History</h2><ol><li>{} · filed</li>{events}</ol>",
+            "<p>{} · phase {}{}</p><p><a href=\"/portal/cases/{id}/letter\">Acknowledgment letter</a> · <a href=\"/portal/cases/{id}/letter?kind=decision\">Decision letter</a></p><h2>Clocks</h2><table><thead><tr><th>Rule</th><th>Clock</th><th>Owner</th><th>Due</th><th>State</th></tr></thead><tbody>{clocks}</tbody></table><h2>History</h2><ol><li>{} · filed</li>{events}</ol>",
             esc(&format!("{:?}", v.status.kind)),
             esc(&format!("{:?}", v.status.phase)),
             v.status.closure.as_ref().map(|c| format!(" · closed: {}", esc(&format!("{c:?}")))).unwrap_or_default(),

@@ -143,6 +143,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/{id}", get(cases::show))
         .route("/api/v1/cases/{id}/events", post(cases::act))
         .route("/portal/cases", get(cases::cases_page))
+        .route("/portal/cases/{id}/letter", get(cases::letter_page))
         .route("/console/dashboard", get(dashboard::page))
         .route("/api/v1/reports/claims", get(dashboard::claims_report))
         .route("/api/v1/reports/um", get(dashboard::um_report))

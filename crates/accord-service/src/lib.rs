@@ -37,6 +37,7 @@ pub mod decide;
 mod error;
 pub mod examine;
 pub mod intake;
+pub mod letters;
 pub mod network;
 pub mod payment;
 pub mod reference;

@@ -473,6 +473,23 @@ async fn dsp_01_dispute_is_numbered_at_filing_and_dsp_04_tickets_close_with_thei
     let closure = closed.status.closure.as_ref().unwrap();
     assert_eq!(closure.rule, Some("DSP-04"));
     assert!(closure.detail.contains("tracking number is required"));
+    // Letters: the dispute's acknowledgment names its number and its DSP-01 due date; the closed
+    // ticket's decision letter names the rule and the reason; an open case has no decision letter.
+    use accord_service::letters::{LetterKind, letter};
+    let tz = plan.time_zone();
+    let ack = letter(&dispute, LetterKind::Acknowledgment, &plan.config.name, tz).unwrap();
+    assert!(
+        ack.contains(&dispute.record.id)
+            && ack.contains("DSP-01")
+            && ack.contains("What happens next"),
+        "{ack}"
+    );
+    assert!(letter(&dispute, LetterKind::Decision, &plan.config.name, tz).is_none());
+    let decision = letter(&closed, LetterKind::Decision, &plan.config.name, tz).unwrap();
+    assert!(
+        decision.contains("DSP-04") && decision.contains("tracking number is required"),
+        "{decision}"
+    );
     let e = cases::act(
         &store,
         &plan,

@@ -51,6 +51,18 @@ enum CaseCommand {
     /// --outcome upheld, resolve --claim readjudicate, request_information --what "records", …),
     /// or a JSON file holding the action (`{"action": "findings", …}`).
     Act(ActArgs),
+    /// Write a case's letter as printable HTML: the acknowledgment, or with --decision the decision
+    /// letter of a closed case.
+    Letter {
+        /// Case number.
+        id: String,
+        /// The decision letter (the case must be closed).
+        #[arg(long)]
+        decision: bool,
+        /// Where to write it (default: `CASE-acknowledgment.html` / `CASE-decision.html`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Show a case: phase, open clocks with rule, owner and due date, flags, windows, events.
     Show {
         /// Case number.
@@ -259,6 +271,36 @@ pub async fn run(db: &str, args: CaseArgs) -> anyhow::Result<ExitCode> {
                 .map_err(fail)?;
             store.close().await;
             print_case(&v, &plan, a.json)?;
+        }
+        CaseCommand::Letter { id, decision, out } => {
+            use accord_service::letters::{LetterKind, letter};
+            let store = open_store(db).await?;
+            let v = cases::show(&store, &plan, &id, now).await.map_err(fail)?;
+            store.close().await;
+            let kind = if decision {
+                LetterKind::Decision
+            } else {
+                LetterKind::Acknowledgment
+            };
+            let Some(html) = letter(&v, kind, &plan.config.name, plan.time_zone()) else {
+                return Err(anyhow::Error::new(crate::failure::Failure {
+                    code: accord_core::ErrorCode::RuleViolation,
+                    message: format!("case {id} is not closed: there is no decision letter yet"),
+                }));
+            };
+            let path = out.unwrap_or_else(|| {
+                PathBuf::from(format!(
+                    "{id}-{}.html",
+                    if decision {
+                        "decision"
+                    } else {
+                        "acknowledgment"
+                    }
+                ))
+            });
+            std::fs::write(&path, html)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            println!("wrote {}", path.display());
         }
         CaseCommand::Show { id, json } => {
             let store = open_store(db).await?;

@@ -55,6 +55,31 @@ pub struct DemoArgs {
     addr: std::net::SocketAddr,
 }
 
+/// Every demo case's acknowledgment, and the decision letter of those closed, under
+/// `demo-out/cases/letters/`.
+fn write_case_letters(
+    day: &super::demo_cases::CasesDay,
+    plan: &Plan,
+    out: &Path,
+) -> anyhow::Result<()> {
+    use accord_service::letters::{LetterKind, letter};
+    let dir = out.join("cases").join("letters");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for v in &day.cases {
+        for (kind, name) in [
+            (LetterKind::Acknowledgment, "acknowledgment"),
+            (LetterKind::Decision, "decision"),
+        ] {
+            if let Some(html) = letter(v, kind, &plan.config.name, plan.time_zone()) {
+                let path = dir.join(format!("{}-{name}.html", v.record.id));
+                std::fs::write(&path, html)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// One sign-in per role for the demo; passwords are printed, salts derived from the seed so the
 /// database is the same on every run. Demo only: real accounts get random salts (`accord user add`).
 async fn demo_accounts(
@@ -168,6 +193,7 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let um_day = super::demo_um::run(&store, &plan, &data, args.as_of, out).await?;
     let cases_day =
         super::demo_cases::run(&store, &plan, &um_day, args.seed, args.as_of, out).await?;
+    write_case_letters(&cases_day, &plan, out)?;
     let network_day = super::demo_network::run(&store, &plan, args.as_of, out).await?;
     let logins = demo_accounts(&store, &um_day, args.seed, at).await?;
 
