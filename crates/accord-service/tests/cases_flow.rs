@@ -4,12 +4,12 @@
 //! refused with its window; a claim dispute numbered at filing (DSP-01) and the state-portal
 //! tickets that name it or not (DSP-02, DSP-04); the due list per team at `now`.
 
-use std::path::Path;
+mod common;
+
+use common::{at, d, facility, plan};
 
 use accord_cases::{Action, AppealOutcome, ClockState, Event, Phase};
-use accord_core::member::{EligibilitySpan, Member, Program, Sex};
-use accord_core::provider::{NetworkStatus, Provider, ProviderKind, StatusSpan};
-use accord_core::{Date, ErrorCode, MemberId, Money, Npi, TaxId};
+use accord_core::{ErrorCode, Money};
 use accord_plan::Plan;
 use accord_service::cases::{self, DueSelection, ListFilter};
 use accord_service::{ServiceError, um};
@@ -18,28 +18,7 @@ use accord_store::{ReceivedFile, Store, StoredClaim};
 use accord_um::case::{ReviewerDecision, Status};
 use accord_um::request::RequestForm;
 use accord_um::{Role, StaffUser};
-use jiff::Timestamp;
 use serde_json::json;
-
-fn d(s: &str) -> Date {
-    s.parse().expect("date")
-}
-
-fn at(s: &str) -> Timestamp {
-    s.parse().expect("timestamp")
-}
-
-fn plan() -> Plan {
-    Plan::load(Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../plans/demo-illinois-bh"
-    )))
-    .expect("demo plan")
-}
-
-fn facility() -> Npi {
-    Npi::from_first_nine(900_000_001)
-}
 
 const CLAIM: &str = "202603020000001";
 
@@ -47,49 +26,7 @@ async fn seeded() -> Store {
     let store = Store::connect("sqlite::memory:").await.expect("store");
     let t = at("2026-01-01T12:00:00Z");
     let mut uow = store.begin("test", "seed", t).await.expect("uow");
-    uow.insert_members(&[Member {
-        member_id: MemberId::parse("M1001").unwrap(),
-        first_name: "Pat".into(),
-        last_name: "Doe".into(),
-        birth_date: d("1990-05-05"),
-        sex: Sex::U,
-        zip: "60601".into(),
-        family_size: Some(3),
-        annual_income: None,
-        sud_consent: true,
-    }])
-    .await
-    .unwrap();
-    uow.insert_eligibility(&[EligibilitySpan {
-        member_id: MemberId::parse("M1001").unwrap(),
-        plan_code: "ACCORD-IL".into(),
-        program: Program::Medicaid,
-        start: d("2025-01-01"),
-        end: None,
-    }])
-    .await
-    .unwrap();
-    uow.insert_providers(&[Provider {
-        npi: facility(),
-        kind: ProviderKind::Facility,
-        name: "Lakeside Recovery".into(),
-        tax_id: TaxId::parse("12-3456789").unwrap(),
-        specialty: "sud_program".into(),
-        license_number: Some("036-000001".into()),
-        license_expires: Some(d("2030-12-31")),
-        facility_npi: None,
-    }])
-    .await
-    .unwrap();
-    uow.insert_status_spans(&[StatusSpan {
-        npi: facility(),
-        status: NetworkStatus::Participating,
-        start: d("2020-01-01"),
-        end: None,
-        reason: "credentialed".into(),
-    }])
-    .await
-    .unwrap();
+    common::seed_member_and_facility(&mut uow).await;
     uow.record_received_file(&ReceivedFile {
         sender: "CH".into(),
         interchange_control: "1".into(),

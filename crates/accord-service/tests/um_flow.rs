@@ -3,39 +3,17 @@
 //! manager's denial is refused and a psychiatrist's is stored with its notice (UM-05, UM-06); the
 //! queue and the QM-04 report read what was stored.
 
-use std::path::Path;
+mod common;
 
-use accord_core::member::{EligibilitySpan, Member, Program, Sex};
-use accord_core::provider::{NetworkStatus, Provider, ProviderKind, StatusSpan};
-use accord_core::{Date, ErrorCode, MemberId, Npi, TaxId};
-use accord_plan::Plan;
+use common::{at, d, facility, plan};
+
+use accord_core::ErrorCode;
 use accord_service::{ServiceError, um};
 use accord_store::Store;
 use accord_um::case::{ReviewerDecision, Status};
 use accord_um::request::RequestForm;
 use accord_um::{Role, StaffUser};
-use jiff::Timestamp;
 use rust_decimal::Decimal;
-
-fn d(s: &str) -> Date {
-    s.parse().expect("date")
-}
-
-fn plan() -> Plan {
-    Plan::load(Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../plans/demo-illinois-bh"
-    )))
-    .expect("demo plan")
-}
-
-fn facility() -> Npi {
-    Npi::from_first_nine(900_000_001)
-}
-
-fn at(s: &str) -> Timestamp {
-    s.parse().expect("timestamp")
-}
 
 async fn seeded() -> Store {
     let store = Store::connect("sqlite::memory:").await.expect("store");
@@ -43,49 +21,7 @@ async fn seeded() -> Store {
         .begin("test", "seed", at("2026-01-01T12:00:00Z"))
         .await
         .expect("uow");
-    uow.insert_members(&[Member {
-        member_id: MemberId::parse("M1001").unwrap(),
-        first_name: "Pat".into(),
-        last_name: "Doe".into(),
-        birth_date: d("1990-05-05"),
-        sex: Sex::U,
-        zip: "60601".into(),
-        family_size: Some(3),
-        annual_income: None,
-        sud_consent: true,
-    }])
-    .await
-    .unwrap();
-    uow.insert_eligibility(&[EligibilitySpan {
-        member_id: MemberId::parse("M1001").unwrap(),
-        plan_code: "ACCORD-IL".into(),
-        program: Program::Medicaid,
-        start: d("2025-01-01"),
-        end: None,
-    }])
-    .await
-    .unwrap();
-    uow.insert_providers(&[Provider {
-        npi: facility(),
-        kind: ProviderKind::Facility,
-        name: "Lakeside Recovery".into(),
-        tax_id: TaxId::parse("12-3456789").unwrap(),
-        specialty: "sud_program".into(),
-        license_number: Some("036-000001".into()),
-        license_expires: Some(d("2030-12-31")),
-        facility_npi: None,
-    }])
-    .await
-    .unwrap();
-    uow.insert_status_spans(&[StatusSpan {
-        npi: facility(),
-        status: NetworkStatus::Participating,
-        start: d("2020-01-01"),
-        end: None,
-        reason: "credentialed".into(),
-    }])
-    .await
-    .unwrap();
+    common::seed_member_and_facility(&mut uow).await;
     uow.commit().await.unwrap();
     let staff = [
         ("ccm1", Role::ClinicalCareManager),
