@@ -14,21 +14,8 @@ use crate::api::{self, DecisionBody, EligibilityQuery};
 use crate::auth::{COOKIE, Caller, Principal, Role, session_cookie, verify_password};
 use crate::error::ApiError;
 
-/// Escapes text for HTML.
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
+/// HTML escaping: the one the vouchers and letters use.
+pub use accord_service::voucher::esc;
 
 pub(crate) fn page(title: &str, who: Option<&Principal>, body: &str) -> Html<String> {
     let nav = match who {

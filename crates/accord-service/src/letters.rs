@@ -8,21 +8,7 @@
 use jiff::tz::TimeZone;
 
 use crate::cases::{CaseView, owner_key};
-
-fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
+use crate::voucher::esc;
 
 /// Which letter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
