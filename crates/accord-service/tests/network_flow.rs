@@ -4,7 +4,9 @@
 //! claim denies CO-B7 — then reinstated, after which both succeed for dates after the
 //! reinstatement; a lapse (NET-03), leave (NET-08) and the NET-06 appeal hand-off.
 
-use std::path::Path;
+mod common;
+
+use common::{at, d, plan};
 
 use accord_claims::{
     Claim, ClaimKind, ClaimLine, Decision, Frequency, LineDocumentation, LineStatus,
@@ -12,7 +14,7 @@ use accord_claims::{
 use accord_core::member::{EligibilitySpan, Member, Program, Sex};
 use accord_core::provider::{PayToVendor, Provider, ProviderKind};
 use accord_core::{
-    Date, Icd10Code, MemberId, Modifier, Money, Npi, PlaceOfService, ProcedureCode, TaxId, Units,
+    Icd10Code, MemberId, Modifier, Money, Npi, PlaceOfService, ProcedureCode, TaxId, Units,
     VendorNumber,
 };
 use accord_network::credentialing::{
@@ -25,23 +27,6 @@ use accord_service::um;
 use accord_store::{ReceivedFile, Store, StoredClaim};
 use accord_um::case::Status;
 use accord_um::request::RequestForm;
-use jiff::Timestamp;
-
-fn d(s: &str) -> Date {
-    s.parse().expect("date")
-}
-
-fn at(s: &str) -> Timestamp {
-    s.parse().expect("timestamp")
-}
-
-fn plan() -> Plan {
-    Plan::load(Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../plans/demo-illinois-bh"
-    )))
-    .expect("demo plan")
-}
 
 fn agency() -> Npi {
     Npi::from_first_nine(900_000_011)
