@@ -540,6 +540,8 @@ pub struct Facts<'a> {
     pub transition_of_care: Option<TransitionOfCare>,
     /// CLM-10: the decision on the claim a corrected/void claim replaces.
     pub original: Option<&'a Decision>,
+    /// CLM-10: when the original's payment was remitted (the payment cycle's date), if it was.
+    pub original_remitted_on: Option<Date>,
     /// PAY-02 accumulators.
     pub accumulators: Accumulators,
     /// PAY-05: the sliding fee scale's ceiling, percent of the federal poverty guideline
@@ -567,6 +569,7 @@ impl<'a> Facts<'a> {
             history,
             transition_of_care: None,
             original: None,
+            original_remitted_on: None,
             accumulators: Accumulators::default(),
             sliding_fee_ceiling_percent: Decimal::from(200),
             release: None,

@@ -223,7 +223,8 @@ pub struct Decision {
     pub patient_responsibility: Money,
     /// CLM-10: the reversal of the original claim, for corrected and void claims.
     pub reversal: Option<Reversal>,
-    /// Every rule applied, in order.
+    /// Every rule applied, in order. Keep it the last field: the store keeps traces apart and
+    /// puts them back at the end of the decision's JSON.
     pub trace: Vec<TraceStep>,
 }
 

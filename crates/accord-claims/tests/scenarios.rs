@@ -901,6 +901,39 @@ fn clm_10_void_only_reverses() {
     assert_eq!(fx.run(&c).status, ClaimStatus::Rejected);
 }
 
+/// CLM-10: billings are final 60 calendar days after the remittance: a correction received on the
+/// 60th day is decided, one received on the 61st is rejected (A8) naming the window and the dates.
+#[test]
+fn clm_10_corrections_only_within_60_days_of_the_remittance() {
+    let mut fx = Fx::new();
+    let original = fx.run(&claim("T1", vec![ln(1, "T1016:HE", 4, "76", "2026-03-02")]));
+    fx.original = Some(original);
+    fx.original_remitted_on = Some(d("2026-03-20"));
+    let mut c = claim("T2", vec![ln(1, "T1016:HE", 6, "114", "2026-03-02")]);
+    c.frequency = Frequency::Corrected {
+        original: "T1".into(),
+    };
+    c.received = d("2026-05-19"); // 2026-03-20 + 60 days
+    let dec = fx.run(&c);
+    assert_ne!(dec.status, ClaimStatus::Rejected);
+    assert!(dec.reversal.is_some());
+    c.received = d("2026-05-20");
+    let dec = fx.run(&c);
+    assert_eq!(dec.status, ClaimStatus::Rejected);
+    let why = &dec.rejections[0];
+    assert_eq!(why.rule, "CLM-10");
+    assert!(
+        why.message.contains("remitted on 2026-03-20")
+            && why.message.contains("through 2026-05-19")
+            && why.message.contains("received on 2026-05-20"),
+        "{}",
+        why.message
+    );
+    // Never remitted: no window.
+    fx.original_remitted_on = None;
+    assert_ne!(fx.run(&c).status, ClaimStatus::Rejected);
+}
+
 /// A void or correction of a claim that was pended (never paid) reverses nothing: the reversal of
 /// unpaid lines would not balance on an 835 and would take back money never paid.
 #[test]

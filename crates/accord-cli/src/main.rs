@@ -15,6 +15,12 @@ use clap::{Parser, Subcommand};
 
 use crate::failure::Failure;
 
+/// mimalloc instead of the system allocator: intake, adjudication and payment allocate many small
+/// values on one thread and free them on another (the database worker), where glibc's allocator
+/// spent a quarter of a pipeline run (decision 0025, `docs/performance.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Accord: managed behavioral-health care — eligibility, authorizations, claims, remittance,
 /// appeals and the provider network, with every rule explained.
 #[derive(Debug, Parser)]

@@ -100,7 +100,7 @@ pub fn decide_with(
 pub fn stored_form(
     reference: &mut Reference,
     claim: &Claim,
-    decision: Decision,
+    mut decision: Decision,
     reversed: Option<String>,
     today: Date,
 ) -> Decided {
@@ -120,6 +120,10 @@ pub fn stored_form(
         .lines
         .iter()
         .any(|l| l.status == LineStatus::Pended);
+    // The trace is stored apart (compressed; the payment cycle never reads it): the decision's
+    // JSON is written with an empty trace.
+    let trace_json = decision.trace_json();
+    let trace = std::mem::take(&mut decision.trace);
     let stored = StoredDecision {
         tracking: decision.tracking.clone(),
         status: status_name(decision.status),
@@ -137,9 +141,16 @@ pub fn stored_form(
         net_paid: decision.net_paid(),
         patient_responsibility: decision.patient_responsibility,
         clean: !pended && decision.status != ClaimStatus::Rejected,
-        decision: serde_json::to_string(&decision).unwrap_or_default(),
+        decision: String::new(),
+        trace: None,
         cycle: None,
     };
+    let stored = StoredDecision {
+        decision: serde_json::to_string(&decision).unwrap_or_default(),
+        trace: Some(trace_json),
+        ..stored
+    };
+    decision.trace = trace;
     Decided {
         decision,
         stored,
@@ -249,5 +260,30 @@ impl Tally {
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         v.truncate(n);
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The store keeps traces apart and splices them back at the end of the decision's JSON: the
+    /// engine must keep serialising the trace last.
+    #[test]
+    fn a_decision_without_its_trace_ends_with_an_empty_trace() {
+        let d = Decision {
+            tracking: "T1".into(),
+            status: ClaimStatus::Denied,
+            rejections: Vec::new(),
+            lines: Vec::new(),
+            billed: Money::ZERO,
+            allowed: Money::ZERO,
+            paid: Money::ZERO,
+            patient_responsibility: Money::ZERO,
+            reversal: None,
+            trace: Vec::new(),
+        };
+        let json = serde_json::to_string(&d).unwrap();
+        assert!(json.ends_with("\"trace\":[]}"), "{json}");
     }
 }

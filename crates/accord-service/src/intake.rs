@@ -94,10 +94,24 @@ impl<'p> IntakeReference<'p> {
                 },
                 None => None,
             };
+        // CLM-10: the window for corrections runs from the original's remittance.
+        let remitted_on = match claim.frequency.original() {
+            Some(t) if original.is_some() => match uow.remitted_at(t).await? {
+                Some(at) => Some(
+                    at.parse::<jiff::Timestamp>()
+                        .map_err(|e| ServiceError::invalid(format!("claim {t}"), "remitted_at", e))?
+                        .to_zoned(self.plan.time_zone().clone())
+                        .date(),
+                ),
+                None => None,
+            },
+            _ => None,
+        };
         let r = &self.reference;
         let mut facts = Facts::new(self.plan, &r.providers, &r.authorizations, &r.history);
         facts.member = r.member(&claim.member_id);
         facts.original = original.as_ref();
+        facts.original_remitted_on = remitted_on;
         Ok(accord_claims::clean_claim_check(claim, &facts)
             .iter()
             .map(problem)
@@ -131,6 +145,30 @@ fn problem(r: &Rejection) -> IntakeProblem {
         },
         element,
         message: format!("{m} ({})", r.rule),
+    }
+}
+
+/// The 277CA's STC12 text for a rejected claim: each element at fault and what is wrong with it,
+/// in the order found (the text is cut at 264 characters by the writer; `accord claims explain`
+/// keeps every reason in full).
+fn stc12_message(problems: &[IntakeProblem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("{} - {}", p.element, p.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The entity the first problem is about (STC01-3), when the element says: the subscriber (IL)
+/// for loop 2010BA, the billing provider (85) for loop 2010AA.
+fn entity_at_fault(problems: &[IntakeProblem]) -> Option<String> {
+    let element = &problems.first()?.element;
+    if element.starts_with("2010BA") {
+        Some("IL".into())
+    } else if element.starts_with("2010AA") {
+        Some("85".into())
+    } else {
+        None
     }
 }
 
@@ -267,7 +305,8 @@ pub async fn submit<R: std::io::Read>(
                     None,
                     ClaimAckStatus::Rejected {
                         category: category.into(),
-                        codes: vec![("21".into(), None)],
+                        codes: vec![("21".into(), entity_at_fault(problems))],
+                        message: Some(stc12_message(problems)),
                     },
                 )
             }

@@ -355,6 +355,7 @@ mod tests {
             patient_responsibility: Money::ZERO,
             clean: true,
             decision: format!(r#"{{"lines": [{lines}]}}"#),
+            trace: None,
             cycle,
         }
     }

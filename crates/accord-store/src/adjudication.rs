@@ -114,7 +114,14 @@ pub struct StoredDecision {
     pub clean: bool,
     /// The engine's decision as JSON text (lines, adjustments, trace). Text, not a parsed tree:
     /// the store never interprets it, and callers parse it straight into their own types.
+    /// Reads give the whole decision here, trace included, except where a read says it leaves
+    /// the trace out (payment, reports, intake's look-up of an original): there the trace is
+    /// empty.
     pub decision: String,
+    /// On writes: the explanation trace's JSON, stored apart and compressed (`decision` then
+    /// carries an empty trace, `"trace":[]`, as its last field). `None` keeps the trace inline
+    /// in `decision`. Always `None` on reads.
+    pub trace: Option<String>,
     /// The payment cycle that remitted it, once remitted.
     pub cycle: Option<i64>,
 }
@@ -201,8 +208,38 @@ pub(crate) fn read_decision(row: &AnyRow) -> Result<StoredDecision, StoreError> 
         patient_responsibility: c.money("patient_responsibility")?,
         clean: c.int("clean")? != 0,
         decision: c.text("decision")?,
+        trace: None,
         cycle: c.opt_int("cycle")?,
     })
+}
+
+/// `SELECT` of whole decisions (their traces spliced back by [`read_whole_decision`]): the
+/// decision columns as `d`, the stored-apart trace as `t`. Callers add `WHERE`/`ORDER BY` on `d.`.
+fn whole_decision_select() -> String {
+    let cols = DECISION_COLUMNS
+        .iter()
+        .map(|c| format!("d.{c} AS {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT {cols}, t.trace AS trace FROM decisions d \
+         LEFT JOIN decision_traces t ON t.tracking = d.tracking"
+    )
+}
+
+/// A row of [`whole_decision_select`]: the decision with its trace back in place.
+fn read_whole_decision(row: &AnyRow) -> Result<StoredDecision, StoreError> {
+    let mut d = read_decision(row)?;
+    let packed = Cols {
+        row,
+        table: "decision_traces",
+    }
+    .opt_blob("trace")?;
+    if let Some(packed) = packed {
+        let trace = crate::traces::unpack(&d.tracking, &packed)?;
+        d.decision = crate::traces::splice(&d.tracking, std::mem::take(&mut d.decision), &trace)?;
+    }
+    Ok(d)
 }
 
 fn read_history(row: &AnyRow) -> Result<HistoryLine, StoreError> {
@@ -320,6 +357,12 @@ impl UnitOfWork {
     /// each, under this unit of work's actor and reason.
     pub async fn save_decisions(&mut self, decisions: &[StoredDecision]) -> Result<(), StoreError> {
         self.delete_where(
+            "decision_traces",
+            "tracking",
+            decisions.iter().map(|d| &d.tracking),
+        )
+        .await?;
+        self.delete_where(
             "decisions",
             "tracking",
             decisions.iter().map(|d| &d.tracking),
@@ -345,6 +388,24 @@ impl UnitOfWork {
             "decisions",
             DECISION_COLUMNS,
             rows,
+        )
+        .await?;
+        let traces = decisions
+            .iter()
+            .filter_map(|d| {
+                let trace = d.trace.as_deref()?;
+                Some(vec![
+                    Value::text(d.tracking.as_str()),
+                    Value::Blob(crate::traces::pack(trace)),
+                ])
+            })
+            .collect();
+        bulk::insert_rows(
+            &mut self.tx,
+            self.backend,
+            "decision_traces",
+            &["tracking", "trace"],
+            traces,
         )
         .await?;
         let events = decisions
@@ -430,7 +491,8 @@ impl UnitOfWork {
         self.write_events(events).await
     }
 
-    /// The decision JSON of claim `tracking`, read inside this unit of work.
+    /// The decision JSON of claim `tracking`, read inside this unit of work, without its trace
+    /// when the trace is stored apart (intake needs the lines and amounts of an original).
     pub async fn decision_json(&mut self, tracking: &str) -> Result<Option<String>, StoreError> {
         let row = sqlx::query("SELECT decision FROM decisions WHERE tracking = $1")
             .bind(tracking)
@@ -443,6 +505,26 @@ impl UnitOfWork {
                     table: "decisions",
                 }
                 .text("decision")
+            })
+            .transpose()
+    }
+
+    /// When claim `tracking`'s current decision was remitted: the `run_at` instant of the payment
+    /// cycle that paid it (CLM-10's window runs from it), or `None` if it was never remitted.
+    pub async fn remitted_at(&mut self, tracking: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "SELECT p.run_at AS run_at FROM decisions d JOIN payment_cycles p ON p.cycle = d.cycle WHERE d.tracking = $1",
+        )
+        .bind(tracking)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        row.as_ref()
+            .map(|row| {
+                Cols {
+                    row,
+                    table: "payment_cycles",
+                }
+                .text("run_at")
             })
             .transpose()
     }
@@ -471,7 +553,8 @@ impl UnitOfWork {
 }
 
 impl Store {
-    /// Decisions made from `from` through `to` (decision dates), by tracking number (reports).
+    /// Decisions made from `from` through `to` (decision dates), by tracking number (reports),
+    /// without the traces stored apart.
     pub async fn decisions_between(
         &self,
         from: Date,
@@ -559,13 +642,13 @@ impl Store {
     /// The current decision on a claim, if it has one.
     pub async fn decision(&self, tracking: &str) -> Result<Option<StoredDecision>, StoreError> {
         let row = sqlx::query(&format!(
-            "SELECT {} FROM decisions WHERE tracking = $1",
-            DECISION_COLUMNS.join(", ")
+            "{} WHERE d.tracking = $1",
+            whole_decision_select()
         ))
         .bind(tracking)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(read_decision).transpose()
+        row.as_ref().map(read_whole_decision).transpose()
     }
 
     /// Tracking numbers of the member's decided claims, in order (REC-01: what a retroactive
@@ -596,12 +679,12 @@ impl Store {
         status: &str,
     ) -> Result<Vec<StoredDecision>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT {} FROM decisions WHERE status = $1 ORDER BY tracking",
-            DECISION_COLUMNS.join(", ")
+            "{} WHERE d.status = $1 ORDER BY d.tracking",
+            whole_decision_select()
         ))
         .bind(status)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(read_decision).collect()
+        rows.iter().map(read_whole_decision).collect()
     }
 }

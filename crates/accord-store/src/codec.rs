@@ -19,6 +19,8 @@ pub(crate) enum Value {
     Text(Option<String>),
     /// An integer, or NULL.
     Int(Option<i64>),
+    /// Bytes (BLOB on SQLite, BYTEA on PostgreSQL): only compressed decision traces.
+    Blob(Vec<u8>),
 }
 
 impl Value {
@@ -51,6 +53,7 @@ pub(crate) fn bind_all<'q>(
         q = match v {
             Value::Text(t) => q.bind(t),
             Value::Int(i) => q.bind(i),
+            Value::Blob(b) => q.bind(b),
         };
     }
     q
@@ -92,6 +95,12 @@ impl Cols<'_> {
     pub(crate) fn text(&self, column: &'static str) -> Result<String, StoreError> {
         self.opt_text(column)?
             .ok_or_else(|| self.invalid(column, "NULL", "must not be NULL"))
+    }
+
+    pub(crate) fn opt_blob(&self, column: &'static str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.row
+            .try_get::<Option<Vec<u8>>, _>(column)
+            .map_err(|e| self.invalid(column, "", e))
     }
 
     pub(crate) fn opt_int(&self, column: &'static str) -> Result<Option<i64>, StoreError> {

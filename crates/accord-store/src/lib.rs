@@ -42,6 +42,7 @@ pub mod providers;
 pub mod service_plans;
 pub mod snapshot;
 mod store;
+mod traces;
 pub mod um;
 mod url;
 

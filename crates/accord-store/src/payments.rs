@@ -315,7 +315,8 @@ impl Store {
         rows.iter().map(read_due).collect()
     }
 
-    /// [`Store::payable_due`] for one payee, with what its 835 needs of each claim and member.
+    /// [`Store::payable_due`] for one payee, with what its 835 needs of each claim and member
+    /// (decisions without the traces stored apart: a remittance never reads them).
     pub async fn payable_for(
         &self,
         pay_to_npi: &str,

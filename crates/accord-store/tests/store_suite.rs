@@ -757,7 +757,7 @@ async fn counts_are_per_table_and_display(db: TestDb) {
     assert_eq!(c.get("sanctions"), 0);
     assert_eq!(c.total(), 6);
     let shown = c.to_string();
-    assert_eq!(shown.lines().count(), 31, "{shown}");
+    assert_eq!(shown.lines().count(), 32, "{shown}");
     assert!(shown.lines().next().unwrap().starts_with("members"));
     assert!(shown.contains("eligibility_spans"));
 }
@@ -821,12 +821,12 @@ async fn older_database_is_upgraded_on_connect(db: TestDb) {
         .into_iter()
         .map(|(v, _)| v)
         .collect();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 13]);
     assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
     assert_eq!(store.events_for(MEMBER, "M1").await.unwrap().len(), 1);
     // Connecting again changes nothing.
     let again = db.store().await;
-    assert_eq!(again.applied_migrations().await.unwrap().len(), 9);
+    assert_eq!(again.applied_migrations().await.unwrap().len(), 10);
 }
 
 async fn bulk_insert_spans_many_chunks(db: TestDb) {
@@ -1141,6 +1141,7 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
         patient_responsibility: Money::ZERO,
         clean: status != "pended",
         decision: json!({ "tracking": t, "status": status }).to_string(),
+        trace: None,
         cycle: None,
     };
     let line = |t: &str| HistoryLine {
@@ -1179,18 +1180,29 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
         store.decisions_with_status("pended").await.unwrap().len(),
         1
     );
-    // Deciding again replaces the row and writes another event.
+    // Deciding again replaces the row and writes another event. This time the trace is stored
+    // apart (compressed): the decision reads back whole, the payment cycle's read leaves it out.
+    let trace = r#"[{"step":"pricing","rule":"PAY-01","line":1,"text":"fee schedule"}]"#;
+    let with_trace_apart = StoredDecision {
+        decision: r#"{"tracking":"T2","status":"processed_primary","trace":[]}"#.into(),
+        trace: Some(trace.into()),
+        ..decided("T2", "processed_primary", 3_000)
+    };
     let mut uow = store.begin("examiner", "approve", at(T0)).await.unwrap();
-    uow.save_decisions(&[decided("T2", "processed_primary", 3_000)])
+    uow.save_decisions(std::slice::from_ref(&with_trace_apart))
         .await
         .unwrap();
     uow.replace_history(&["T1".into()], &[]).await.unwrap();
     uow.commit().await.unwrap();
     assert!(store.history_lines().await.unwrap().is_empty());
+    let whole = store.decision("T2").await.unwrap().unwrap();
+    assert_eq!(whole.net_paid, Money::from_cents(3_000));
     assert_eq!(
-        store.decision("T2").await.unwrap().unwrap().net_paid,
-        Money::from_cents(3_000)
+        whole.decision,
+        format!(r#"{{"tracking":"T2","status":"processed_primary","trace":{trace}}}"#)
     );
+    assert_eq!(whole.trace, None);
+    assert_eq!(store.counts().await.unwrap().get("decision_traces"), 1);
     assert_eq!(store.events_for("claim", "T2").await.unwrap().len(), 3);
 
     // The payable list joins the member's name; a recorded cycle takes the claims off it.

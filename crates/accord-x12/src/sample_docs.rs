@@ -66,6 +66,10 @@ fn acks(claims_: &[crate::model::Claim], rejected: &[usize]) -> ClaimAcknowledgm
                         ClaimAckStatus::Rejected {
                             category: "A7".into(),
                             codes: vec![("562".into(), Some("85".into())), ("21".into(), None)],
+                            message: Some(
+                                "2010AA NM109 (billing provider NPI): check digit does not match"
+                                    .into(),
+                            ),
                         },
                         None,
                     )

@@ -19,12 +19,18 @@ pub enum ClaimAckStatus {
     /// Accepted into adjudication (STC A2:20).
     Accepted,
     /// Rejected: status category (A3 returned as unprocessable, A7 rejected for invalid information),
-    /// and (claim status code, entity identifier code) pairs, e.g. ("562", "85") for a bad billing NPI.
+    /// and (claim status code, entity identifier code) pairs, e.g. ("562", "85") for a bad billing NPI;
+    /// `message` names the element at fault and what is wrong with it, in plain language (STC12,
+    /// free-form text, at most [`STC12_MAX`] characters), so the submitter need not call to ask.
     Rejected {
         category: String,
         codes: Vec<(String, Option<String>)>,
+        message: Option<String>,
     },
 }
+
+/// Longest STC12 free-form message (element 933 is AN 1–264).
+pub const STC12_MAX: usize = 264;
 
 /// One claim acknowledged.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -255,7 +261,11 @@ fn write_set(w: &mut X12Writer, a: &ClaimAcknowledgment, control: &str, env: &En
             let charge = money(c.charge);
             match &c.status {
                 ClaimAckStatus::Accepted => w.seg(&["STC", "A2:20", &processed, "WQ", &charge]),
-                ClaimAckStatus::Rejected { category, codes } => {
+                ClaimAckStatus::Rejected {
+                    category,
+                    codes,
+                    message,
+                } => {
                     // STC01 carries the first status, STC10 and STC11 up to two more.
                     let comp = |i: usize| {
                         codes.get(i).map(|(code, entity)| {
@@ -269,8 +279,10 @@ fn write_set(w: &mut X12Writer, a: &ClaimAcknowledgment, control: &str, env: &En
                     let first =
                         comp(0).unwrap_or_else(|| X12Writer::comp(&[&clean(category), "21"]));
                     let (s10, s11) = (comp(1).unwrap_or_default(), comp(2).unwrap_or_default());
+                    let text = message.as_deref().map(stc12_text).unwrap_or_default();
                     w.seg(&[
                         "STC", &first, &processed, "U", &charge, "", "", "", "", "", &s10, &s11,
+                        &text,
                     ]);
                 }
             }
@@ -289,6 +301,16 @@ fn write_set(w: &mut X12Writer, a: &ClaimAcknowledgment, control: &str, env: &En
         }
     }
     w.se();
+}
+
+/// `message` as STC12 text: delimiters and control characters removed (as every value written),
+/// cut to [`STC12_MAX`] characters on a character boundary.
+fn stc12_text(message: &str) -> String {
+    let cleaned = clean(message);
+    match cleaned.char_indices().nth(STC12_MAX) {
+        Some((end, _)) => cleaned[..end].trim_end().to_owned(),
+        None => cleaned.trim_end().to_owned(),
+    }
 }
 
 /// A 277CA as read back.
@@ -404,6 +426,7 @@ pub fn read_277ca(input: &[u8]) -> Result<Vec<ClaimAcknowledgment>, Read277Error
                         c.status = ClaimAckStatus::Rejected {
                             category: cat.to_string(),
                             codes,
+                            message: seg.opt(12),
                         };
                     }
                 }

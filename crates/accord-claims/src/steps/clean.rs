@@ -10,7 +10,8 @@
 
 use std::borrow::Cow;
 
-use crate::claim::ClaimKind;
+use crate::claim::{Claim, ClaimKind};
+use crate::facts::Facts;
 use crate::outcome::{Group, RejectCategory, Rejection};
 use crate::work::Ctx;
 
@@ -32,6 +33,24 @@ fn reject(
         line,
         message,
     });
+}
+
+/// CLM-10: billings are final unless corrected or voided within the plan's window
+/// (`timely_filing.corrected_claim_days`, 60 calendar days in the demo plan) of the original's
+/// remittance. A correction received on the last day of the window is in time; the day after is
+/// not. An original never remitted (pended, or decided and not yet paid) can always be corrected.
+fn correction_too_late(c: &Claim, f: &Facts, original: &str) -> Option<String> {
+    let days = f.plan.config.timely_filing.corrected_claim_days?;
+    let remitted = f.original_remitted_on?;
+    let last = remitted
+        .checked_add(jiff::Span::new().days(i64::from(days)))
+        .ok()?;
+    (c.received > last).then(|| {
+        format!(
+            "original claim {original} was remitted on {remitted}; corrections and voids are accepted within {days} calendar days of the remittance (through {last}), this one was received on {}: the billing is final, a review of it goes through a claim dispute",
+            c.received
+        )
+    })
 }
 
 /// CLM-03, CLM-04, CLM-10: claim-level checks; a non-empty answer rejects the claim.
@@ -107,6 +126,8 @@ pub(crate) fn claim_level(cx: &Ctx) -> Vec<Rejection> {
                 None,
                 format!("original claim {orig} to correct or void is not on file"),
             );
+        } else if let Some(message) = correction_too_late(c, f, orig) {
+            reject(&mut out, A8, "CLM-10", None, message);
         }
     }
     for l in &c.lines {

@@ -219,6 +219,8 @@ pub struct Fx {
     pub history: Vec<PriorLine>,
     pub toc: Option<TransitionOfCare>,
     pub original: Option<Decision>,
+    /// When the original was remitted (CLM-10's window).
+    pub original_remitted_on: Option<Date>,
     /// A modified copy of the demo plan, when a test needs one.
     pub plan: Option<Plan>,
     /// An examiner's release of pended lines.
@@ -260,6 +262,7 @@ impl Fx {
             history: Vec::new(),
             toc: None,
             original: None,
+            original_remitted_on: None,
             plan: None,
             release: None,
         }
@@ -276,6 +279,7 @@ impl Fx {
         facts.other_coverage = &self.other;
         facts.transition_of_care = self.toc;
         facts.original = self.original.as_ref();
+        facts.original_remitted_on = self.original_remitted_on;
         facts.release = self.release.as_ref();
         f(&facts)
     }
