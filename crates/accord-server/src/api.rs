@@ -619,6 +619,29 @@ pub async fn claim(
         "allowed",
     )
     .await?;
+    // SEC-02: a payee that did not bill a Part 2 claim sees its status, not its details.
+    if let Some(member) = crate::part2::must_withhold(&state, p, &tracking).await? {
+        audit(
+            &state,
+            p,
+            "withhold part 2",
+            "claim",
+            &tracking,
+            member.as_deref(),
+            "withheld",
+        )
+        .await?;
+        return Ok(Json(ClaimStatus {
+            tracking: c.tracking.clone(),
+            status: stored
+                .as_ref()
+                .map_or(c.status.clone(), |s| s.status.clone()),
+            member_id: None,
+            billing_npi: c.billing_npi.clone(),
+            explanation: Some(crate::part2::CLAIM_NOTICE.into()),
+            decision: None,
+        }));
+    }
     let decision = accord_service::adjudication::stored_decision(&state.store, &tracking)
         .await
         .map_err(ApiError::from_service)?;

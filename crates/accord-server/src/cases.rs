@@ -25,7 +25,7 @@ fn state_kind(k: CaseKind) -> bool {
 
 /// SEC-01 for cases: a provider sees cases it is a party to or about; the state desk sees portal
 /// registrations and tickets; plan staff see every case.
-fn may_see(p: &Principal, v: &CaseView) -> bool {
+pub(crate) fn may_see(p: &Principal, v: &CaseView) -> bool {
     match p.role {
         Role::Provider => {
             let f = &v.record.filing;
@@ -48,7 +48,11 @@ fn to_json(v: &CaseView) -> Result<Value, ApiError> {
         .map_err(|e| ApiError::of(accord_core::ErrorCode::Internal, e.to_string(), None))
 }
 
-async fn visible(state: &AppState, p: &Principal, id: &str) -> Result<CaseView, ApiError> {
+pub(crate) async fn visible(
+    state: &AppState,
+    p: &Principal,
+    id: &str,
+) -> Result<CaseView, ApiError> {
     let v = match svc::show(&state.store, &state.plan, id, Timestamp::now()).await {
         Ok(v) => v,
         Err(accord_service::ServiceError::NotFound(_)) => {
@@ -87,9 +91,19 @@ async fn visible(state: &AppState, p: &Principal, id: &str) -> Result<CaseView, 
 pub async fn file(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(mut draft): ApiJson<Value>,
+    ApiJson(draft): ApiJson<Value>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    let p = &caller.principal;
+    let v = file_as(&state, &caller.principal, draft).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(to_json(&v)?)))
+}
+
+/// Files a case for `p` (the API and the portal forms): role and scope checked, a provider's own
+/// NPI filled in, the filing window checked by the cases engine.
+pub(crate) async fn file_as(
+    state: &AppState,
+    p: &Principal,
+    mut draft: Value,
+) -> Result<CaseView, ApiError> {
     if !p.role.may_write() {
         return Err(ApiError::forbidden(format!(
             "{} ({}) may not file cases",
@@ -108,8 +122,9 @@ pub async fn file(
                     "parties.provider {n} is not one of your organisation's NPIs"
                 )));
             }
-            Some(_) => {}
+            Some(_) => subject_in_scope(state, p, &draft).await?,
             None => {
+                subject_in_scope(state, p, &draft).await?;
                 let Some(own) = p.npis.first() else {
                     return Err(ApiError::forbidden("this provider account has no NPI"));
                 };
@@ -141,7 +156,7 @@ pub async fn file(
         .as_ref()
         .map(|m| m.to_string());
     audit(
-        &state,
+        state,
         p,
         "write case",
         "case",
@@ -150,7 +165,63 @@ pub async fn file(
         "allowed",
     )
     .await?;
-    Ok((axum::http::StatusCode::CREATED, Json(to_json(&v)?)))
+    Ok(v)
+}
+
+/// SEC-01 for filings: a provider files only about a claim it billed or is paid for, or an
+/// authorization request it sent or serves; anything else is "not found", as on reads.
+async fn subject_in_scope(state: &AppState, p: &Principal, draft: &Value) -> Result<(), ApiError> {
+    if let Some(t) = draft.pointer("/subject/claim").and_then(Value::as_str) {
+        let nf = || ApiError::not_found(format!("claim {t} not found"));
+        let c = state
+            .store
+            .claim(t)
+            .await
+            .map_err(ApiError::from_store)?
+            .ok_or_else(nf)?;
+        let mut npis: Vec<String> = c.billing_npi.into_iter().collect();
+        if let Some(d) = state
+            .store
+            .decision(t)
+            .await
+            .map_err(ApiError::from_store)?
+        {
+            npis.push(d.pay_to_npi);
+        }
+        if !p.may_see(&npis.iter().map(String::as_str).collect::<Vec<_>>()) {
+            audit(state, p, "write case", "claim", t, None, "denied").await?;
+            return Err(nf());
+        }
+    }
+    if let Some(id) = draft
+        .pointer("/subject/authorization")
+        .and_then(Value::as_str)
+    {
+        // Unknown request numbers are left to the case service (an appeal may name a request
+        // decided before this system); a request on file must be in scope.
+        if let Ok(c) = accord_service::um::load(&state.store, id).await {
+            let npis = [
+                c.request.requesting_npi.as_str(),
+                c.request.servicing_npi.as_str(),
+            ];
+            if !p.may_see(&npis) {
+                audit(
+                    state,
+                    p,
+                    "write case",
+                    "authorization_request",
+                    id,
+                    None,
+                    "denied",
+                )
+                .await?;
+                return Err(ApiError::not_found(format!(
+                    "authorization request {id} not found"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A case with its clocks, what is due and what is overdue.
@@ -175,13 +246,24 @@ pub async fn act(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    ApiJson(mut event): ApiJson<Value>,
+    ApiJson(event): ApiJson<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    let p = &caller.principal;
+    let v = act_as(&state, &caller.principal, &id, event).await?;
+    Ok(Json(to_json(&v)?))
+}
+
+/// Acts on a case for `p` (the API and the console form): the case must be visible, the auditor
+/// only reads, the actor is the signed-in user, the engine checks the rest.
+pub(crate) async fn act_as(
+    state: &AppState,
+    p: &Principal,
+    id: &str,
+    mut event: Value,
+) -> Result<CaseView, ApiError> {
     if p.role == Role::Auditor {
         return Err(ApiError::forbidden("the auditor's access is read-only"));
     }
-    visible(&state, p, &id).await?;
+    visible(state, p, id).await?;
     if let Some(obj) = event.as_object_mut() {
         obj.insert("actor".into(), Value::String(p.user_id.clone()));
         obj.entry("at")
@@ -189,11 +271,11 @@ pub async fn act(
     }
     let event: accord_cases::Event =
         serde_json::from_value(event).map_err(|e| ApiError::invalid("event", e.to_string()))?;
-    let v = svc::act(&state.store, &state.plan, &id, &event)
+    let v = svc::act(&state.store, &state.plan, id, &event)
         .await
         .map_err(ApiError::from_service)?;
-    audit(&state, p, "write case", "case", &id, None, "allowed").await?;
-    Ok(Json(to_json(&v)?))
+    audit(state, p, "write case", "case", id, None, "allowed").await?;
+    Ok(v)
 }
 
 /// Due-list parameters.
@@ -386,10 +468,11 @@ pub async fn case_page(
         &format!("Case {id}"),
         Some(p),
         &format!(
-            "<p>{} · phase {}{}</p><p><a href=\"/portal/cases/{id}/letter\">Acknowledgment letter</a> · <a href=\"/portal/cases/{id}/letter?kind=decision\">Decision letter</a></p><h2>Clocks</h2><table><thead><tr><th>Rule</th><th>Clock</th><th>Owner</th><th>Due</th><th>State</th></tr></thead><tbody>{clocks}</tbody></table><h2>History</h2><ol><li>{} · filed</li>{events}</ol>",
+            "<p>{} · phase {}{}</p><p><a href=\"/portal/cases/{id}/letter\">Acknowledgment letter</a> · <a href=\"/portal/cases/{id}/letter?kind=decision\">Decision letter</a>{}</p><h2>Clocks</h2><table><thead><tr><th>Rule</th><th>Clock</th><th>Owner</th><th>Due</th><th>State</th></tr></thead><tbody>{clocks}</tbody></table><h2>History</h2><ol><li>{} · filed</li>{events}</ol>",
             esc(&format!("{:?}", v.status.kind)),
             esc(&format!("{:?}", v.status.phase)),
             v.status.closure.as_ref().map(|c| format!(" · closed: {}", esc(&format!("{c:?}")))).unwrap_or_default(),
+            if p.role == Role::Provider { String::new() } else { format!(" · <a href=\"/console/cases/{id}\">Act on this case</a>") },
             v.record.received.to_zoned(tz.clone()).strftime("%F %H:%M"),
         ),
     )

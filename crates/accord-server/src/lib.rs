@@ -4,7 +4,11 @@
 //! - [`api`]: REST/JSON under `/api/v1`, described by the OpenAPI 3.1 document at
 //!   `/api/openapi.json` ([`openapi`]); errors are one JSON shape ([`error`]).
 //! - [`pages`]: server-rendered pages — sign-in, the provider portal (eligibility, authorization
-//!   status), the staff console (UM queue, decisions).
+//!   status), the staff console (UM queue, decisions); [`portal`] (authorization form, claims,
+//!   remittances), [`case_forms`] (filing and acting on cases), [`console`] (claims pend queue,
+//!   peer review).
+//! - [`claims_api`]: claims as JSON, received through the 837 intake.
+//! - [`part2`]: SEC-02 for claims and remittances seen by a payee that did not bill them.
 //! - [`auth`]: accounts (argon2), sessions (HttpOnly, SameSite=Strict cookies, CSRF tokens on forms,
 //!   sign-in throttling) for people and bearer API tokens for systems; roles and the provider scope
 //!   every handler checks (SEC-01). Reads and writes of member data go to the access log.
@@ -14,13 +18,17 @@
 
 pub mod api;
 pub mod auth;
+pub mod case_forms;
 pub mod cases;
 pub mod charts;
+pub mod claims_api;
+pub mod console;
 pub mod dashboard;
 pub mod error;
 pub mod intake;
 pub mod openapi;
 pub mod pages;
+pub mod part2;
 pub mod portal;
 
 use std::sync::Arc;
@@ -137,6 +145,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/claims/837",
             post(intake::receive_837).layer(DefaultBodyLimit::max(intake::UPLOAD_LIMIT)),
         )
+        .route("/api/v1/claims", post(claims_api::submit_json))
         .route("/api/v1/claims/{tracking}", get(api::claim))
         .route("/api/v1/cases", post(cases::file))
         .route("/api/v1/cases/due", get(cases::due))
@@ -148,6 +157,25 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/reports/claims", get(dashboard::claims_report))
         .route("/api/v1/reports/um", get(dashboard::um_report))
         .route("/portal/cases/{id}", get(cases::case_page))
+        .route(
+            "/portal/cases/new",
+            get(case_forms::new_case_page).post(case_forms::new_case_submit),
+        )
+        .route("/console/cases/{id}", get(case_forms::console_case_page))
+        .route(
+            "/console/cases/{id}/events",
+            post(case_forms::console_case_act),
+        )
+        .route("/console/claims/pended", get(console::pend_queue_page))
+        .route(
+            "/console/claims/{tracking}/examine",
+            post(console::examine_submit),
+        )
+        .route("/console/peer-review", get(console::peer_review_page))
+        .route(
+            "/console/authorizations/{id}/peer-to-peer",
+            post(console::peer_to_peer_submit),
+        )
         .route("/login", get(pages::login_page).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/", get(pages::home))

@@ -5,14 +5,14 @@ use utoipa::OpenApi;
 
 use crate::auth::{Principal, Role};
 use crate::error::ApiErrorBody;
-use crate::{api, cases, dashboard, intake};
+use crate::{api, cases, claims_api, dashboard, intake};
 
 /// The API description.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Accord API",
-        description = "Managed behavioral-health care: eligibility, authorizations, claims. Errors are `{code, message, field}` with the status of the error table (docs/errors.md).",
+        description = "Managed behavioral-health care: eligibility, authorizations, claims (837 or JSON), cases. Errors are `{code, message, field}` with the status of the error table (docs/errors.md).",
         license(name = "Apache-2.0")
     ),
     paths(
@@ -29,6 +29,7 @@ use crate::{api, cases, dashboard, intake};
         cases::act,
         cases::due,
         intake::receive_837,
+        claims_api::submit_json,
         dashboard::claims_report,
         dashboard::um_report
     ),
@@ -41,7 +42,18 @@ use crate::{api, cases, dashboard, intake};
         api::GridAnswer,
         api::DecisionBody,
         api::ClaimStatus,
-        intake::IntakeReport
+        intake::IntakeReport,
+        claims_api::JsonClaim,
+        claims_api::JsonClaimKind,
+        claims_api::JsonFrequency,
+        claims_api::JsonAddress,
+        claims_api::JsonBillingProvider,
+        claims_api::JsonPayTo,
+        claims_api::JsonMember,
+        claims_api::JsonAdmission,
+        claims_api::JsonLine,
+        claims_api::ClaimReceipt,
+        claims_api::ClaimAcknowledgment
     ))
 )]
 pub struct ApiDoc;

@@ -126,6 +126,18 @@ pub async fn home(caller: Result<Caller, ApiError>) -> Response {
         links.push("<li><a href=\"/portal/authorizations/new\">Request an authorization</a></li>");
         links.push("<li><a href=\"/portal/claims\">Claims and their explanations</a></li>");
         links.push("<li><a href=\"/portal/remittances\">Remittances (835 and vouchers)</a></li>");
+        links.push(
+            "<li><a href=\"/portal/cases/new\">File an appeal, a complaint or a claim dispute</a></li>",
+        );
+    }
+    if matches!(
+        p.role,
+        Role::ClaimsExaminer | Role::Administrator | Role::Auditor
+    ) {
+        links.push("<li><a href=\"/console/claims/pended\">Claims pend queue</a></li>");
+    }
+    if p.role.is_clinical() || matches!(p.role, Role::Administrator | Role::Auditor) {
+        links.push("<li><a href=\"/console/peer-review\">Peer review (peer-to-peer)</a></li>");
     }
     if p.role.is_plan_staff() {
         links.push(

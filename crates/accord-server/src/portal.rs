@@ -21,6 +21,18 @@ pub async fn request_form(caller: Result<Caller, ApiError>) -> Response {
         return Redirect::to("/login").into_response();
     };
     let p = &caller.principal;
+    // The same roles the API lets request (SEC-01): no empty form for those who may not send it.
+    if !matches!(p.role, Role::Provider | Role::Administrator) && !p.role.is_clinical() {
+        return refused(
+            p,
+            "Request an authorization",
+            ApiError::forbidden(format!(
+                "{} ({}) may not request authorizations",
+                p.user_id,
+                p.role.as_str()
+            )),
+        );
+    }
     let npi = p.npis.first().cloned().unwrap_or_default();
     let body = format!(
         "<form method=\"post\" action=\"/portal/authorizations/new\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
@@ -271,7 +283,8 @@ pub async fn remittances(
     page("Remittances", Some(p), &format!("<table><thead><tr><th>Cycle</th><th>Payee</th><th>File</th></tr></thead><tbody>{rows}</tbody></table>")).into_response()
 }
 
-/// Downloads a remittance file as sent (835 or voucher), within scope.
+/// Downloads a remittance file as sent (835 or voucher), within scope; for a provider user, with
+/// the Part 2 details of claims it did not bill withheld (SEC-02, [`crate::part2`]).
 pub async fn remittance_file(
     State(state): State<AppState>,
     caller: Caller,
@@ -297,6 +310,22 @@ pub async fn remittance_file(
         .await
         .map_err(ApiError::from_store)?
         .ok_or_else(nf)?;
+    // SEC-02: claims the payee did not bill may have Part 2 details to withhold.
+    let body = if p.role == Role::Provider {
+        let x12 = if kind == "835" {
+            body.clone()
+        } else {
+            state
+                .store
+                .remittance_file(cycle, &npi, "835")
+                .await
+                .map_err(ApiError::from_store)?
+                .unwrap_or_default()
+        };
+        crate::part2::remittance_for(&state, p, cycle, &kind, &x12, body).await?
+    } else {
+        body
+    };
     audit(
         &state,
         p,

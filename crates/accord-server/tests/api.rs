@@ -149,6 +149,12 @@ fn request_form(npi: &str, units: u32, end: &str) -> String {
 }
 
 async fn start() -> Server {
+    start_with(true).await
+}
+
+/// The server, with or without the seeded claim on record (that claim has no engine form, so
+/// tests that run adjudication start without it).
+async fn start_with(seed_claim: bool) -> Server {
     // SQLite file by default; with ACCORD_TEST_DATABASE_URL=postgres://… each server gets its own
     // fresh schema on that database (left behind for inspection; names are unique per run).
     let store = match std::env::var("ACCORD_TEST_DATABASE_URL")
@@ -256,30 +262,32 @@ async fn start() -> Server {
     )
     .await
     .unwrap();
-    uow.record_received_file(&ReceivedFile {
-        sender: "CH".into(),
-        interchange_control: "000000001".into(),
-        file_name: "a.x12".into(),
-        received_at: now.to_string(),
-        claims: 1,
-    })
-    .await
-    .unwrap();
-    uow.insert_claims(&[StoredClaim {
-        tracking: "202603010000001".into(),
-        sender: "CH".into(),
-        interchange_control: "000000001".into(),
-        patient_control: "PCN-1".into(),
-        member_id: Some("M1001".into()),
-        billing_npi: Some(a_npi()),
-        total_charge: accord_core::Money::parse("100.00").unwrap(),
-        status: "accepted".into(),
-        reasons: serde_json::json!([]),
-        claim: None,
-        received_at: now.to_string(),
-    }])
-    .await
-    .unwrap();
+    if seed_claim {
+        uow.record_received_file(&ReceivedFile {
+            sender: "CH".into(),
+            interchange_control: "000000001".into(),
+            file_name: "a.x12".into(),
+            received_at: now.to_string(),
+            claims: 1,
+        })
+        .await
+        .unwrap();
+        uow.insert_claims(&[StoredClaim {
+            tracking: "202603010000001".into(),
+            sender: "CH".into(),
+            interchange_control: "000000001".into(),
+            patient_control: "PCN-1".into(),
+            member_id: Some("M1001".into()),
+            billing_npi: Some(a_npi()),
+            total_charge: accord_core::Money::parse("100.00").unwrap(),
+            status: "accepted".into(),
+            reasons: serde_json::json!([]),
+            claim: None,
+            received_at: now.to_string(),
+        }])
+        .await
+        .unwrap();
+    }
     uow.commit().await.unwrap();
     let staff: Vec<StaffUser> = [
         ("ccm1", UmRole::ClinicalCareManager),
@@ -607,6 +615,7 @@ async fn openapi_document_describes_every_endpoint() {
         "/api/v1/authorizations/{id}/decision",
         "/api/v1/um/queue",
         "/api/v1/claims/{tracking}",
+        "/api/v1/claims",
         "/api/v1/me",
     ] {
         assert!(doc["paths"][p].is_object(), "{p} missing");
@@ -834,4 +843,872 @@ fn billing_npis_are_read_with_the_files_own_delimiters() {
         vec!["1234567893".to_owned()]
     );
     assert!(accord_server::intake::billing_npis(b"not x12").is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claims as JSON, the pages' forms, the page access matrix and SEC-02 for remittances.
+// ---------------------------------------------------------------------------------------------
+
+/// Today in the plan's time zone, and a few days back (a date of service within filing limits).
+fn today() -> accord_core::Date {
+    jiff::Timestamp::now()
+        .to_zoned(plan().time_zone().clone())
+        .date()
+}
+
+fn json_claim(billing: &str, member: &str, dx: &str, pcn: &str) -> serde_json::Value {
+    let dos = today().checked_sub(jiff::Span::new().days(3)).unwrap();
+    serde_json::json!({
+        "kind": "professional",
+        "patient_control_number": pcn,
+        "billing_provider": {"npi": billing, "name": "AGENCY", "tax_id": "12-3456789",
+            "address": {"line1": "1 MAIN ST", "city": "CHICAGO", "state": "IL", "zip": "60601"}},
+        "member": {"id": member, "last_name": "DOE", "first_name": "PAT", "birth_date": "1990-05-05", "sex": "F"},
+        "diagnoses": [dx],
+        "place_of_service": "11",
+        "lines": [{"code": "H0004", "modifiers": ["HF"], "units": "4", "charge": "100.00", "date": dos.to_string()}]
+    })
+}
+
+/// Signs `user` in; returns the sign-in cookie and the CSRF token of its forms.
+async fn sign_in(s: &Server, user: &str) -> (String, String) {
+    let r = http(
+        s.addr,
+        "POST",
+        "/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &format!("user={user}&password=pw-{user}"),
+    )
+    .await;
+    assert_eq!(r.status, 303, "sign-in as {user}: {}", r.body);
+    let cookie = r
+        .headers
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .and_then(|l| l.split_once(':'))
+        .and_then(|(_, v)| v.trim().split(';').next())
+        .unwrap()
+        .to_owned();
+    let form = http(
+        s.addr,
+        "GET",
+        "/portal/cases/new",
+        &[("Cookie", &cookie)],
+        "",
+    )
+    .await;
+    let csrf = form
+        .body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    (cookie, csrf)
+}
+
+async fn post_form(s: &Server, cookie: &str, path: &str, body: &str) -> Reply {
+    http(
+        s.addr,
+        "POST",
+        path,
+        &[
+            ("Cookie", cookie),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        body,
+    )
+    .await
+}
+
+/// CLM-01…CLM-04 for JSON: stored with a tracking number before the answer, the same clean-claim
+/// checks as an 837 (a member not on file is rejected and kept with its reasons), a provider bills
+/// only as its own NPIs, and a bad body is a 400 naming the field with nothing stored.
+#[tokio::test]
+async fn clm_01_a_json_claim_goes_through_the_837_intake() {
+    let s = start().await;
+    let before = s.store.claim_count().await.unwrap();
+    let r = s
+        .post(
+            "prov-a",
+            "/api/v1/claims",
+            &json_claim(&a_npi(), "M1001", "F10.20", "PCN-J1").to_string(),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let rep = r.json();
+    assert_eq!(rep["acknowledgment"], "accepted", "{rep}");
+    assert_eq!(rep["claims"][0]["category"], "A2");
+    let tracking = rep["tracking"][0].as_str().unwrap().to_owned();
+    let stored = s.store.claim(&tracking).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.status.as_str(), stored.billing_npi.as_deref()),
+        ("accepted", Some(a_npi().as_str()))
+    );
+    assert_eq!(stored.patient_control, "PCN-J1");
+    let acks: Vec<&str> = rep["acknowledgments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a[0].as_str().unwrap())
+        .collect();
+    assert!(
+        acks.iter().any(|a| a.contains("999")) && acks.iter().any(|a| a.contains("277")),
+        "{acks:?}"
+    );
+    // Institutional.
+    let dos = today().checked_sub(jiff::Span::new().days(5)).unwrap();
+    let to = today().checked_sub(jiff::Span::new().days(2)).unwrap();
+    let inst = serde_json::json!({
+        "kind": "institutional",
+        "patient_control_number": "PCN-I1",
+        "billing_provider": {"npi": a_npi(), "name": "AGENCY", "tax_id": "123456789",
+            "address": {"line1": "1 MAIN ST", "city": "CHICAGO", "state": "IL", "zip": "60601"}},
+        "member": {"id": "M1001", "last_name": "DOE", "first_name": "PAT", "birth_date": "1990-05-05"},
+        "diagnoses": ["F10.20"],
+        "type_of_bill": "0861",
+        "statement_from": dos.to_string(), "statement_through": to.to_string(),
+        "admission": {"date": dos.to_string(), "hour": 10, "admission_type": "3", "source": "2"},
+        "patient_status": "30",
+        "lines": [{"code": "H0047", "modifiers": ["HF"], "revenue_code": "1002", "units": "3", "charge": "900", "date": dos.to_string(), "through": to.to_string()}]
+    });
+    let r = s
+        .post("examiner", "/api/v1/claims", &inst.to_string())
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["tracking"].as_array().unwrap().len(), 1);
+    // A member not on file: rejected on the 277CA, kept with its reasons.
+    let r = s
+        .post(
+            "prov-a",
+            "/api/v1/claims",
+            &json_claim(&a_npi(), "M9999", "F10.20", "PCN-J2").to_string(),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let rep = r.json();
+    assert_eq!(rep["acknowledgment"], "rejected", "{rep}");
+    assert!(
+        rep["claims"][0]["category"]
+            .as_str()
+            .unwrap()
+            .starts_with('A'),
+        "{rep}"
+    );
+    let t = rep["tracking"][0].as_str().unwrap();
+    let stored = s.store.claim(t).await.unwrap().unwrap();
+    assert_eq!(stored.status, "rejected");
+    assert!(
+        stored.reasons.to_string().contains("member"),
+        "{}",
+        stored.reasons
+    );
+    assert_eq!(s.store.claim_count().await.unwrap(), before + 3);
+    // SEC-01: another provider's NPI, the state desk, the auditor: refused, nothing stored.
+    let foreign = json_claim(&a_npi(), "M1001", "F10.20", "PCN-X").to_string();
+    for (user, want) in [
+        ("prov-b", 403),
+        ("state", 403),
+        ("auditor", 403),
+        ("ccm1", 403),
+    ] {
+        let r = s.post(user, "/api/v1/claims", &foreign).await;
+        assert_eq!(r.status, want, "as {user}: {}", r.body);
+    }
+    // Bad bodies name the field.
+    let mut missing = json_claim(&a_npi(), "M1001", "F10.20", "PCN-B");
+    missing["lines"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("charge");
+    let mut wrong = json_claim(&a_npi(), "M1001", "F10.20", "PCN-B");
+    wrong["lines"][0]["units"] = true.into();
+    let mut injected = json_claim(&a_npi(), "M1001", "F10.20", "PCN-B");
+    injected["member"]["last_name"] = "DOE~NM1*85*2*X".into();
+    let mut no_lines = json_claim(&a_npi(), "M1001", "F10.20", "PCN-B");
+    no_lines["lines"] = serde_json::json!([]);
+    let mut no_pos = json_claim(&a_npi(), "M1001", "F10.20", "PCN-B");
+    no_pos.as_object_mut().unwrap().remove("place_of_service");
+    let mut unknown = json_claim(&a_npi(), "M1001", "F10.20", "PCN-B");
+    unknown["colour"] = "blue".into();
+    for (body, field) in [
+        (missing, "lines[0]"),
+        (wrong, "lines[0].units"),
+        (injected, "member.last_name"),
+        (no_lines, "lines"),
+        (no_pos, "place_of_service"),
+    ] {
+        let r = s.post("prov-a", "/api/v1/claims", &body.to_string()).await;
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert_eq!(r.json()["code"], "invalid_input");
+        assert!(
+            r.json()["field"]
+                .as_str()
+                .is_some_and(|f| f.starts_with(field)),
+            "field {field}: {}",
+            r.body
+        );
+    }
+    let r = s
+        .post("prov-a", "/api/v1/claims", &unknown.to_string())
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = s.post("prov-a", "/api/v1/claims", "{not json").await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(s.store.claim_count().await.unwrap(), before + 3);
+}
+
+/// SEC-02 for remittances: the payee B receives the 835 and voucher for claims A billed and had
+/// paid to B. A substance-use claim of a member without consent is withheld from B (patient,
+/// member ID and lines; amounts kept, the 835 still balances); a member with consent, or a claim
+/// with no substance-use diagnosis, is shown whole; staff see everything.
+#[tokio::test]
+async fn sec_02_part_2_claims_are_withheld_from_a_payee_that_did_not_bill_them() {
+    let s = start_with(false).await;
+    let pay_to_b = serde_json::json!({"npi": b_npi(), "name": "AGENCY B",
+        "address": {"line1": "2 MAIN ST", "city": "CHICAGO", "state": "IL", "zip": "60601"}});
+    let mut tracking = Vec::new();
+    for (member, dx, pcn) in [
+        ("M1002", "F10.20", "P2-NO-CONSENT"),
+        ("M1001", "F10.20", "P2-CONSENT"),
+        ("M1002", "F33.1", "NOT-P2"),
+    ] {
+        let mut c = json_claim(&a_npi(), member, dx, pcn);
+        c["pay_to"] = pay_to_b.clone();
+        let r = s.post("examiner", "/api/v1/claims", &c.to_string()).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.json()["acknowledgment"], "accepted", "{}", r.body);
+        tracking.push(r.json()["tracking"][0].as_str().unwrap().to_owned());
+    }
+    let plan = plan();
+    let now = jiff::Timestamp::now();
+    accord_service::adjudication::adjudicate_pending(
+        &s.store,
+        &plan,
+        &accord_service::adjudication::RunOptions {
+            today: today(),
+            at: now,
+            actor: "adjudication".into(),
+            page: 100,
+        },
+        |_| {},
+    )
+    .await
+    .unwrap();
+    for t in &tracking {
+        let d = s.store.decision(t).await.unwrap().unwrap();
+        assert_eq!(d.pay_to_npi, b_npi(), "{t}");
+        assert_ne!(d.status, "pended", "{t}: {}", d.decision);
+    }
+    let out = tempfile::tempdir().unwrap();
+    let cycle = accord_service::payment::run_cycle(
+        &s.store,
+        &plan,
+        &accord_service::payment::CycleOptions {
+            through: today(),
+            pay_date: today(),
+            at: now,
+            actor: "payments".into(),
+            out: out.path().to_owned(),
+        },
+    )
+    .await
+    .unwrap()
+    .cycle
+    .cycle;
+    let path = |kind: &str| format!("/portal/remittances/{cycle}/{}/{kind}", b_npi());
+    let theirs = s.get("prov-b", &path("835")).await;
+    assert_eq!(theirs.status, 200, "{}", theirs.body);
+    let staff = s.get("examiner", &path("835")).await;
+    assert_eq!(staff.status, 200, "{}", staff.body);
+    let read = |body: &str| {
+        accord_x12::w835::read_835(body.as_bytes())
+            .unwrap()
+            .remove(0)
+    };
+    let (theirs_r, staff_r) = (read(&theirs.body), read(&staff.body));
+    let claim = |r: &accord_x12::w835::Remittance, t: &str| {
+        r.claims
+            .iter()
+            .find(|c| c.payer_claim_control == t)
+            .unwrap()
+            .clone()
+    };
+    let withheld = claim(&theirs_r, &tracking[0]);
+    assert_eq!(
+        (withheld.patient_last.as_str(), withheld.member_id.as_str()),
+        ("WITHHELD", "WITHHELD")
+    );
+    assert!(withheld.lines.is_empty());
+    let original = claim(&staff_r, &tracking[0]);
+    assert_eq!(original.member_id, "M1002");
+    assert!(!original.lines.is_empty());
+    assert_eq!(
+        (withheld.charge, withheld.paid),
+        (original.charge, original.paid)
+    );
+    assert!(theirs_r.check_balance().is_ok());
+    assert_eq!(theirs_r.total(), staff_r.total());
+    assert_eq!(
+        theirs.body.matches("SVC*").count(),
+        staff.body.matches("SVC*").count() - original.lines.len(),
+        "no service lines of a withheld claim"
+    );
+    for t in &tracking[1..] {
+        assert_eq!(
+            claim(&theirs_r, t),
+            claim(&staff_r, t),
+            "{t} is shown whole"
+        );
+    }
+    // The voucher, likewise.
+    let voucher = s.get("prov-b", &path("voucher")).await;
+    assert_eq!(voucher.status, 200);
+    assert!(voucher.body.contains("42 CFR Part 2"), "{}", voucher.body);
+    let header = voucher
+        .body
+        .split(&format!("Claim {} (your reference", tracking[0]))
+        .nth(1)
+        .and_then(|rest| rest.split("</th>").next())
+        .unwrap()
+        .to_owned();
+    assert!(
+        header.contains("WITHHELD") && !header.contains("M1002"),
+        "{header}"
+    );
+    let staff_voucher = s.get("admin", &path("voucher")).await;
+    assert!(!staff_voucher.body.contains("WITHHELD"));
+    // The claim status: the payee sees the status only; the biller sees everything.
+    let r = s
+        .get("prov-b", &format!("/api/v1/claims/{}", tracking[0]))
+        .await
+        .json();
+    assert!(r["member_id"].is_null() && r["decision"].is_null(), "{r}");
+    assert!(r["explanation"].as_str().unwrap().contains("42 CFR Part 2"));
+    let r = s
+        .get("prov-a", &format!("/api/v1/claims/{}", tracking[0]))
+        .await
+        .json();
+    assert_eq!(r["member_id"], "M1002");
+    let r = s
+        .get("prov-b", &format!("/api/v1/claims/{}", tracking[1]))
+        .await
+        .json();
+    assert_eq!(r["member_id"], "M1001", "consent on file: shown whole");
+    let log = s.store.access_log_for_member("M1002").await.unwrap();
+    assert!(
+        log.iter()
+            .any(|r| r.user_id == "prov-b" && r.outcome == "withheld" && r.entity == "claim")
+    );
+}
+
+/// Remittance files for `npi` in cycle 1, as a payment cycle keeps them (an 835 with no claims and
+/// its voucher).
+async fn seed_remittance(store: &Store, npi: &str) {
+    let remit = accord_x12::w835::Remittance {
+        method: accord_x12::w835::PaymentMethod::NonPayment,
+        payment_date: "2026-03-10".parse().unwrap(),
+        trace_number: format!("T{npi}"),
+        payer_tin: "1999999999".into(),
+        production_date: None,
+        payer: accord_x12::w835::Party {
+            name: "ACCORD".into(),
+            ..Default::default()
+        },
+        payee: accord_x12::w835::Party {
+            name: format!("AGENCY {npi}"),
+            id: Some(npi.into()),
+            ..Default::default()
+        },
+        claims: Vec::new(),
+        provider_adjustments: Vec::new(),
+    };
+    let x12 = accord_x12::w835::write_835(
+        std::slice::from_ref(&remit),
+        &accord_x12::write::Envelope::example(),
+    )
+    .unwrap();
+    let html = accord_service::voucher::render(&remit, 1);
+    let now: jiff::Timestamp = "2026-03-10T15:00:00Z".parse().unwrap();
+    let mut uow = store.begin("payments", "cycle 1", now).await.unwrap();
+    uow.save_remittance_files(&[
+        accord_store::RemittanceFile {
+            cycle: 1,
+            pay_to_npi: npi.into(),
+            kind: "835".into(),
+            content: x12,
+        },
+        accord_store::RemittanceFile {
+            cycle: 1,
+            pay_to_npi: npi.into(),
+            kind: "voucher".into(),
+            content: html,
+        },
+    ])
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+}
+
+/// SEC-01 on every page (portal and console), the remittance (835) download and the voucher:
+/// every role × own/foreign scope. A provider asking for another provider's record gets 404, a
+/// role that may not use the page 403, and no list a provider sees names another provider's
+/// records. Form posts without the signed-in user's CSRF token (an API token has none) change nothing.
+#[tokio::test]
+async fn sec_01_page_access_matrix() {
+    let s = start().await;
+    seed_remittance(&s.store, &a_npi()).await;
+    seed_remittance(&s.store, &b_npi()).await;
+    let filing = format!(
+        r#"{{"subject": {{"claim": "{}"}}, "filing": {{"kind": "claim_dispute"}}}}"#,
+        s.claim_a
+    );
+    let r = s.post("prov-a", "/api/v1/cases", &filing).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let dsp = r.json()["id"].as_str().unwrap().to_owned();
+    let (a, ra, ca) = (a_npi(), s.request_a.clone(), s.claim_a.clone());
+    let rows: Vec<(String, [u16; 10])> = vec![
+        //                                  prov-a prov-b ccm  md  psy  appeals examiner admin state auditor
+        ("/".into(), [200; 10]),
+        ("/portal/eligibility?member_id=M1001".into(), [200; 10]),
+        (
+            "/portal/authorizations/new".into(),
+            [200, 200, 200, 200, 200, 403, 403, 200, 403, 403],
+        ),
+        (
+            format!("/portal/authorizations/{ra}"),
+            [200, 404, 200, 200, 200, 200, 200, 200, 403, 200],
+        ),
+        (
+            "/portal/claims".into(),
+            [200, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/portal/claims/{ca}"),
+            [200, 404, 200, 200, 200, 200, 200, 200, 403, 200],
+        ),
+        (
+            "/portal/remittances".into(),
+            [200, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/portal/remittances/1/{a}/835"),
+            [200, 404, 403, 403, 403, 403, 200, 200, 403, 200],
+        ),
+        (
+            format!("/portal/remittances/1/{a}/voucher"),
+            [200, 404, 403, 403, 403, 403, 200, 200, 403, 200],
+        ),
+        ("/portal/cases".into(), [200; 10]),
+        (
+            "/portal/cases/new".into(),
+            [200, 200, 200, 200, 200, 200, 200, 200, 403, 403],
+        ),
+        (
+            format!("/portal/cases/{dsp}"),
+            [200, 404, 200, 200, 200, 200, 200, 200, 404, 200],
+        ),
+        (
+            format!("/portal/cases/{dsp}/letter"),
+            [200, 404, 200, 200, 200, 200, 200, 200, 404, 200],
+        ),
+        (
+            "/console/dashboard".into(),
+            [403, 403, 200, 200, 200, 200, 200, 200, 403, 200],
+        ),
+        (
+            "/console/um-queue".into(),
+            [403, 403, 200, 200, 200, 403, 403, 200, 403, 200],
+        ),
+        (
+            "/console/claims/pended".into(),
+            [403, 403, 403, 403, 403, 403, 200, 200, 403, 200],
+        ),
+        (
+            "/console/peer-review".into(),
+            [403, 403, 200, 200, 200, 403, 403, 200, 403, 200],
+        ),
+        (
+            format!("/console/cases/{dsp}"),
+            [403, 403, 200, 200, 200, 200, 200, 200, 404, 200],
+        ),
+    ];
+    for (path, expected) in &rows {
+        for ((user, _), want) in USERS.iter().zip(expected) {
+            let r = s.get(user, path).await;
+            assert_eq!(r.status, *want, "GET {path} as {user}: {}", r.body);
+            if *user == "prov-b" && r.status == 200 {
+                for foreign in [&ca, &ra, &dsp, &a] {
+                    assert!(
+                        !r.body.contains(foreign.as_str()),
+                        "GET {path} as prov-b shows {foreign}"
+                    );
+                }
+            }
+        }
+    }
+    // Unauthenticated: pages send people to sign in.
+    for path in [
+        "/",
+        "/portal/claims",
+        "/console/claims/pended",
+        "/console/peer-review",
+    ] {
+        let r = http(s.addr, "GET", path, &[], "").await;
+        assert_eq!(r.status, 303, "{path}");
+        assert!(r.headers.contains("/login"), "{path}: {}", r.headers);
+    }
+    // Form posts need the signed-in user's CSRF token: an API token has none, so every role is refused.
+    let posts = [
+        (
+            "/portal/cases/new".to_owned(),
+            format!("csrf=x&kind=claim_dispute&claim={ca}"),
+        ),
+        (
+            format!("/console/cases/{dsp}/events"),
+            "csrf=x&action=resolve".to_owned(),
+        ),
+        (
+            format!("/console/claims/{ca}/examine"),
+            "csrf=x&action=request_records&reason=r".to_owned(),
+        ),
+        (
+            format!("/console/authorizations/{ra}/peer-to-peer"),
+            "csrf=x&held=no&reviewer=md1".to_owned(),
+        ),
+        (
+            format!("/console/authorizations/{ra}/decision"),
+            "csrf=x&verdict=approve".to_owned(),
+        ),
+    ];
+    for (path, body) in &posts {
+        for (user, _) in USERS {
+            let auth = format!("Bearer {}", s.tokens[user]);
+            let r = http(
+                s.addr,
+                "POST",
+                path,
+                &[
+                    ("Authorization", &auth),
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                ],
+                body,
+            )
+            .await;
+            assert_eq!(r.status, 403, "POST {path} as {user}: {}", r.body);
+        }
+    }
+    let case = s.get("admin", &format!("/api/v1/cases/{dsp}")).await.json();
+    assert!(
+        case["events"].as_array().is_none_or(Vec::is_empty),
+        "{case}"
+    );
+    // Filing about another provider's claim or request is refused as not found.
+    for filing in [
+        format!(r#"{{"subject": {{"claim": "{ca}"}}, "filing": {{"kind": "claim_dispute"}}}}"#),
+        format!(
+            r#"{{"subject": {{"authorization": "{ra}"}}, "filing": {{"kind": "appeal", "level": "one"}}}}"#
+        ),
+    ] {
+        let r = s.post("prov-b", "/api/v1/cases", &filing).await;
+        assert_eq!(r.status, 404, "{}", r.body);
+    }
+}
+
+/// The portal's case forms and the console's case page: a provider files a dispute with the
+/// signed-in user's CSRF token, a late complaint shows the cases engine's refusal (CMP-01 window and
+/// dates) and files nothing, staff act on the case from the console with its deadlines in view.
+#[tokio::test]
+async fn cmp_01_case_forms_file_show_refusals_and_act() {
+    let s = start().await;
+    let (cookie, csrf) = sign_in(&s, "prov-a").await;
+    assert!(!csrf.is_empty());
+    let page = http(
+        s.addr,
+        "GET",
+        "/portal/cases/new",
+        &[("Cookie", &cookie)],
+        "",
+    )
+    .await;
+    for form in ["appeal-form", "complaint-form", "dispute-form"] {
+        assert!(page.body.contains(form), "{form}");
+    }
+    let r = post_form(
+        &s,
+        &cookie,
+        "/portal/cases/new",
+        &format!("csrf={csrf}&kind=claim_dispute&claim={}", s.claim_a),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let location = r
+        .headers
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("location:"))
+        .unwrap()
+        .split_once(':')
+        .unwrap()
+        .1
+        .trim()
+        .to_owned();
+    let dsp = location.trim_start_matches("/portal/cases/").to_owned();
+    assert!(dsp.starts_with("DSP-"), "{location}");
+    // Late: the event was months ago; the engine's sentence is shown and nothing is filed.
+    let count = || async {
+        accord_service::cases::list(
+            &s.store,
+            &plan(),
+            &accord_service::cases::ListFilter {
+                subject: None,
+                open: false,
+            },
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap()
+        .len()
+    };
+    let before = count().await;
+    let r = post_form(
+        &s,
+        &cookie,
+        "/portal/cases/new",
+        &format!("csrf={csrf}&kind=complaint&complaint_type=agreement&contract_term=Exhibit+B+rate&event_date=2026-01-05"),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("CMP-01")
+            && r.body.contains("10 business days")
+            && r.body.contains("role=\"alert\""),
+        "{}",
+        r.body
+    );
+    assert_eq!(count().await, before);
+    // A forged token files nothing.
+    let r = post_form(
+        &s,
+        &cookie,
+        "/portal/cases/new",
+        &format!("csrf=forged&kind=claim_dispute&claim={}", s.claim_a),
+    )
+    .await;
+    assert_eq!(r.status, 403);
+    // Staff: the case with its deadline, then an action the engine refuses, then one it takes.
+    let (staff, staff_csrf) = sign_in(&s, "appeals1").await;
+    let page = http(
+        s.addr,
+        "GET",
+        &format!("/console/cases/{dsp}"),
+        &[("Cookie", &staff)],
+        "",
+    )
+    .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("DSP-01") && page.body.contains("act-form"),
+        "{}",
+        page.body
+    );
+    let r = post_form(
+        &s,
+        &staff,
+        &format!("/console/cases/{dsp}/events"),
+        &format!("csrf={staff_csrf}&action=decide&outcome=upheld"),
+    )
+    .await;
+    assert!((400..500).contains(&r.status), "{} {}", r.status, r.body);
+    assert!(r.body.contains("role=\"alert\""), "{}", r.body);
+    let r = post_form(
+        &s,
+        &staff,
+        &format!("/console/cases/{dsp}/events"),
+        &format!("csrf={staff_csrf}&action=resolve&claim=readjudicate"),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let case = s.get("admin", &format!("/api/v1/cases/{dsp}")).await.json();
+    assert_eq!(case["events"][0]["action"], "resolve", "{case}");
+    assert_eq!(case["events"][0]["actor"], "appeals1");
+}
+
+/// The examiner's pend queue: a claim pended to COB (ELIG-04: attestation of other coverage
+/// overdue) is listed with its queue and reason; an action needs a reason; request records keeps
+/// it pended; deny with a CARC decides it.
+#[tokio::test]
+async fn clm_examiner_pend_queue_needs_a_reason_and_decides() {
+    let s = start_with(false).await;
+    let now = jiff::Timestamp::now();
+    let mut uow = s.store.begin("test", "other coverage", now).await.unwrap();
+    uow.insert_other_coverage(&[accord_core::member::OtherCoverage {
+        member_id: MemberId::parse("M1001").unwrap(),
+        payer_order: 1,
+        payer_name: "OTHER INSURER".into(),
+        payer_id: "OTH01".into(),
+        policy_number: "P1".into(),
+        start: "2025-01-01".parse().unwrap(),
+        end: None,
+        last_attested: None,
+    }])
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    let r = s
+        .post(
+            "prov-a",
+            "/api/v1/claims",
+            &json_claim(&a_npi(), "M1001", "F33.1", "PCN-COB").to_string(),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let t = r.json()["tracking"][0].as_str().unwrap().to_owned();
+    accord_service::adjudication::adjudicate_pending(
+        &s.store,
+        &plan(),
+        &accord_service::adjudication::RunOptions {
+            today: today(),
+            at: now,
+            actor: "adjudication".into(),
+            page: 100,
+        },
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.store.decision(&t).await.unwrap().unwrap().status,
+        "pended"
+    );
+    let (cookie, csrf) = sign_in(&s, "examiner").await;
+    let q = http(
+        s.addr,
+        "GET",
+        "/console/claims/pended",
+        &[("Cookie", &cookie)],
+        "",
+    )
+    .await;
+    assert_eq!(q.status, 200);
+    assert!(
+        q.body.contains(&t) && q.body.contains("cob") && q.body.contains("ELIG-04"),
+        "{}",
+        q.body
+    );
+    let examine = format!("/console/claims/{t}/examine");
+    let r = post_form(
+        &s,
+        &cookie,
+        &examine,
+        &format!("csrf={csrf}&action=deny&carc=&reason=x"),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = post_form(
+        &s,
+        &cookie,
+        &examine,
+        &format!("csrf={csrf}&action=request_records&reason="),
+    )
+    .await;
+    assert_eq!(r.status, 400, "a reason is required: {}", r.body);
+    let r = post_form(
+        &s,
+        &cookie,
+        &examine,
+        &format!("csrf={csrf}&action=request_records&reason=send+the+primary+EOB"),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        s.store.decision(&t).await.unwrap().unwrap().status,
+        "pended"
+    );
+    let r = post_form(
+        &s,
+        &cookie,
+        &examine,
+        &format!("csrf={csrf}&action=deny&carc=22&reason=bill+the+primary+payer+first"),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        s.store.decision(&t).await.unwrap().unwrap().status,
+        "denied"
+    );
+    let q = http(
+        s.addr,
+        "GET",
+        "/console/claims/pended",
+        &[("Cookie", &cookie)],
+        "",
+    )
+    .await;
+    assert!(!q.body.contains(&t));
+}
+
+/// UM-05 peer review from the console: requests in review are listed; a peer-to-peer is scheduled
+/// (offered) and then recorded as held, which needs an outcome.
+#[tokio::test]
+async fn um_05_peer_to_peer_is_scheduled_and_recorded_from_the_console() {
+    let s = start().await;
+    let (cookie, csrf) = sign_in(&s, "md1").await;
+    let page = http(
+        s.addr,
+        "GET",
+        "/console/peer-review",
+        &[("Cookie", &cookie)],
+        "",
+    )
+    .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&s.request_a), "{}", page.body);
+    let path = format!("/console/authorizations/{}/peer-to-peer", s.request_a);
+    let r = post_form(
+        &s,
+        &cookie,
+        &path,
+        &format!("csrf={csrf}&held=yes&reviewer=md1&outcome="),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = post_form(
+        &s,
+        &cookie,
+        &path,
+        &format!("csrf={csrf}&held=no&reviewer=md1&when=2030-01-02T10%3A00"),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = post_form(
+        &s,
+        &cookie,
+        &path,
+        &format!("csrf={csrf}&held=yes&reviewer=md1&outcome=agreed+on+14+days"),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let c = s
+        .get("admin", &format!("/api/v1/authorizations/{}", s.request_a))
+        .await
+        .json();
+    let p2p = c["peer_to_peer"].as_array().unwrap();
+    assert_eq!(p2p.len(), 2, "{c}");
+    assert!(p2p[0]["held_at"].is_null());
+    assert!(
+        p2p[0]["outcome"]
+            .as_str()
+            .unwrap()
+            .contains("2030-01-02 10:00")
+    );
+    assert_eq!(p2p[1]["outcome"], "agreed on 14 days");
+    let page = http(
+        s.addr,
+        "GET",
+        "/console/peer-review",
+        &[("Cookie", &cookie)],
+        "",
+    )
+    .await;
+    assert!(page.body.contains("agreed on 14 days"));
 }
