@@ -545,7 +545,8 @@ pub struct Facts<'a> {
     /// PAY-02 accumulators.
     pub accumulators: Accumulators,
     /// PAY-05: the sliding fee scale's ceiling, percent of the federal poverty guideline
-    /// (RULES.md: 100–200%; default 200). Not yet a `plan.toml` field.
+    /// (RULES.md: 100–200%): the last tier of `[sliding_fee]` in `plan.toml` (default 200; a plan
+    /// with no tiers has no scale, so 0).
     pub sliding_fee_ceiling_percent: Decimal,
     /// An examiner's release of pended lines, when the claim is decided again after review.
     pub release: Option<&'a ExaminerRelease>,
@@ -571,7 +572,11 @@ impl<'a> Facts<'a> {
             original: None,
             original_remitted_on: None,
             accumulators: Accumulators::default(),
-            sliding_fee_ceiling_percent: Decimal::from(200),
+            sliding_fee_ceiling_percent: plan
+                .config
+                .sliding_fee
+                .ceiling_percent()
+                .unwrap_or(Decimal::ZERO),
             release: None,
         }
     }

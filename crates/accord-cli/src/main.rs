@@ -61,7 +61,7 @@ enum Command {
     /// Plan staff and their roles.
     #[command(subcommand)]
     Staff(commands::auth::StaffCommand),
-    /// Reports (UM timeliness and outcomes).
+    /// Reports: UM timeliness and outcomes, claims, quality measures, access to care.
     #[command(subcommand)]
     Report(commands::auth::ReportCommand),
     /// Cases with deadlines: appeals, complaints, claim disputes, the state portal, audits
@@ -70,6 +70,10 @@ enum Command {
     /// The provider network: status, credentialing, sanctions, leave, the re-credentialing daily
     /// job and exclusion screening (NET-02…NET-09).
     Provider(commands::provider::ProviderArgs),
+    /// State-funded services (PAY-05): sliding fee tier, amount billable to the state, the
+    /// fiscal-policy self-assessment.
+    #[command(subcommand)]
+    Cob(commands::quality::CobCommand),
     /// Run a payment cycle: an 835 and a voucher per pay-to provider.
     Pay(commands::pay::PayArgs),
     /// Service plans (plans of care): plan years, planned services, addenda, review, reassessment.
@@ -117,6 +121,7 @@ fn main() -> ExitCode {
         Command::Report(cmd) => commands::block_on(commands::auth::run_report(&cli.db, cmd)),
         Command::Case(args) => commands::block_on(commands::case::run(&cli.db, args)),
         Command::Provider(args) => commands::block_on(commands::provider::run(&cli.db, args)),
+        Command::Cob(cmd) => commands::quality::run_cob(cmd),
         Command::Pay(args) => commands::block_on(commands::pay::run(&cli.db, args)),
         Command::PlanOfCare(args) => commands::block_on(commands::plan_of_care::run(&cli.db, args)),
         Command::Serve(args) => commands::block_on(commands::serve::run(&cli.db, args)),

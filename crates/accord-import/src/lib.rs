@@ -1,17 +1,19 @@
 //! # accord-import
 //!
-//! Reads the member, provider and authorization files a plan loads (CSV or JSON, columns in `docs/import.md`) into
+//! Reads the member, provider, authorization and appointment-availability files a plan loads (CSV or JSON, columns in `docs/import.md`) into
 //! validated `accord-core` records. Pure: bytes in, records or errors out; storing them is the
 //! caller's job (one transaction, so a file with any bad row imports nothing).
 //!
 //! Every bad row is reported, not just the first, as `line N: field: what is wrong` (CSV line
 //! numbers count the header as line 1; JSON errors name the record, counted from 1).
 
+mod appointments;
 mod authorizations;
 mod members;
 mod providers;
 mod row;
 
+pub use appointments::{APPOINTMENT_COLUMNS, read_appointments};
 pub use authorizations::{AUTHORIZATION_COLUMNS, ImportedAuthorization, read_authorizations};
 pub use members::{MEMBER_COLUMNS, MemberImport, read_members};
 pub use providers::{PROVIDER_COLUMNS, ProviderImport, read_providers};

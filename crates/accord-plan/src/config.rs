@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer};
 
 use crate::errors::PlanError;
+use crate::standards::{self, AccessStandards, SlidingFeeScale};
 
 /// The contents of `plan.toml`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -81,6 +82,12 @@ pub struct PlanConfig {
     /// SP-05 service plans.
     #[serde(default)]
     pub service_plans: ServicePlanSettings,
+    /// QM-02 access standards and QM-03 aftercare.
+    #[serde(default)]
+    pub access: AccessStandards,
+    /// PAY-05 the state sliding fee scale.
+    #[serde(default)]
+    pub sliding_fee: SlidingFeeScale,
 }
 
 /// SP-05 service-plan settings (`[service_plans]`).
@@ -974,6 +981,7 @@ pub(crate) fn parse(
             );
         }
     }
+    standards::validate(&cfg.access, &cfg.sliding_fee, &mut err);
     if errors.len() > before {
         return None;
     }
@@ -1229,6 +1237,49 @@ time_zone = "America/Chicago"
         assert!(
             errs[0].to_string().contains("procedure code \"UB120\""),
             "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn qm_02_access_and_pay_05_sliding_fee_defaults_and_validation() {
+        let c = load(MINIMAL).unwrap();
+        assert_eq!(c.access, AccessStandards::default());
+        assert_eq!(c.access.urgent_hours, 48);
+        assert_eq!(c.access.routine_business_days, 10);
+        assert_eq!(c.sliding_fee.ceiling_percent(), Some(Decimal::from(200)));
+        let bad = format!(
+            "{MINIMAL}\n[access]\nroutine_business_days = 0\nurgent_hours = 4\n\n\
+             [[sliding_fee.tiers]]\nname = \"A\"\nup_to_percent = \"150\"\nmember_fee_percent = \"0\"\n\n\
+             [[sliding_fee.tiers]]\nname = \"A\"\nup_to_percent = \"100\"\nmember_fee_percent = \"120\"\n"
+        );
+        let errors: Vec<String> = load(&bad)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let all = errors.join("\n");
+        assert_eq!(errors.len(), 5, "{all}");
+        assert!(
+            all.contains("plan.toml:9: access.routine_business_days: must be at least 1"),
+            "{all}"
+        );
+        assert!(
+            all.contains("access.urgent_hours: the hour standards must not shorten"),
+            "{all}"
+        );
+        assert!(
+            all.contains("sliding_fee.name: tier \"A\" is listed twice"),
+            "{all}"
+        );
+        assert!(
+            all.contains("sliding_fee.up_to_percent: tier \"A\": 100 must be above 0"),
+            "{all}"
+        );
+        assert!(
+            all.contains(
+                "sliding_fee.member_fee_percent: tier \"A\": 120 is not between 0 and 100"
+            ),
+            "{all}"
         );
     }
 

@@ -5,7 +5,8 @@
 //!
 //! - `plan.toml` → [`PlanConfig`]: identity, program, time zone, and every clock and window
 //!   RULES.md names (CLM-02, UM-02/06/07/09/11, ELIG-03/04, APL, CMP, DSP, REC, NET-06), plan holidays,
-//!   member cost share (PAY-02), service-plan settings (SP-05), with the pure rule lookups over them
+//!   member cost share (PAY-02), service-plan settings (SP-05), access standards (QM-02, QM-03)
+//!   and the state sliding fee scale (PAY-05, [`standards`]), with the pure rule lookups over them
 //!   (e.g. [`PlanConfig::um_non_urgent_days`]).
 //! - `services.csv` → [`ServiceCatalog`] (CLM-04, CLM-08, CLM-09), `auth_grid.csv` →
 //!   [`AuthGrid`] (UM-01, UM-09, UM-12), `fee_schedule.csv` → [`FeeSchedule`] (PAY-01),
@@ -30,6 +31,7 @@ pub mod mue;
 pub mod ncci;
 pub mod poverty;
 pub mod services;
+pub mod standards;
 mod table;
 
 pub use config::{
@@ -47,3 +49,4 @@ pub use mue::{MueAdjudication, MueEdit, MueTable};
 pub use ncci::{NcciTable, PtpEdit, PtpModifierIndicator};
 pub use poverty::PovertyGuidelines;
 pub use services::{Service, ServiceCatalog, ServiceUnit};
+pub use standards::{AccessStandards, SlidingFeeScale, SlidingFeeTier};

@@ -434,3 +434,29 @@ pub fn measure(
         ],
     }
 }
+
+/// QM-03's denominator from claims: acute inpatient stays (transfers merged) whose last stay has a
+/// principal mental-illness or AOD diagnosis, as (member index, discharge date), by member then
+/// date.
+pub fn behavioral_discharges(records: &[ServiceRecord], vs: &ValueSets) -> Vec<(u32, Date)> {
+    let mut by_member: std::collections::BTreeMap<u32, Vec<Classified>> = Default::default();
+    for r in records {
+        let flags = classify(r, vs);
+        if flags & INPATIENT != 0 {
+            by_member.entry(r.member).or_default().push(Classified {
+                from: r.from,
+                through: r.through,
+                flags,
+            });
+        }
+    }
+    by_member
+        .into_iter()
+        .flat_map(|(m, recs)| {
+            stays(&recs)
+                .into_iter()
+                .filter(|s| s.2 & (MH_PRINCIPAL | AOD_PRINCIPAL) != 0)
+                .map(move |s| (m, s.1))
+        })
+        .collect()
+}

@@ -30,6 +30,7 @@
 //! "Now" is always an argument. Rules are in the engines (`accord-claims`, `accord-um`, `accord-cases`) and configuration
 //! (`accord-plan`); this crate only moves data between them and the store.
 
+pub mod access;
 pub mod adjudication;
 pub mod cases;
 pub mod cycle;
@@ -44,6 +45,7 @@ pub mod reference;
 pub mod remit;
 pub mod reports;
 pub mod service_plans;
+pub mod state_funding;
 pub mod um;
 pub mod voucher;
 

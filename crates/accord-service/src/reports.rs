@@ -238,6 +238,42 @@ pub async fn load_claims_report(
     ))
 }
 
+/// QM-01: the quality measures over paid claims, for a measurement period, with one provider's
+/// rates beside the plan's: an event (stay, ED visit, AOD episode) counts for the provider when
+/// the provider billed or rendered a service to the member on the event's date.
+pub async fn load_provider_quality(
+    store: &Store,
+    plan: &accord_plan::Plan,
+    npi: &accord_core::Npi,
+    from: Date,
+    to: Date,
+) -> Result<accord_quality::provider::ProviderQuality, ServiceError> {
+    let input = load_quality_inputs(store, plan, Some(npi)).await?;
+    let report = accord_quality::measure(
+        &input.members,
+        &input.records,
+        &input.value_sets,
+        accord_quality::Period {
+            start: from,
+            end: to,
+        },
+    );
+    let name = store
+        .book()
+        .await?
+        .providers
+        .iter()
+        .find(|p| p.npi == *npi)
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    Ok(accord_quality::provider::provider_quality(
+        npi.as_str(),
+        &name,
+        &report,
+        &input.attributed,
+    ))
+}
+
 /// QM-01: the quality measures over paid claims, for a measurement period. Value sets come from
 /// the plan directory's `value_sets.csv`.
 pub async fn load_quality_report(
@@ -246,6 +282,40 @@ pub async fn load_quality_report(
     from: Date,
     to: Date,
 ) -> Result<accord_quality::QualityReport, ServiceError> {
+    let input = load_quality_inputs(store, plan, None).await?;
+    Ok(accord_quality::measure(
+        &input.members,
+        &input.records,
+        &input.value_sets,
+        accord_quality::Period {
+            start: from,
+            end: to,
+        },
+    ))
+}
+
+/// What the quality measures read: the members, the service records of paid claims (grouped by
+/// member) and the plan's value sets.
+pub struct QualityInputs {
+    /// Members, indexed by `ServiceRecord::member`.
+    pub members: Vec<accord_quality::MemberInfo>,
+    /// Service records, sorted by member.
+    pub records: Vec<accord_quality::ServiceRecord>,
+    /// `value_sets.csv`.
+    pub value_sets: accord_quality::ValueSets,
+    /// With a provider asked for: (member ID, date) of every service on that provider's paid
+    /// claims (billing or rendering), first and last date, the events attributed to it.
+    pub attributed: HashSet<(String, Date)>,
+}
+
+/// Reads the members, the paid claims as service records, and the value sets; with `provider`,
+/// also the (member, date) pairs of that provider's services.
+pub async fn load_quality_inputs(
+    store: &Store,
+    plan: &accord_plan::Plan,
+    provider: Option<&accord_core::Npi>,
+) -> Result<QualityInputs, ServiceError> {
+    let mut attributed: HashSet<(String, Date)> = HashSet::new();
     let path = plan.dir.join("value_sets.csv");
     let text = std::fs::read_to_string(&path).map_err(|source| ServiceError::Io {
         path: path.display().to_string(),
@@ -283,6 +353,29 @@ pub async fn load_quality_report(
             let Some(&member) = index.get(claim.member_id.as_str()) else {
                 continue;
             };
+            if let Some(npi) = provider {
+                let mine = |l: &accord_claims::ClaimLine| {
+                    claim.billing_npi == *npi || claim.rendering_for(l) == npi
+                };
+                for l in claim.lines.iter().filter(|l| mine(l)) {
+                    let id = claim.member_id.as_str();
+                    attributed.insert((id.to_owned(), l.service_from));
+                    attributed.insert((id.to_owned(), l.service_to.unwrap_or(l.service_from)));
+                }
+                if claim.billing_npi == *npi {
+                    for d in [
+                        claim.admission_date,
+                        claim.discharge_date,
+                        claim.statement_from,
+                        claim.statement_to,
+                    ]
+                    .into_iter()
+                    .flatten()
+                    {
+                        attributed.insert((claim.member_id.as_str().to_owned(), d));
+                    }
+                }
+            }
             let dx: Vec<String> = claim
                 .diagnoses
                 .iter()
@@ -325,15 +418,12 @@ pub async fn load_quality_report(
         }
     }
     records.sort_by_key(|r| r.member);
-    Ok(accord_quality::measure(
-        &members,
-        &records,
-        &vs,
-        accord_quality::Period {
-            start: from,
-            end: to,
-        },
-    ))
+    Ok(QualityInputs {
+        members,
+        records,
+        value_sets: vs,
+        attributed,
+    })
 }
 
 #[cfg(test)]

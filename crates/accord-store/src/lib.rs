@@ -21,13 +21,15 @@
 //! (authorization requests, UM-07 notifications, staff), [`cases`] (appeals, complaints,
 //! disputes, portal tickets, audits: each a JSON document of filing and events), [`network`]
 //! (NET-02..NET-08: record changes, credentialing applications and cycles, exclusion screenings,
-//! and the span/sanction updates that give sanctions, lapses and leave their effect), [`events`].
+//! and the span/sanction updates that give sanctions, lapses and leave their effect),
+//! [`appointments`] (QM-02/QM-03 appointment-availability records), [`events`].
 //!
 //! Architecture invariant: only this crate knows SQL. Other crates see domain types and
 //! [`StoreError`], never a table, a column or a query.
 
 pub mod access;
 pub mod adjudication;
+pub mod appointments;
 mod bulk;
 pub mod cases;
 pub mod claims;
@@ -48,6 +50,7 @@ mod url;
 
 pub use access::{AccessRecord, RemittanceFile, StoredAccount};
 pub use adjudication::{HistoryLine, StoredAuthorization, StoredDecision};
+pub use appointments::StoredAppointment;
 pub use cases::{CaseEvent, StoredCase};
 pub use claims::{ReceivedFile, StoredClaim};
 pub use error::StoreError;

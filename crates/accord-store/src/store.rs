@@ -55,6 +55,7 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("credentialing_cycles", &["npi"]),
     ("exclusion_screenings", &["screening_id"]),
     ("exclusion_matches", &["match_id"]),
+    ("appointments", &["appointment_id"]),
 ];
 
 /// Set on every SQLite connection: WAL (readers do not block the writer), foreign keys enforced,

@@ -14,7 +14,7 @@ use accord_core::provider::{
 };
 use accord_core::{Date, ErrorCode, MemberId, Money, Npi, TaxId, Timestamp, VendorNumber};
 use accord_store::events::{MEMBER, PROVIDER, action};
-use accord_store::{Backend, Store, StoreError};
+use accord_store::{Backend, Store, StoreError, StoredAppointment};
 use jiff::civil::date;
 use serde_json::json;
 use sqlx::Connection as _;
@@ -203,6 +203,7 @@ suite!(
     sp_02_a_stale_service_plan_save_is_a_conflict_and_changes_nothing,
     cases_round_trip_with_an_event_per_change_and_refuse_stale_saves,
     net_05_sanction_lapse_and_leave_write_what_standing_reads_with_events,
+    qm_02_appointments_round_trip_by_request_time_and_discharge,
 );
 
 /// The one line that says the PostgreSQL half of the suite did not run. Written straight to
@@ -757,7 +758,7 @@ async fn counts_are_per_table_and_display(db: TestDb) {
     assert_eq!(c.get("sanctions"), 0);
     assert_eq!(c.total(), 6);
     let shown = c.to_string();
-    assert_eq!(shown.lines().count(), 32, "{shown}");
+    assert_eq!(shown.lines().count(), 33, "{shown}");
     assert!(shown.lines().next().unwrap().starts_with("members"));
     assert!(shown.contains("eligibility_spans"));
 }
@@ -821,12 +822,12 @@ async fn older_database_is_upgraded_on_connect(db: TestDb) {
         .into_iter()
         .map(|(v, _)| v)
         .collect();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 13]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13]);
     assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
     assert_eq!(store.events_for(MEMBER, "M1").await.unwrap().len(), 1);
     // Connecting again changes nothing.
     let again = db.store().await;
-    assert_eq!(again.applied_migrations().await.unwrap().len(), 10);
+    assert_eq!(again.applied_migrations().await.unwrap().len(), 11);
 }
 
 async fn bulk_insert_spans_many_chunks(db: TestDb) {
@@ -1797,4 +1798,58 @@ async fn net_05_sanction_lapse_and_leave_write_what_standing_reads_with_events(d
             .is_empty()
     );
     assert_eq!(store.exclusion_screenings().await.unwrap().len(), 1);
+}
+
+async fn qm_02_appointments_round_trip_by_request_time_and_discharge(db: TestDb) {
+    let store = db.store().await;
+    let appt = |id: &str, requested: &str, discharge: Option<Date>| StoredAppointment {
+        appointment_id: id.into(),
+        member_id: "M1".into(),
+        provider_npi: npi(100_000_001),
+        requested_at: at(requested),
+        offered_at: Some(at("2026-03-03T15:00:00Z")),
+        urgency: "urgent".into(),
+        discharge_date: discharge,
+    };
+    let records = [
+        appt("AP-2", "2026-03-02T16:00:00Z", None),
+        appt("AP-1", "2026-03-01T16:00:00Z", Some(date(2026, 3, 1))),
+        StoredAppointment {
+            offered_at: None,
+            ..appt("AP-3", "2026-04-01T16:00:00Z", None)
+        },
+    ];
+    let mut uow = store.begin("intake", "appointments", at(T0)).await.unwrap();
+    uow.insert_appointments(&records).await.unwrap();
+    uow.commit().await.unwrap();
+    let march = store
+        .appointments_requested(at("2026-03-01T00:00:00Z"), at("2026-04-01T00:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(
+        march
+            .iter()
+            .map(|a| a.appointment_id.as_str())
+            .collect::<Vec<_>>(),
+        ["AP-1", "AP-2"]
+    );
+    assert_eq!(march[1], records[0]);
+    let april = store
+        .appointments_requested(at("2026-04-01T00:00:00Z"), at("2026-05-01T00:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(april, [records[2].clone()]);
+    assert_eq!(april[0].offered_at, None);
+    let aftercare = store
+        .aftercare_appointments(date(2026, 3, 1), date(2026, 3, 31))
+        .await
+        .unwrap();
+    assert_eq!(aftercare, [records[1].clone()]);
+    assert_eq!(
+        store.events_for("appointment", "AP-3").await.unwrap().len(),
+        1
+    );
+    let mut uow = store.begin("intake", "again", at(T0)).await.unwrap();
+    let err = uow.insert_appointments(&records[..1]).await.unwrap_err();
+    assert_eq!(ErrorCode::from(&err), ErrorCode::Conflict);
 }

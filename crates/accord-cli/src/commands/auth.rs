@@ -182,12 +182,47 @@ pub enum ReportCommand {
         /// Last day.
         #[arg(long)]
         to: Date,
-        /// table, csv or json.
+        /// table, csv or json; with --provider also html (one printable page).
         #[arg(long, default_value = "table")]
         format: String,
         /// Plan directory (defaults to the demo plan).
         #[arg(long)]
         plan: Option<PathBuf>,
+        /// One provider's rates beside the plan's (events on the provider's claims).
+        #[arg(long)]
+        provider: Option<String>,
+        /// Write the report to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Access to care (QM-02): per urgency class the requests offered an appointment within the
+    /// plan's standard; aftercare recorded at discharge (QM-03).
+    Access {
+        /// First request (and discharge) date.
+        #[arg(long)]
+        from: Date,
+        /// Last date.
+        #[arg(long)]
+        to: Date,
+        /// table, csv or json (json adds the member-level lists).
+        #[arg(long, default_value = "table")]
+        format: String,
+        /// Plan directory (defaults to the demo plan).
+        #[arg(long)]
+        plan: Option<PathBuf>,
+    },
+    /// State-funded services (PAY-05): the rate, collections deducted and state payments for
+    /// services to state-funded members decided in the period.
+    Cob {
+        /// First decision date.
+        #[arg(long)]
+        from: Date,
+        /// Last decision date.
+        #[arg(long)]
+        to: Date,
+        /// table or json.
+        #[arg(long, default_value = "table")]
+        format: String,
     },
     /// Claims: outcomes, auto-adjudication and clean-claim rates, denial reasons ranked, days to
     /// pay, clean claims paid within the plan's days (PAY-07), dollars by service.
@@ -540,7 +575,34 @@ pub async fn run_report(db: &str, cmd: ReportCommand) -> anyhow::Result<ExitCode
             to,
             format,
             plan,
+            provider: Some(npi),
+            out,
         } => {
+            return super::quality::report_provider_quality(
+                db,
+                from,
+                to,
+                &format,
+                plan.as_deref(),
+                &npi,
+                out.as_deref(),
+            )
+            .await;
+        }
+        ReportCommand::Quality {
+            from,
+            to,
+            format,
+            plan,
+            provider: None,
+            out,
+        } => {
+            if out.is_some() || format == "html" {
+                return Err(anyhow::Error::new(Failure {
+                    code: ErrorCode::InvalidInput,
+                    message: "--format html and --out need --provider NPI".into(),
+                }));
+            }
             let plan = load_plan(plan.as_deref())?;
             let store = open_store(db).await?;
             let r = accord_service::reports::load_quality_report(&store, &plan, from, to)
@@ -569,6 +631,17 @@ pub async fn run_report(db: &str, cmd: ReportCommand) -> anyhow::Result<ExitCode
                 }
             }
             return Ok(ExitCode::SUCCESS);
+        }
+        ReportCommand::Access {
+            from,
+            to,
+            format,
+            plan,
+        } => {
+            return super::quality::report_access(db, from, to, &format, plan.as_deref()).await;
+        }
+        ReportCommand::Cob { from, to, format } => {
+            return super::quality::report_cob(db, from, to, &format).await;
         }
         ReportCommand::Claims {
             from,

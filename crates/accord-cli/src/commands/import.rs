@@ -1,9 +1,9 @@
-//! `accord import members|providers|authorizations FILE`: all rows or none.
+//! `accord import members|providers|authorizations|appointments FILE`: all rows or none.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use accord_import::{Format, read_authorizations, read_members, read_providers};
+use accord_import::{Format, read_appointments, read_authorizations, read_members, read_providers};
 use accord_store::StoredAuthorization;
 use anyhow::Context;
 
@@ -19,6 +19,8 @@ pub enum ImportKind {
     Providers,
     /// Approved authorizations (one row per authorized service).
     Authorizations,
+    /// Appointment-availability records (QM-02, QM-03): one row per request for care.
+    Appointments,
 }
 
 /// Arguments of `accord import`.
@@ -34,6 +36,10 @@ pub struct ImportArgs {
     /// Why (written to the event log).
     #[arg(long, default_value = "import file")]
     reason: String,
+    /// Plan directory, for the time zone of appointment times without an offset (defaults to
+    /// the demo plan).
+    #[arg(long)]
+    plan: Option<PathBuf>,
 }
 
 /// Validates the whole file, then stores it in one transaction.
@@ -71,6 +77,19 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
                 p.providers.len(),
                 p.locations.len(),
                 p.pay_to.len(),
+                args.file.display()
+            );
+        }
+        ImportKind::Appointments => {
+            let dir = super::demo_plan::locate(args.plan.as_deref())?;
+            let plan = accord_plan::Plan::load(&dir).map_err(fail)?;
+            let records = read_appointments(&bytes, format, plan.time_zone()).map_err(fail)?;
+            let stored = accord_service::access::stored_appointments(&records).map_err(fail)?;
+            uow.insert_appointments(&stored).await.map_err(fail)?;
+            uow.commit().await.map_err(fail)?;
+            println!(
+                "imported {} appointment records from {}",
+                stored.len(),
                 args.file.display()
             );
         }

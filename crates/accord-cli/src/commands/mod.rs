@@ -16,6 +16,7 @@ pub mod pay;
 pub mod plan;
 pub mod plan_of_care;
 pub mod provider;
+pub mod quality;
 pub mod serve;
 pub mod status;
 pub mod x12;
