@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use crate::auth::{Principal, Role};
 use crate::error::ApiErrorBody;
-use crate::{api, cases, dashboard, intake};
+use crate::{api, cases, dashboard, intake, network};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -30,7 +30,9 @@ use crate::{api, cases, dashboard, intake};
         cases::due,
         intake::receive_837,
         dashboard::claims_report,
-        dashboard::um_report
+        dashboard::um_report,
+        network::provider_record,
+        network::pipeline
     ),
     components(schemas(
         ApiErrorBody,

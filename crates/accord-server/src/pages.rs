@@ -126,11 +126,18 @@ pub async fn home(caller: Result<Caller, ApiError>) -> Response {
         links.push("<li><a href=\"/portal/authorizations/new\">Request an authorization</a></li>");
         links.push("<li><a href=\"/portal/claims\">Claims and their explanations</a></li>");
         links.push("<li><a href=\"/portal/remittances\">Remittances (835 and vouchers)</a></li>");
+        links.push("<li><a href=\"/portal/network\">My network status: credentialing, licence, what is missing</a></li>");
     }
     if p.role.is_plan_staff() {
         links.push(
             "<li><a href=\"/console/dashboard\">Dashboard: claims and UM with charts</a></li>",
         );
+    }
+    if crate::network::PIPELINE_READERS.contains(&p.role) {
+        links.push("<li><a href=\"/console/credentialing\">Credentialing pipeline</a></li>");
+    }
+    if p.role.is_plan_staff() {
+        links.push("<li><a href=\"/portal/network\">Provider network status (any NPI)</a></li>");
     }
     if p.role.is_clinical() || matches!(p.role, Role::Administrator | Role::Auditor) {
         links.push("<li><a href=\"/console/um-queue\">Clinical review queue</a></li>");
