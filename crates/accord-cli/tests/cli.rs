@@ -997,3 +997,179 @@ fn net_provider_commands_credential_sanction_reinstate_and_screen() {
     assert!(!o.status.success());
     assert!(text(&o).contains("line 2, EXCLDATE"), "{}", text(&o));
 }
+
+#[test]
+fn net_04_net_07_change_report_and_screening_schedule_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let provider = |args: &[&str]| {
+        let mut all = vec!["provider"];
+        all.extend_from_slice(args);
+        accord(dir.path(), &all)
+    };
+    let npi = "1234567893";
+    let form = dir.path().join("application.json");
+    std::fs::write(
+        &form,
+        serde_json::json!({
+            "provider": {"npi": npi, "kind": "individual", "name": "Margot Quillfeather, LCPC",
+                "tax_id": "36-1000001", "specialty": "lcpc", "license_number": "180-000001",
+                "license_expires": "2029-12-31", "facility_npi": null},
+            "date_of_birth": "1971-03-04",
+            "lines_of_business": ["medicaid"]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let o = provider(&["apply", form.to_str().unwrap(), "--at", "2026-01-05"]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // NET-04: a board action told 7 days after it took effect is late (5 allowed); a material
+    // change told on its 10th day is on time.
+    let o = provider(&[
+        "change",
+        npi,
+        "--kind",
+        "board_action",
+        "--field",
+        "board",
+        "--value",
+        "reprimand",
+        "--effective",
+        "2026-02-01",
+        "--reported",
+        "2026-02-08",
+        "--at",
+        "2026-02-08",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("notice due 2026-02-06"), "{}", text(&o));
+    assert!(text(&o).contains("LATE by 2 day(s)"), "{}", text(&o));
+    let o = provider(&[
+        "change",
+        npi,
+        "--kind",
+        "material",
+        "--field",
+        "address",
+        "--value",
+        "1 Main St",
+        "--effective",
+        "2026-03-01",
+        "--reported",
+        "2026-03-11",
+        "--at",
+        "2026-03-11",
+    ]);
+    assert!(text(&o).contains("on time"), "{}", text(&o));
+    let bad = provider(&[
+        "change",
+        npi,
+        "--kind",
+        "gossip",
+        "--field",
+        "x",
+        "--effective",
+        "2026-03-01",
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+    assert!(text(&bad).contains("--kind"), "{}", text(&bad));
+
+    let all = provider(&["changes"]);
+    assert!(
+        text(&all).contains("2 change(s), 1 late (NET-04)"),
+        "{}",
+        text(&all)
+    );
+    let late = provider(&["changes", "--late"]);
+    assert!(
+        text(&late).contains("1 change(s), 1 late"),
+        "{}",
+        text(&late)
+    );
+    assert!(
+        text(&late).contains("due 2026-02-06, told 2026-02-08 LATE by 2 day(s)"),
+        "{}",
+        text(&late)
+    );
+    let march = provider(&[
+        "changes",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--json",
+    ]);
+    let v: serde_json::Value =
+        serde_json::from_str(&String::from_utf8_lossy(&march.stdout)).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["kind"], "material");
+    assert_eq!(v[0]["late"], false);
+
+    // NET-07: never screened — the daily job says the screening is overdue; after a run the
+    // schedule says when the next is due, who ran it and the list's date.
+    let o = provider(&[
+        "recredential-due",
+        "--on",
+        "2026-03-02",
+        "--at",
+        "2026-03-02",
+    ]);
+    assert!(
+        text(&o).contains("exclusion screening OVERDUE: never screened"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains("1234567893 Margot Quillfeather, LCPC"),
+        "{}",
+        text(&o)
+    );
+    let list = dir.path().join("LEIE-2026-02.csv");
+    std::fs::write(
+        &list,
+        "LASTNAME,FIRSTNAME,MIDNAME,BUSNAME,GENERAL,SPECIALTY,UPIN,NPI,DOB,ADDRESS,CITY,STATE,ZIP,EXCLTYPE,EXCLDATE,REINDATE,WAIVERDATE,WVRSTATE\n",
+    )
+    .unwrap();
+    let o = provider(&[
+        "exclusions",
+        "import",
+        list.to_str().unwrap(),
+        "--on",
+        "2026-03-02",
+        "--list-date",
+        "2026-02-27",
+        "--as",
+        "cred1",
+        "--at",
+        "2026-03-02",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = provider(&[
+        "exclusions",
+        "schedule",
+        "--on",
+        "2026-03-10",
+        "--at",
+        "2026-03-10",
+    ]);
+    assert!(
+        text(&o).contains("on 2026-03-02 by cred1: LEIE-2026-02.csv (list of 2026-02-27)"),
+        "{}",
+        text(&o)
+    );
+    assert!(text(&o).contains("next due by 2026-04-02"), "{}", text(&o));
+    let o = provider(&[
+        "recredential-due",
+        "--on",
+        "2026-04-03",
+        "--at",
+        "2026-04-03",
+    ]);
+    assert!(
+        text(&o).contains(
+            "exclusion screening OVERDUE: last run 2026-03-02, due 2026-04-02, 1 day(s) late"
+        ),
+        "{}",
+        text(&o)
+    );
+}

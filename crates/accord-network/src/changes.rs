@@ -112,7 +112,7 @@ pub fn notice_check(change: &ProviderChange, s: &NetworkSettings) -> NoticeCheck
             ),
         ),
     };
-    let days_late = accord_core::calendar::calendar_days_between(due, change.reported).max(0);
+    let days_late = days_late(due, change.reported);
     NoticeCheck {
         due,
         late: days_late > 0,
@@ -153,4 +153,82 @@ pub fn apply_change(
         _ => return Ok(None),
     }
     Ok(Some(p))
+}
+
+/// NET-04: days a notice came after its due date (0 when on time).
+pub fn days_late(due: Date, reported: Date) -> i64 {
+    accord_core::calendar::calendar_days_between(due, reported).max(0)
+}
+
+/// NET-04 the change report's filter: a notice belongs to the period `from`..=`to` (either end
+/// open) by the day the plan was told — the day the plan can act on — and, with `late_only`,
+/// only when it came late.
+pub fn in_report(
+    reported: Date,
+    late: bool,
+    from: Option<Date>,
+    to: Option<Date>,
+    late_only: bool,
+) -> bool {
+    from.is_none_or(|f| reported >= f) && to.is_none_or(|t| reported <= t) && (late || !late_only)
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn change(kind: ChangeKind, effective: &str, reported: &str) -> ProviderChange {
+        ProviderChange {
+            kind,
+            field: "address".into(),
+            value: String::new(),
+            effective: d(effective),
+            reported: d(reported),
+            description: String::new(),
+        }
+    }
+
+    #[test]
+    fn net_04_material_changes_are_due_in_10_days_licence_actions_in_5() {
+        let s = NetworkSettings::default();
+        let material = notice_check(
+            &change(ChangeKind::Material, "2026-03-01", "2026-03-11"),
+            &s,
+        );
+        assert_eq!((material.due, material.late), (d("2026-03-11"), false));
+        let late = notice_check(
+            &change(ChangeKind::Material, "2026-03-01", "2026-03-12"),
+            &s,
+        );
+        assert_eq!((late.late, late.days_late), (true, 1));
+        for kind in [
+            ChangeKind::LicenseAction,
+            ChangeKind::DeaAction,
+            ChangeKind::BoardAction,
+        ] {
+            let c = notice_check(&change(kind, "2026-03-01", "2026-03-08"), &s);
+            assert_eq!(
+                (c.due, c.late, c.days_late),
+                (d("2026-03-06"), true, 2),
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn net_04_report_keeps_notices_told_in_the_period_and_late_ones_when_asked() {
+        let (from, to) = (Some(d("2026-03-01")), Some(d("2026-03-31")));
+        assert!(in_report(d("2026-03-01"), false, from, to, false));
+        assert!(in_report(d("2026-03-31"), true, from, to, true));
+        assert!(!in_report(d("2026-04-01"), true, from, to, false));
+        assert!(!in_report(d("2026-02-28"), true, from, to, false));
+        assert!(!in_report(d("2026-03-15"), false, from, to, true));
+        assert!(in_report(d("1999-01-01"), false, None, None, false));
+        assert_eq!(days_late(d("2026-03-06"), d("2026-03-08")), 2);
+        assert_eq!(days_late(d("2026-03-06"), d("2026-03-01")), 0);
+    }
 }

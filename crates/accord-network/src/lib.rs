@@ -16,6 +16,8 @@
 //!   the members in care of a terminated provider, for transition;
 //! - [`exclusion`]: NET-07 screening against the federal exclusion list (LEIE CSV layout), by NPI
 //!   and by name + date of birth, fuzzy matches held for review, a confirmed match suspending;
+//! - [`screening`]: the NET-07 monthly schedule — when the next screening is due and which
+//!   providers and staff no screening covered in the last month;
 //! - [`leave`]: NET-08 leave of absence and return, the disenrollment notice after 6 months
 //!   inactive, the 6-month reapply bar after resignation;
 //! - [`appeal`]: the NET-06 hand-off of an adverse credentialing decision to the case engine.
@@ -37,6 +39,7 @@ pub mod exclusion;
 pub mod leave;
 pub mod recredential;
 pub mod sanctions;
+pub mod screening;
 pub mod status;
 
 pub use dates::{add_days, add_months};

@@ -9,6 +9,9 @@
 //!   peer review).
 //! - [`claims_api`]: claims as JSON, received through the 837 intake.
 //! - [`part2`]: SEC-02 for claims and remittances seen by a payee that did not bill them.
+//!   status), the staff console (UM queue, decisions).
+//! - [`network`]: the provider network — a provider's own network status, the staff's
+//!   credentialing pipeline (JSON and pages).
 //! - [`auth`]: accounts (argon2), sessions (HttpOnly, SameSite=Strict cookies, CSRF tokens on forms,
 //!   sign-in throttling) for people and bearer API tokens for systems; roles and the provider scope
 //!   every handler checks (SEC-01). Reads and writes of member data go to the access log.
@@ -26,6 +29,7 @@ pub mod console;
 pub mod dashboard;
 pub mod error;
 pub mod intake;
+pub mod network;
 pub mod openapi;
 pub mod pages;
 pub mod part2;
@@ -196,6 +200,13 @@ pub fn router(state: AppState) -> Router {
             get(portal::remittance_file),
         )
         .route("/console/um-queue", get(pages::um_queue_page))
+        .route(
+            "/api/v1/network/providers/{npi}",
+            get(network::provider_record),
+        )
+        .route("/api/v1/network/pipeline", get(network::pipeline))
+        .route("/portal/network", get(network::status_page))
+        .route("/console/credentialing", get(network::pipeline_page))
         .route(
             "/console/authorizations/{id}/decision",
             post(pages::decide_form),

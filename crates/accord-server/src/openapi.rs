@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use crate::auth::{Principal, Role};
 use crate::error::ApiErrorBody;
-use crate::{api, cases, claims_api, dashboard, intake};
+use crate::{api, cases, claims_api, dashboard, intake, network};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -31,7 +31,9 @@ use crate::{api, cases, claims_api, dashboard, intake};
         intake::receive_837,
         claims_api::submit_json,
         dashboard::claims_report,
-        dashboard::um_report
+        dashboard::um_report,
+        network::provider_record,
+        network::pipeline
     ),
     components(schemas(
         ApiErrorBody,

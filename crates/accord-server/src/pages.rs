@@ -129,6 +129,7 @@ pub async fn home(caller: Result<Caller, ApiError>) -> Response {
         links.push(
             "<li><a href=\"/portal/cases/new\">File an appeal, a complaint or a claim dispute</a></li>",
         );
+        links.push("<li><a href=\"/portal/network\">My network status: credentialing, licence, what is missing</a></li>");
     }
     if matches!(
         p.role,
@@ -143,6 +144,12 @@ pub async fn home(caller: Result<Caller, ApiError>) -> Response {
         links.push(
             "<li><a href=\"/console/dashboard\">Dashboard: claims and UM with charts</a></li>",
         );
+    }
+    if crate::network::PIPELINE_READERS.contains(&p.role) {
+        links.push("<li><a href=\"/console/credentialing\">Credentialing pipeline</a></li>");
+    }
+    if p.role.is_plan_staff() {
+        links.push("<li><a href=\"/portal/network\">Provider network status (any NPI)</a></li>");
     }
     if p.role.is_clinical() || matches!(p.role, Role::Administrator | Role::Auditor) {
         links.push("<li><a href=\"/console/um-queue\">Clinical review queue</a></li>");

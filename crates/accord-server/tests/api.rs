@@ -20,6 +20,9 @@ fn a_npi() -> String {
 fn b_npi() -> String {
     Npi::from_first_nine(900_000_002).to_string()
 }
+fn unknown_npi() -> String {
+    Npi::from_first_nine(900_000_099).to_string()
+}
 
 fn plan() -> Plan {
     Plan::load(Path::new(concat!(
@@ -396,6 +399,21 @@ async fn sec_01_access_matrix() {
             ca.clone(),
             [200, 404, 200, 200, 200, 200, 200, 200, 403, 200],
         ),
+        (
+            "network status (prov-a's NPI)",
+            format!("/api/v1/network/providers/{}?on=2026-03-02", a_npi()),
+            [200, 404, 200, 200, 200, 200, 200, 200, 403, 200],
+        ),
+        (
+            "network status (an NPI not on file)",
+            format!("/api/v1/network/providers/{}", unknown_npi()),
+            [404, 404, 404, 404, 404, 404, 404, 404, 403, 404],
+        ),
+        (
+            "credentialing pipeline",
+            "/api/v1/network/pipeline?on=2026-03-02".into(),
+            [403, 403, 403, 403, 403, 200, 403, 200, 403, 200],
+        ),
     ];
     for (name, path, expected) in &gets {
         for ((user, _), want) in USERS.iter().zip(expected) {
@@ -408,6 +426,32 @@ async fn sec_01_access_matrix() {
                     r.body
                 );
             }
+        }
+    }
+    // The network pages answer like their endpoints (HTML, same statuses).
+    let pages: Vec<(&str, String, [u16; 10])> = vec![
+        //                                  prov-a prov-b ccm  md  psy  appeals examiner admin state auditor
+        (
+            "my network status",
+            "/portal/network?on=2026-03-02".into(),
+            [200, 200, 200, 200, 200, 200, 200, 200, 403, 200],
+        ),
+        (
+            "network status of prov-a's NPI",
+            format!("/portal/network?npi={}", a_npi()),
+            [200, 404, 200, 200, 200, 200, 200, 200, 403, 200],
+        ),
+        (
+            "credentialing pipeline page",
+            "/console/credentialing".into(),
+            [403, 403, 403, 403, 403, 200, 403, 200, 403, 200],
+        ),
+    ];
+    for (name, path, expected) in &pages {
+        for ((user, _), want) in USERS.iter().zip(expected) {
+            let r = s.get(user, path).await;
+            assert_eq!(r.status, *want, "GET {name} as {user}: {}", r.body);
+            assert!(r.body.contains("<main>"), "{name} as {user}: {}", r.body);
         }
     }
     // Writing a request: only as one's own NPI; never as the state desk, the auditor or an examiner.
@@ -617,6 +661,8 @@ async fn openapi_document_describes_every_endpoint() {
         "/api/v1/claims/{tracking}",
         "/api/v1/claims",
         "/api/v1/me",
+        "/api/v1/network/providers/{npi}",
+        "/api/v1/network/pipeline",
     ] {
         assert!(doc["paths"][p].is_object(), "{p} missing");
     }
@@ -1711,4 +1757,265 @@ async fn um_05_peer_to_peer_is_scheduled_and_recorded_from_the_console() {
     )
     .await;
     assert!(page.body.contains("agreed on 14 days"));
+
+/// The network day the network tests share: prov-a's agency applied for re-credentialing on
+/// 2026-02-20 (unaccredited: a site visit is needed; the licence verified, the rest missing), is
+/// under monitoring through March, reported a licence action late; a screening on 2026-03-01 by
+/// `cred1` held prov-b's agency (renamed in February) for review by business name.
+async fn network_day(s: &Server) {
+    use accord_network::changes::{ChangeKind, ProviderChange};
+    use accord_network::credentialing::{ApplicationForm, Item};
+    use accord_network::sanctions::SanctionOrder;
+    use accord_service::network;
+    let plan = plan();
+    let t: jiff::Timestamp = "2026-03-01T15:00:00Z".parse().unwrap();
+    let a = Npi::parse(&a_npi()).unwrap();
+    let record = Provider {
+        npi: a.clone(),
+        kind: ProviderKind::Facility,
+        name: format!("Agency {}", a_npi()),
+        tax_id: TaxId::parse("12-3456789").unwrap(),
+        specialty: "sud_program".into(),
+        license_number: Some("036-1".into()),
+        license_expires: Some("2030-12-31".parse().unwrap()),
+        facility_npi: None,
+    };
+    let form = ApplicationForm {
+        provider: record,
+        cycle: accord_network::credentialing::CycleKind::Recredentialing,
+        date_of_birth: None,
+        accreditation: None,
+        prescriber: false,
+        lines_of_business: vec![Program::Medicaid],
+        staff: vec![],
+        evidence: [(Item::License, "IDHS licence 036-1".to_owned())]
+            .into_iter()
+            .collect(),
+    };
+    let app = network::apply(
+        &s.store,
+        &plan,
+        form,
+        "2026-02-20".parse().unwrap(),
+        t,
+        "portal",
+    )
+    .await
+    .unwrap();
+    network::verify(
+        &s.store,
+        &app.id,
+        &network::Verification {
+            item: Item::License,
+            evidence: None,
+            passed: true,
+            verified_on: "2026-02-25".parse().unwrap(),
+            note: String::new(),
+        },
+        "2026-02-25".parse().unwrap(),
+        t,
+        "cred1",
+    )
+    .await
+    .unwrap();
+    network::sanction(
+        &s.store,
+        &plan,
+        &a,
+        &SanctionOrder {
+            level: accord_core::provider::SanctionLevel::Monitoring,
+            start: "2026-03-01".parse().unwrap(),
+            end: Some("2026-03-31".parse().unwrap()),
+            extended: false,
+            reason: "record review findings (REC-05)".into(),
+        },
+        t,
+        "committee",
+    )
+    .await
+    .unwrap();
+    network::report_change(
+        &s.store,
+        &plan,
+        &a,
+        &ProviderChange {
+            kind: ChangeKind::BoardAction,
+            field: "board".into(),
+            value: "consent order".into(),
+            effective: "2026-02-10".parse().unwrap(),
+            reported: "2026-02-20".parse().unwrap(),
+            description: String::new(),
+        },
+        t,
+        "portal",
+    )
+    .await
+    .unwrap();
+    // prov-b's agency took a new name (NET-04) that an entity on the list shares.
+    network::report_change(
+        &s.store,
+        &plan,
+        &Npi::parse(&b_npi()).unwrap(),
+        &ProviderChange {
+            kind: ChangeKind::Material,
+            field: "name".into(),
+            value: "Northwind Recovery Services LLC".into(),
+            effective: "2026-02-01".parse().unwrap(),
+            reported: "2026-02-05".parse().unwrap(),
+            description: String::new(),
+        },
+        t,
+        "portal",
+    )
+    .await
+    .unwrap();
+    let list = "LASTNAME,FIRSTNAME,MIDNAME,BUSNAME,GENERAL,SPECIALTY,UPIN,NPI,DOB,ADDRESS,CITY,STATE,ZIP,EXCLTYPE,EXCLDATE,REINDATE,WAIVERDATE,WVRSTATE\n\"\",\"\",\"\",\"NORTHWIND RECOVERY SERVICES LLC\",\"OTHER BUSINESS\",\"SUD PROGRAM\",\"\",\"0000000000\",\"\",\"1 SAMPLE STREET\",\"PEORIA\",\"IL\",\"61602\",\"1128b7\",\"20240115\",\"00000000\",\"00000000\",\"\"\n";
+    network::import_exclusions(
+        &s.store,
+        &plan,
+        list,
+        "LEIE-2026-02.csv",
+        Some("2026-02-27".parse().unwrap()),
+        "2026-03-01".parse().unwrap(),
+        t,
+        "cred1",
+    )
+    .await
+    .unwrap();
+}
+
+/// NET-02/NET-03/NET-05 for the provider itself: its page and JSON say its status, licence and
+/// expiry, what is still missing, the sanction in effect and its late NET-04 notice — and nothing
+/// of exclusion matches; another provider asking gets what an unknown NPI gets.
+#[tokio::test]
+async fn net_02_my_network_status_shows_what_is_missing_and_only_to_its_provider() {
+    let s = start().await;
+    network_day(&s).await;
+    let path = format!("/api/v1/network/providers/{}?on=2026-03-02", a_npi());
+    let own = s.get("prov-a", &path).await;
+    assert_eq!(own.status, 200, "{}", own.body);
+    let v = own.json();
+    assert_eq!(v["status"], "participating");
+    assert_eq!(v["licence"]["expires"], "2030-12-31");
+    assert_eq!(v["licence"]["expired"], false);
+    assert_eq!(v["standing"]["may_receive_authorizations"], false);
+    assert_eq!(v["sanctions_in_effect"][0]["level"], "monitoring");
+    let missing = v["applications"][0]["missing"].as_array().unwrap();
+    assert_eq!(missing.len(), 3, "{missing:?}");
+    assert!(
+        missing
+            .iter()
+            .any(|m| m.as_str().unwrap().to_lowercase().contains("site visit")),
+        "{missing:?}"
+    );
+    assert_eq!(v["changes"][0]["late"], true);
+    assert!(v.get("exclusion_matches").is_none(), "{v}");
+    // Staff see the matches too.
+    let staff = s
+        .get(
+            "admin",
+            &format!("/api/v1/network/providers/{}?on=2026-03-02", b_npi()),
+        )
+        .await
+        .json();
+    assert_eq!(staff["exclusion_matches"][0]["status"], "pending_review");
+    // Another provider's NPI answers exactly like an NPI not on file.
+    let foreign = s.get("prov-b", &path).await;
+    let unknown = s
+        .get(
+            "prov-b",
+            &format!("/api/v1/network/providers/{}?on=2026-03-02", unknown_npi()),
+        )
+        .await;
+    assert_eq!((foreign.status, unknown.status), (404, 404));
+    assert_eq!(
+        foreign.body.replace(&a_npi(), "NPI"),
+        unknown.body.replace(&unknown_npi(), "NPI")
+    );
+    let page = s
+        .get("prov-b", &format!("/portal/network?npi={}", a_npi()))
+        .await;
+    assert_eq!(page.status, 404);
+    assert!(!page.body.contains("Agency"), "{}", page.body);
+    // Bad input names the field.
+    let bad = s
+        .get(
+            "prov-a",
+            &format!("/api/v1/network/providers/{}?on=2026-02-30", a_npi()),
+        )
+        .await;
+    assert_eq!(
+        (bad.status, bad.json()["field"].as_str()),
+        (400, Some("on"))
+    );
+    let log = s.store.access_log(200).await.unwrap();
+    assert!(log.iter().any(|r| r.user_id == "prov-b"
+        && r.action == "read network status"
+        && r.outcome == "denied"));
+    // The page, as the provider sees it.
+    let page = s.get("prov-a", "/portal/network?on=2026-03-02").await;
+    assert_eq!(page.status, 200);
+    // The page's own content (the shared layout around <main> is not this test's subject).
+    let main = page
+        .body
+        .split_once("<main>")
+        .and_then(|(_, rest)| rest.split_once("</main>"))
+        .map(|(m, _)| m.to_owned())
+        .unwrap_or_default();
+    insta::assert_snapshot!("my_network_status", main.replace(&a_npi(), "NPI-A"));
+}
+
+/// NET-02/03/05/07 for staff: the pipeline lists the application with its missing items, the
+/// sanction, the match awaiting review and the screening (who ran it, the list's date); the home
+/// page links it.
+#[tokio::test]
+async fn net_07_credentialing_pipeline_lists_applications_matches_and_the_screening() {
+    let s = start().await;
+    network_day(&s).await;
+    let j = s
+        .get("auditor", "/api/v1/network/pipeline?on=2026-03-02")
+        .await;
+    assert_eq!(j.status, 200, "{}", j.body);
+    let v = j.json();
+    assert_eq!(v["applications"]["gathering"][0]["npi"], a_npi());
+    assert_eq!(v["exclusion_matches_for_review"][0]["npi"], b_npi());
+    assert_eq!(v["sanctions_in_effect"][0]["npi"], a_npi());
+    assert_eq!(v["exclusion_screening"]["overdue"], false);
+    assert_eq!(v["exclusion_screening"]["next_due"], "2026-04-01");
+    assert_eq!(v["screenings"][0]["screened_by"], "cred1");
+    assert_eq!(v["screenings"][0]["list_date"], "2026-02-27");
+    // A month later, the screening is overdue.
+    let later = s
+        .get("admin", "/api/v1/network/pipeline?on=2026-04-03")
+        .await
+        .json();
+    assert_eq!(later["exclusion_screening"]["overdue"], true);
+    assert_eq!(later["exclusion_screening"]["days_overdue"], 2);
+    let page = s.get("admin", "/console/credentialing?on=2026-03-02").await;
+    assert_eq!(page.status, 200);
+    for want in [
+        "<h1>Credentialing pipeline</h1>",
+        "CRD-2026-000001",
+        "site visit (unaccredited organisation): evidence not submitted",
+        "Exclusion matches awaiting review (1)",
+        "LEIE-2026-02.csv (2026-02-27)",
+        "monitoring",
+        "next due by <strong>2026-04-01</strong>",
+    ] {
+        assert!(page.body.contains(want), "{want}: {}", page.body);
+    }
+    let overdue = s.get("admin", "/console/credentialing?on=2026-04-03").await;
+    assert!(
+        overdue.body.contains("Screening overdue"),
+        "{}",
+        overdue.body
+    );
+    let home = s.get("admin", "/").await;
+    assert!(
+        home.body.contains("/console/credentialing"),
+        "{}",
+        home.body
+    );
+    let home = s.get("prov-a", "/").await;
+    assert!(home.body.contains("My network status"), "{}", home.body);
 }

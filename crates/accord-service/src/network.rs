@@ -17,6 +17,7 @@ use accord_network::recredential::{self, Cycle, CycleRecord, DailyJob};
 use accord_network::sanctions::{
     self, CareAuthorization, CareService, MemberInCare, SanctionEffect, SanctionOrder,
 };
+use accord_network::screening::{self, Screenable, ScreeningRun, ScreeningSchedule};
 use accord_network::status::StatusChange;
 use accord_plan::{NetworkSettings, Plan};
 use accord_store::network::StoredMatch;
@@ -477,6 +478,9 @@ pub struct DailyReport {
     pub recredentialing: DailyJob,
     /// NET-08 providers inactive long enough for the disenrollment notice.
     pub disenrollment: Vec<DisenrollmentNotice>,
+    /// NET-07 the monthly exclusion screening: when it is due, whether it is overdue, and who
+    /// was not screened in the last month.
+    pub exclusion_screening: ScreeningSchedule,
     /// Whether the lapses were written.
     pub applied: bool,
 }
@@ -503,6 +507,7 @@ pub async fn daily(
         .collect();
     let job = recredential::daily(&cycles, &book.statuses, on, settings(plan));
     let disenrollment = leave::disenrollment_notices(&book.statuses, on, settings(plan));
+    let exclusion_screening = screening_schedule(store, plan, on).await?;
     if apply && !job.lapsing.is_empty() {
         let mut uow = store
             .begin(actor, "re-credentialing not completed (NET-03 lapse)", at)
@@ -515,6 +520,7 @@ pub async fn daily(
     Ok(DailyReport {
         recredentialing: job,
         disenrollment,
+        exclusion_screening,
         applied: apply,
     })
 }
@@ -577,13 +583,16 @@ fn stored_match(id: &str, m: &Match) -> Result<StoredMatch, ServiceError> {
 }
 
 /// NET-07 screens every provider on file (staff included) against the exclusion list `text`
-/// on `on`: the screening and its matches stored, each confirmed match suspending its provider
-/// (NET-05), in one unit of work. A list with any unreadable row stores nothing.
+/// (published on `list_date`, when known) on `on`: the screening — who ran it, whom it covered,
+/// its matches — stored, each confirmed match suspending its provider (NET-05), in one unit of
+/// work. A list with any unreadable row stores nothing.
+#[allow(clippy::too_many_arguments)]
 pub async fn import_exclusions(
     store: &Store,
     plan: &Plan,
     text: &str,
     source: &str,
+    list_date: Option<Date>,
     on: Date,
     at: Timestamp,
     actor: &str,
@@ -608,7 +617,18 @@ pub async fn import_exclusions(
         entries: list.len() as i64,
         subjects: subjects.len() as i64,
         matches: matches.len() as i64,
+        list_date,
+        screened_by: actor.to_owned(),
+        confirmed: matches
+            .iter()
+            .filter(|m| m.status == MatchStatus::Confirmed)
+            .count() as i64,
+        for_review: matches
+            .iter()
+            .filter(|m| m.status == MatchStatus::PendingReview)
+            .count() as i64,
     };
+    let covered: Vec<Npi> = subjects.iter().map(|s| s.npi.clone()).collect();
     let rows = matches
         .iter()
         .map(|m| stored_match(&id, m))
@@ -628,7 +648,7 @@ pub async fn import_exclusions(
     let mut uow = store
         .begin(actor, "federal exclusion list screening (NET-07)", at)
         .await?;
-    uow.insert_screening(&screening, &rows).await?;
+    uow.insert_screening(&screening, &covered, &rows).await?;
     for e in &effects {
         write_sanction(&mut uow, e).await?;
     }
@@ -853,5 +873,280 @@ pub async fn show(
         changes: store.provider_changes(npi).await?,
         exclusion_matches,
         missing,
+    })
+}
+
+/// NET-07 the monthly screening schedule on `on`: the runs so far and whom each covered, against
+/// every provider and staff member on file who still works with the plan that day (a provider
+/// whose participation ended — terminated or resigned — is no longer listed).
+pub async fn screening_schedule(
+    store: &Store,
+    plan: &Plan,
+    on: Date,
+) -> Result<ScreeningSchedule, ServiceError> {
+    let book = store.book().await?;
+    let mut covered: std::collections::BTreeMap<String, Vec<Npi>> = Default::default();
+    for (id, npi) in store.exclusion_screened().await? {
+        covered.entry(id).or_default().push(npi);
+    }
+    let runs: Vec<ScreeningRun> = store
+        .exclusion_screenings()
+        .await?
+        .into_iter()
+        .map(|s| ScreeningRun {
+            screened_on: s.screened_on,
+            covered: covered.remove(&s.screening_id).unwrap_or_default(),
+        })
+        .collect();
+    let people: Vec<Screenable> = book
+        .providers
+        .iter()
+        .filter(|p| {
+            accord_network::status::in_force(&book.statuses, &p.npi, on).is_none_or(|s| {
+                !matches!(
+                    s.status,
+                    accord_core::provider::NetworkStatus::Terminated
+                        | accord_core::provider::NetworkStatus::Resigned
+                )
+            })
+        })
+        .map(|p| Screenable {
+            npi: p.npi.clone(),
+            name: p.name.clone(),
+            staff_of: p.facility_npi.clone(),
+        })
+        .collect();
+    Ok(screening::schedule(&runs, &people, on, settings(plan)))
+}
+
+/// The screenings so far, newest first, for the pipeline and `exclusions schedule`.
+pub async fn screenings(store: &Store) -> Result<Vec<StoredScreening>, ServiceError> {
+    let mut v = store.exclusion_screenings().await?;
+    v.sort_by(|a, b| {
+        b.screened_on
+            .cmp(&a.screened_on)
+            .then(b.screening_id.cmp(&a.screening_id))
+    });
+    Ok(v)
+}
+
+/// NET-04 one line of the change report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangeReportLine {
+    /// The change as recorded (kind, field, value, effective, reported, due, late).
+    #[serde(flatten)]
+    pub change: StoredChange,
+    /// The provider's name on file.
+    pub provider_name: String,
+    /// Days the notice came after its due date (0 when on time).
+    pub days_late: i64,
+}
+
+/// NET-04 the change report: every reported change whose notice reached the plan between `from`
+/// and `to` (inclusive; either open), late notices only when `late_only`, by the day reported.
+pub async fn change_report(
+    store: &Store,
+    from: Option<Date>,
+    to: Option<Date>,
+    late_only: bool,
+) -> Result<Vec<ChangeReportLine>, ServiceError> {
+    let names: std::collections::BTreeMap<Npi, String> = store
+        .book()
+        .await?
+        .providers
+        .into_iter()
+        .map(|p| (p.npi, p.name))
+        .collect();
+    Ok(store
+        .all_provider_changes()
+        .await?
+        .into_iter()
+        .filter(|c| changes::in_report(c.reported, c.late, from, to, late_only))
+        .map(|c| ChangeReportLine {
+            provider_name: names.get(&c.npi).cloned().unwrap_or_default(),
+            days_late: changes::days_late(c.due, c.reported),
+            change: c,
+        })
+        .collect())
+}
+
+/// A licence as the provider and staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LicenceView {
+    /// The licence number on file.
+    pub number: Option<String>,
+    /// Its expiry.
+    pub expires: Option<Date>,
+    /// Days from the day looked at to the expiry (negative: expired).
+    pub days_left: Option<i64>,
+    /// Expired on the day looked at (NET-05: an unlicensed provider's claims deny).
+    pub expired: bool,
+}
+
+/// A provider's network status as the provider itself (and plan staff) see it: status, licence
+/// and expiry, applications with the checklist items still missing, the re-credentialing dates,
+/// the sanctions in effect and anything else missing. Exclusion matches and reported changes are
+/// in [`ProviderView`] for staff.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkStatusView {
+    /// NPI.
+    pub npi: Npi,
+    /// Name on file.
+    pub name: String,
+    /// `individual`, `group`, `facility`.
+    pub kind: String,
+    /// For staff: the facility whose credentialing covers them (NET-09).
+    pub facility_npi: Option<Npi>,
+    /// The day looked at.
+    pub on: Date,
+    /// The status in force that day (`participating`, `leave_of_absence`, …; `None`: not yet in
+    /// the network).
+    pub status: Option<String>,
+    /// Since when.
+    pub status_since: Option<Date>,
+    /// What it may do that day, with the reasons (NET-05, NET-08, NET-09).
+    pub standing: Standing,
+    /// The licence on file.
+    pub licence: LicenceView,
+    /// NET-03 the cycle: last credentialed, re-credentialing opens and is due.
+    pub recredentialing: Option<Cycle>,
+    /// NET-02 applications, oldest first, each with the items still missing.
+    pub applications: Vec<ApplicationView>,
+    /// NET-05 sanctions in effect that day.
+    pub sanctions_in_effect: Vec<Sanction>,
+    /// Everything missing, in words.
+    pub missing: Vec<String>,
+}
+
+impl NetworkStatusView {
+    /// The provider's side of a [`ProviderView`].
+    pub fn of(v: &ProviderView) -> Self {
+        let span = accord_network::status::in_force(&v.statuses, &v.provider.npi, v.on);
+        let expires = v.provider.license_expires;
+        let days_left = expires.map(|e| accord_core::calendar::calendar_days_between(v.on, e));
+        Self {
+            npi: v.provider.npi.clone(),
+            name: v.provider.name.clone(),
+            kind: v.provider.kind.as_str().to_owned(),
+            facility_npi: v.provider.facility_npi.clone(),
+            on: v.on,
+            status: span.map(|s| s.status.as_str().to_owned()),
+            status_since: span.map(|s| s.start),
+            standing: v.standing.clone(),
+            licence: LicenceView {
+                number: v.provider.license_number.clone(),
+                expires,
+                days_left,
+                expired: days_left.is_some_and(|d| d < 0),
+            },
+            recredentialing: v.cycle.clone(),
+            applications: v.applications.clone(),
+            sanctions_in_effect: v
+                .sanctions
+                .iter()
+                .filter(|s| s.in_force(v.on))
+                .cloned()
+                .collect(),
+            missing: v.missing.clone(),
+        }
+    }
+}
+
+/// An application in the pipeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PipelineApplication {
+    /// Number.
+    pub id: String,
+    /// The applicant.
+    pub npi: String,
+    /// Name on the form.
+    pub name: String,
+    /// `initial` / `recredentialing`.
+    pub cycle: String,
+    /// Received.
+    pub received: Date,
+    /// Items still missing (NET-02).
+    pub missing: Vec<String>,
+    /// The decision, once made: outcome and day.
+    pub outcome: Option<String>,
+    /// Decided on.
+    pub decided_on: Option<Date>,
+}
+
+/// The credentialing pipeline on a day, for the plan's staff.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pipeline {
+    /// The day.
+    pub on: Date,
+    /// NET-02 applications by phase (`gathering`, `ready_for_committee`, `decided`), each list by
+    /// receipt.
+    pub applications: std::collections::BTreeMap<String, Vec<PipelineApplication>>,
+    /// NET-03 what opens, is due and lapses that day (not applied: the daily job applies).
+    pub recredentialing: DailyJob,
+    /// NET-08 disenrollment notices due.
+    pub disenrollment: Vec<DisenrollmentNotice>,
+    /// NET-05 sanctions in effect that day, by NPI.
+    pub sanctions_in_effect: Vec<Sanction>,
+    /// NET-07 matches awaiting review.
+    pub exclusion_matches_for_review: Vec<StoredMatch>,
+    /// NET-07 the screening schedule.
+    pub exclusion_screening: ScreeningSchedule,
+    /// NET-07 the last screenings, newest first (at most 12).
+    pub screenings: Vec<StoredScreening>,
+}
+
+/// The credentialing pipeline on `on`. Reads only: the daily job is not applied here.
+pub async fn pipeline(store: &Store, plan: &Plan, on: Date) -> Result<Pipeline, ServiceError> {
+    let mut applications: std::collections::BTreeMap<String, Vec<PipelineApplication>> =
+        Default::default();
+    for row in store.applications(None).await? {
+        let app = from_stored(&row)?;
+        let missing = if app.decision.is_none() {
+            app.missing().into_iter().map(|m| m.what).collect()
+        } else {
+            Vec::new()
+        };
+        applications
+            .entry(row.phase.clone())
+            .or_default()
+            .push(PipelineApplication {
+                id: row.application_id.clone(),
+                npi: row.npi.clone(),
+                name: app.form.provider.name.clone(),
+                cycle: row.cycle.clone(),
+                received: row.received,
+                missing,
+                outcome: row.outcome.clone(),
+                decided_on: row.decided_on,
+            });
+    }
+    let book = store.book().await?;
+    let cycles: Vec<CycleRecord> = store
+        .credentialing_cycles()
+        .await?
+        .into_iter()
+        .map(|c| CycleRecord {
+            npi: c.npi,
+            credentialed_on: c.credentialed_on,
+        })
+        .collect();
+    let mut sanctions_in_effect: Vec<Sanction> = book
+        .sanctions
+        .iter()
+        .filter(|s| s.in_force(on))
+        .cloned()
+        .collect();
+    sanctions_in_effect.sort_by(|a, b| a.npi.cmp(&b.npi).then(a.start.cmp(&b.start)));
+    let mut screenings = screenings(store).await?;
+    screenings.truncate(12);
+    Ok(Pipeline {
+        on,
+        applications,
+        recredentialing: recredential::daily(&cycles, &book.statuses, on, settings(plan)),
+        disenrollment: leave::disenrollment_notices(&book.statuses, on, settings(plan)),
+        sanctions_in_effect,
+        exclusion_matches_for_review: exclusions_for_review(store).await?,
+        exclusion_screening: screening_schedule(store, plan, on).await?,
+        screenings,
     })
 }

@@ -288,6 +288,7 @@ async fn net_05_net_07_suspension_refuses_authorizations_and_denies_claims_until
         &plan,
         &list,
         "list.csv",
+        Some(d("2026-02-27")),
         d("2026-03-01"),
         at("2026-03-01T14:00:00Z"),
         "screening",

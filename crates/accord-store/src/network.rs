@@ -121,6 +121,14 @@ pub struct StoredScreening {
     pub subjects: i64,
     /// Matches found.
     pub matches: i64,
+    /// The list's own date, as published (`None` when not given or stored before version 12).
+    pub list_date: Option<Date>,
+    /// Who ran the screening (empty for screenings stored before version 12).
+    pub screened_by: String,
+    /// Matches confirmed (the provider suspended).
+    pub confirmed: i64,
+    /// Matches held for review.
+    pub for_review: i64,
 }
 
 /// NET-07 a match.
@@ -178,7 +186,12 @@ const SCREENING_COLUMNS: &[&str] = &[
     "entries",
     "subjects",
     "matches",
+    "list_date",
+    "screened_by",
+    "confirmed",
+    "for_review",
 ];
+const COVERED_COLUMNS: &[&str] = &["screening_id", "npi"];
 const MATCH_COLUMNS: &[&str] = &[
     "match_id",
     "screening_id",
@@ -253,6 +266,10 @@ fn read_screening(row: &AnyRow) -> Result<StoredScreening, StoreError> {
         entries: c.int("entries")?,
         subjects: c.int("subjects")?,
         matches: c.int("matches")?,
+        list_date: c.opt_date("list_date")?,
+        screened_by: c.text("screened_by")?,
+        confirmed: c.int("confirmed")?,
+        for_review: c.int("for_review")?,
     })
 }
 
@@ -556,11 +573,12 @@ impl UnitOfWork {
         .await
     }
 
-    /// NET-07: stores a screening and its matches, with an `exclusion_screened` event and one
-    /// `exclusion_matched` event per match on its provider.
+    /// NET-07: stores a screening, whom it covered and its matches, with an `exclusion_screened`
+    /// event and one `exclusion_matched` event per match on its provider.
     pub async fn insert_screening(
         &mut self,
         s: &StoredScreening,
+        covered: &[Npi],
         matches: &[StoredMatch],
     ) -> Result<(), StoreError> {
         bulk::insert_rows(
@@ -576,9 +594,33 @@ impl UnitOfWork {
                 Value::int(s.entries),
                 Value::int(s.subjects),
                 Value::int(s.matches),
+                Value::opt_date(s.list_date),
+                Value::text(s.screened_by.as_str()),
+                Value::int(s.confirmed),
+                Value::int(s.for_review),
             ]],
         )
         .await?;
+        if !covered.is_empty() {
+            let mut npis: Vec<&Npi> = covered.iter().collect();
+            npis.sort();
+            npis.dedup();
+            bulk::insert_rows(
+                &mut self.tx,
+                self.backend,
+                "exclusion_screened",
+                COVERED_COLUMNS,
+                npis.into_iter()
+                    .map(|n| {
+                        vec![
+                            Value::text(s.screening_id.as_str()),
+                            Value::text(n.as_str()),
+                        ]
+                    })
+                    .collect(),
+            )
+            .await?;
+        }
         if !matches.is_empty() {
             bulk::insert_rows(
                 &mut self.tx,
@@ -727,6 +769,36 @@ impl Store {
             ),
             &[],
             read_screening,
+        )
+        .await
+    }
+
+    /// NET-07: whom each screening covered, as (screening number, NPI), by screening then NPI.
+    pub async fn exclusion_screened(&self) -> Result<Vec<(String, Npi)>, StoreError> {
+        fn read(row: &AnyRow) -> Result<(String, Npi), StoreError> {
+            let c = Cols {
+                row,
+                table: "exclusion_screened",
+            };
+            Ok((c.text("screening_id")?, c.parsed("npi", Npi::parse)?))
+        }
+        self.rows(
+            "SELECT screening_id, npi FROM exclusion_screened ORDER BY screening_id, npi",
+            &[],
+            read,
+        )
+        .await
+    }
+
+    /// NET-04: every provider's reported changes, by the day reported, then NPI and number.
+    pub async fn all_provider_changes(&self) -> Result<Vec<StoredChange>, StoreError> {
+        self.rows(
+            &format!(
+                "SELECT {} FROM provider_changes ORDER BY reported_date, npi, change_id",
+                CHANGE_COLUMNS.join(", ")
+            ),
+            &[],
+            read_change,
         )
         .await
     }

@@ -56,6 +56,7 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("exclusion_screenings", &["screening_id"]),
     ("exclusion_matches", &["match_id"]),
     ("appointments", &["appointment_id"]),
+    ("exclusion_screened", &["screening_id", "npi"]),
 ];
 
 /// Set on every SQLite connection: WAL (readers do not block the writer), foreign keys enforced,

@@ -758,7 +758,7 @@ async fn counts_are_per_table_and_display(db: TestDb) {
     assert_eq!(c.get("sanctions"), 0);
     assert_eq!(c.total(), 6);
     let shown = c.to_string();
-    assert_eq!(shown.lines().count(), 33, "{shown}");
+    assert_eq!(shown.lines().count(), 34, "{shown}");
     assert!(shown.lines().next().unwrap().starts_with("members"));
     assert!(shown.contains("eligibility_spans"));
 }
@@ -822,12 +822,12 @@ async fn older_database_is_upgraded_on_connect(db: TestDb) {
         .into_iter()
         .map(|(v, _)| v)
         .collect();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13]);
     assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
     assert_eq!(store.events_for(MEMBER, "M1").await.unwrap().len(), 1);
     // Connecting again changes nothing.
     let again = db.store().await;
-    assert_eq!(again.applied_migrations().await.unwrap().len(), 11);
+    assert_eq!(again.applied_migrations().await.unwrap().len(), 12);
 }
 
 async fn bulk_insert_spans_many_chunks(db: TestDb) {
@@ -1775,7 +1775,12 @@ async fn net_05_sanction_lapse_and_leave_write_what_standing_reads_with_events(d
             entries: 4,
             subjects: 1,
             matches: 1,
+            list_date: Some(date(2026, 2, 27)),
+            screened_by: "cred1".into(),
+            confirmed: 0,
+            for_review: 1,
         },
+        std::slice::from_ref(&p.npi),
         std::slice::from_ref(&m),
     )
     .await
@@ -1797,7 +1802,24 @@ async fn net_05_sanction_lapse_and_leave_write_what_standing_reads_with_events(d
             .unwrap()
             .is_empty()
     );
-    assert_eq!(store.exclusion_screenings().await.unwrap().len(), 1);
+    let screenings = store.exclusion_screenings().await.unwrap();
+    assert_eq!(screenings.len(), 1);
+    // NET-07 schedule: the run keeps its list date, its runner, its split counts and whom it
+    // covered.
+    assert_eq!(
+        (
+            screenings[0].list_date,
+            screenings[0].screened_by.as_str(),
+            screenings[0].confirmed,
+            screenings[0].for_review
+        ),
+        (Some(date(2026, 2, 27)), "cred1", 0, 1)
+    );
+    assert_eq!(
+        store.exclusion_screened().await.unwrap(),
+        vec![("EXS-2026-000001".to_owned(), p.npi.clone())]
+    );
+    assert_eq!(store.all_provider_changes().await.unwrap().len(), 1);
 }
 
 async fn qm_02_appointments_round_trip_by_request_time_and_discharge(db: TestDb) {

@@ -3,7 +3,9 @@
 //! waiting for its site visit, NET-02), a provider whose re-credentialing lapsed and whose
 //! participation the daily job ends (NET-03), a suspension of an in-network provider (NET-05), and
 //! a screening against an exclusion list in the published layout with a confirmed match (which
-//! suspends) and a near-name match held for review (NET-07). Every instant derives from the
+//! suspends) and a near-name match held for review (NET-07), after which the monthly schedule says
+//! when the next screening is due; a licence action reported late (NET-04) and the change report.
+//! Every instant derives from the
 //! demo's `as_of`, never the clock, so the database is the same on every run. The list and the
 //! application forms are written under `demo-out/network/`.
 
@@ -12,12 +14,14 @@ use std::path::{Path, PathBuf};
 use accord_core::member::Program;
 use accord_core::provider::{NetworkStatus, Provider, ProviderKind, SanctionLevel};
 use accord_core::{Npi, TaxId};
+use accord_network::changes::{ChangeKind, ProviderChange};
 use accord_network::credentialing::{
     Accreditor, Application, ApplicationForm, CommitteeDecision, Item, Outcome,
 };
 use accord_network::sanctions::SanctionOrder;
+use accord_network::screening::ScreeningSchedule;
 use accord_plan::Plan;
-use accord_service::network::{self, DailyReport, ScreeningReport, Verification};
+use accord_service::network::{self, ChangeReportLine, DailyReport, ScreeningReport, Verification};
 use accord_store::Store;
 use anyhow::Context;
 use jiff::Timestamp;
@@ -35,6 +39,10 @@ pub struct NetworkDay {
     pub sanction: Option<(Npi, SanctionLevel, Date, Option<Date>)>,
     /// The exclusion screening.
     pub screening: ScreeningReport,
+    /// NET-07 the screening schedule after it.
+    pub schedule: ScreeningSchedule,
+    /// NET-04 the change report.
+    pub changes: Vec<ChangeReportLine>,
     /// Where the files were written.
     pub dir: PathBuf,
 }
@@ -280,12 +288,43 @@ pub async fn run(
         plan,
         &list,
         "exclusions.csv",
+        Some(as_of.first_of_month()),
         as_of,
         at(as_of, 7)?,
         "screening",
     )
     .await
     .map_err(fail)?;
+
+    // NET-04: the suspended clinician's licence was renewed twelve days ago and the plan was told
+    // today — five calendar days were allowed, so the notice is late.
+    let mut changes = Vec::new();
+    if let Some(p) = &matched {
+        let renewed = days(as_of, -12);
+        network::report_change(
+            store,
+            plan,
+            &p.npi,
+            &ProviderChange {
+                kind: ChangeKind::LicenseAction,
+                field: "license_expires".into(),
+                value: days(as_of, 2 * 365).to_string(),
+                effective: renewed,
+                reported: as_of,
+                description: "licence renewed by the board".into(),
+            },
+            at(as_of, 11)?,
+            "portal",
+        )
+        .await
+        .map_err(fail)?;
+        changes = network::change_report(store, None, None, false)
+            .await
+            .map_err(fail)?;
+    }
+    let schedule = network::screening_schedule(store, plan, as_of)
+        .await
+        .map_err(fail)?;
 
     let mut applications = Vec::new();
     for row in store.applications(None).await.map_err(fail)? {
@@ -301,6 +340,8 @@ pub async fn run(
         daily,
         sanction,
         screening,
+        schedule,
+        changes,
         dir,
     })
 }
@@ -365,7 +406,30 @@ pub fn print(day: &NetworkDay) {
         );
     }
     println!(
-        "  Files: {} (`accord provider show NPI`, `accord provider exclusions review`)",
+        "  NET-07 next screening due by {}; {} provider(s)/staff not screened in the last month",
+        day.schedule
+            .next_due
+            .map_or("now".into(), |d| d.to_string()),
+        day.schedule.not_screened.len()
+    );
+    for l in &day.changes {
+        println!(
+            "  NET-04 {} {} {} effective {}: due {}, told {}{}",
+            l.change.npi,
+            l.change.kind,
+            l.change.field,
+            l.change.effective,
+            l.change.due,
+            l.change.reported,
+            if l.change.late {
+                format!(", late by {} day(s)", l.days_late)
+            } else {
+                String::new()
+            }
+        );
+    }
+    println!(
+        "  Files: {} (`accord provider show NPI`, `accord provider exclusions review`, `accord provider changes --late`)",
         day.dir.display()
     );
 }

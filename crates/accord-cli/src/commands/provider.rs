@@ -1,7 +1,8 @@
 //! `accord provider …`: the provider network (issue 8) — a provider's status, dated and
 //! explained with what is missing; credentialing applications (apply, verify, decide, NET-02);
-//! sanctions and reinstatement (NET-05); leave and return (NET-08); the NET-03 daily job; the
-//! federal exclusion list (NET-07). Thin: the work is in `accord_service::network`, the rules in
+//! sanctions and reinstatement (NET-05); leave and return (NET-08); the NET-03 daily job (with the
+//! NET-07 screening schedule); the NET-04 change report; the federal exclusion list and its
+//! monthly schedule (NET-07). Thin: the work is in `accord_service::network`, the rules in
 //! `accord-network`.
 
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use std::process::ExitCode;
 use accord_core::member::Program;
 use accord_core::provider::SanctionLevel;
 use accord_core::{Date, Npi};
+use accord_network::changes::ProviderChange;
 use accord_network::credentialing::{ApplicationForm, CommitteeDecision, Item, Outcome};
 use accord_network::sanctions::SanctionOrder;
 use accord_plan::Plan;
@@ -161,6 +163,46 @@ enum ProviderCommand {
         #[arg(long)]
         apply: bool,
     },
+    /// Record a change the provider reported (NET-04): its notice is checked (10 calendar days
+    /// after for material changes, 5 for licence/DEA/board actions, 30 before for malpractice
+    /// coverage, 60 before for new programs) and flagged late; `name`, `tax_id`, `specialty`,
+    /// `license_number` and `license_expires` also update the record.
+    Change {
+        /// NPI.
+        npi: String,
+        /// material, license_action, dea_action, board_action, malpractice_coverage, new_program.
+        #[arg(long)]
+        kind: String,
+        /// The field changed (a record field, or a label such as `address`).
+        #[arg(long)]
+        field: String,
+        /// The new value.
+        #[arg(long, default_value = "")]
+        value: String,
+        /// The day the change takes effect.
+        #[arg(long)]
+        effective: Date,
+        /// The day the plan was told (default: today).
+        #[arg(long)]
+        reported: Option<Date>,
+        /// What changed, in words.
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// NET-04 the change report: reported changes with their notice deadline (10 calendar days;
+    /// 5 for licence, DEA and board actions), the day the plan was told and whether the notice
+    /// was late. The period is by the day told.
+    Changes {
+        /// First day told (inclusive).
+        #[arg(long)]
+        from: Option<Date>,
+        /// Last day told (inclusive).
+        #[arg(long)]
+        to: Option<Date>,
+        /// Late notices only.
+        #[arg(long)]
+        late: bool,
+    },
     /// The federal exclusion list (NET-07).
     #[command(subcommand)]
     Exclusions(ExclusionsCommand),
@@ -175,6 +217,16 @@ enum ExclusionsCommand {
         /// The list.
         file: PathBuf,
         /// The screening day (default: today).
+        #[arg(long)]
+        on: Option<Date>,
+        /// The list's own date, as published (recorded with the screening).
+        #[arg(long)]
+        list_date: Option<Date>,
+    },
+    /// The monthly schedule (NET-07): the last screenings, when the next is due, whether it is
+    /// overdue, and the providers and staff not screened in the last month.
+    Schedule {
+        /// The day (default: today).
         #[arg(long)]
         on: Option<Date>,
     },
@@ -318,6 +370,69 @@ pub fn describe(v: &ProviderView) -> String {
         for m in &v.missing {
             let _ = writeln!(s, "  - {m}");
         }
+    }
+    s
+}
+
+/// NET-07 the screening schedule in words: one status line, then who was not screened.
+pub fn describe_schedule(x: &accord_network::screening::ScreeningSchedule) -> String {
+    let mut s = match (x.last_run, x.next_due) {
+        (Some(last), Some(due)) if x.overdue => format!(
+            "exclusion screening OVERDUE: last run {last}, due {due}, {} day(s) late (NET-07)\n",
+            x.days_overdue
+        ),
+        (Some(last), Some(due)) => {
+            format!("exclusion screening: last run {last}, next due by {due} (NET-07)\n")
+        }
+        _ if x.overdue => "exclusion screening OVERDUE: never screened (NET-07)\n".to_owned(),
+        _ => "exclusion screening: nobody on file to screen yet (NET-07)\n".to_owned(),
+    };
+    if !x.not_screened.is_empty() {
+        s.push_str(&format!(
+            "  {} provider(s)/staff not screened since {}:\n",
+            x.not_screened.len(),
+            x.screened_since
+        ));
+        for u in &x.not_screened {
+            s.push_str(&format!(
+                "    {} {}{} — last screened {}\n",
+                u.npi,
+                u.name,
+                u.staff_of
+                    .as_ref()
+                    .map_or(String::new(), |f| format!(" (staff of {f})")),
+                u.last_screened.map_or("never".into(), |d| d.to_string())
+            ));
+        }
+    }
+    s
+}
+
+/// NET-04 the change report in words, one line per change.
+pub fn describe_changes(lines: &[network::ChangeReportLine]) -> String {
+    let mut s = format!(
+        "{} change(s), {} late (NET-04)\n",
+        lines.len(),
+        lines.iter().filter(|l| l.change.late).count()
+    );
+    for l in lines {
+        let c = &l.change;
+        s.push_str(&format!(
+            "  {} {} {} {}={:?} effective {}: due {}, told {}{}\n",
+            c.npi,
+            l.provider_name,
+            c.kind,
+            c.field,
+            c.value,
+            c.effective,
+            c.due,
+            c.reported,
+            if c.late {
+                format!(" LATE by {} day(s)", l.days_late)
+            } else {
+                " on time".to_owned()
+            }
+        ));
     }
     s
 }
@@ -564,10 +679,87 @@ pub async fn run(db: &str, args: ProviderArgs) -> anyhow::Result<ExitCode> {
                         n.npi, n.inactive_since
                     ));
                 }
+                s.push_str(&describe_schedule(&r.exclusion_screening));
                 s
             })?;
         }
-        ProviderCommand::Exclusions(ExclusionsCommand::Import { file, on }) => {
+        ProviderCommand::Change {
+            npi: n,
+            kind,
+            field,
+            value,
+            effective,
+            reported,
+            description,
+        } => {
+            let change = ProviderChange {
+                kind: spelled("kind", &kind)?,
+                field: field.trim().to_owned(),
+                value,
+                effective,
+                reported: reported.unwrap_or(day),
+                description,
+            };
+            let check = network::report_change(&store, &plan, &npi(&n)?, &change, now, actor)
+                .await
+                .map_err(fail)?;
+            print(json, &check, || {
+                format!(
+                    "{n} {} {}: notice due {}, told {}{} — {}\n",
+                    change.kind.as_str(),
+                    change.field,
+                    check.due,
+                    change.reported,
+                    if check.late {
+                        format!(", LATE by {} day(s)", check.days_late)
+                    } else {
+                        ", on time".to_owned()
+                    },
+                    check.rule
+                )
+            })?;
+        }
+        ProviderCommand::Changes { from, to, late } => {
+            let lines = network::change_report(&store, from, to, late)
+                .await
+                .map_err(fail)?;
+            print(json, &lines, || describe_changes(&lines))?;
+        }
+        ProviderCommand::Exclusions(ExclusionsCommand::Schedule { on }) => {
+            let on = on.unwrap_or(day);
+            let schedule = network::screening_schedule(&store, &plan, on)
+                .await
+                .map_err(fail)?;
+            let runs = network::screenings(&store).await.map_err(fail)?;
+            let v = serde_json::json!({ "schedule": schedule, "screenings": runs });
+            print(json, &v, || {
+                let mut s = String::new();
+                for r in &runs {
+                    s.push_str(&format!(
+                        "{} on {} by {}: {} (list of {}), {} screened, {} confirmed, {} for review\n",
+                        r.screening_id,
+                        r.screened_on,
+                        if r.screened_by.is_empty() {
+                            "?"
+                        } else {
+                            r.screened_by.as_str()
+                        },
+                        r.source,
+                        r.list_date.map_or("undated".into(), |d| d.to_string()),
+                        r.subjects,
+                        r.confirmed,
+                        r.for_review
+                    ));
+                }
+                s.push_str(&describe_schedule(&schedule));
+                s
+            })?;
+        }
+        ProviderCommand::Exclusions(ExclusionsCommand::Import {
+            file,
+            on,
+            list_date,
+        }) => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let source = file
@@ -578,6 +770,7 @@ pub async fn run(db: &str, args: ProviderArgs) -> anyhow::Result<ExitCode> {
                 &plan,
                 &text,
                 &source,
+                list_date,
                 on.unwrap_or(day),
                 now,
                 actor,
