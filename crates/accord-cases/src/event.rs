@@ -157,6 +157,9 @@ pub enum Action {
         /// DSP-01/REC-03 what happens to the claim.
         #[serde(default)]
         claim: ClaimFollowUp,
+        /// DSP-01/REC-03 with `adjust`: the amount the plan now pays the provider on the claim.
+        #[serde(default)]
+        amount: Option<Money>,
     },
     /// CMP-03 the concern was reported.
     Report,
@@ -166,9 +169,25 @@ pub enum Action {
     Reopen,
     /// REC-05 the requested records arrived.
     RecordsReceived,
+    /// REC-04 one sampled claim's finding, recorded while the records are reviewed (a later
+    /// finding on the same claim replaces it); `findings` with no list issues those recorded.
+    Finding {
+        /// The claim's tracking number (it must be in the sample).
+        claim: String,
+        /// The claim is not supported by the records (default: true when something was overpaid).
+        #[serde(default)]
+        error: Option<bool>,
+        /// What was overpaid on it.
+        #[serde(default)]
+        overpaid: Money,
+        /// Why (printed on the report of findings and kept with the case).
+        #[serde(default)]
+        reason: String,
+    },
     /// REC-04 findings per sampled claim, with the appeal due date from the findings letter.
     Findings {
-        /// One per sampled claim that was reviewed.
+        /// One per sampled claim that was reviewed (empty: the findings recorded one by one).
+        #[serde(default)]
         findings: Vec<Finding>,
         /// The last day to appeal, as printed in the report of findings.
         appeal_by: Date,
@@ -184,6 +203,15 @@ pub enum Action {
     },
     /// REC-04 the repayment or corrective action plan arrived.
     RepaymentReceived,
+    /// REC-04 the findings are final (the appeal window ended unused, or the committee decided
+    /// the appeal): what they say was overpaid becomes a recovery (REC-01).
+    Finalize,
+    /// REC-04 the provider repaid an amount (by check or transfer); it reduces the audit's
+    /// recoveries, oldest first, and ends the repayment clock.
+    Repay {
+        /// The amount received.
+        amount: Money,
+    },
     /// REC-04 an installment payment plan was approved (the 10-day repayment clock ends).
     InstallmentPlanApproved,
     /// REC-04 begin monitoring in increments.
@@ -245,7 +273,10 @@ impl Action {
             Action::Register => "register",
             Action::Reopen => "reopen",
             Action::RecordsReceived => "records_received",
+            Action::Finding { .. } => "finding",
             Action::Findings { .. } => "findings",
+            Action::Finalize => "finalize",
+            Action::Repay { .. } => "repay",
             Action::AppealFindings => "appeal_findings",
             Action::CommitteeMet => "committee_met",
             Action::DecideFindingsAppeal { .. } => "decide_findings_appeal",

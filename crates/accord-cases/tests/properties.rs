@@ -135,6 +135,7 @@ fn action(i: usize, case: &Case) -> Action {
         12 => Action::FileSecondLevel,
         13 => Action::Resolve {
             claim: ClaimFollowUp::Adjust,
+            amount: Some(accord_core::Money::from_cents(1_000)),
         },
         14 => Action::Report,
         15 => Action::Register,

@@ -515,6 +515,7 @@ fn cmp_01_second_level_within_10_business_days_of_the_answer_or_the_case_closes(
                 "2026-08-20T16:00",
                 Action::Resolve {
                     claim: ClaimFollowUp::None,
+                    amount: None,
                 },
             ),
             ctx,
@@ -647,6 +648,7 @@ fn dsp_01_dispute_gets_a_tracking_number_and_30_days() {
                 "2027-01-15T10:00",
                 Action::Resolve {
                     claim: ClaimFollowUp::Readjudicate,
+                    amount: None,
                 },
             ),
             ctx,
@@ -1076,6 +1078,204 @@ fn rec_04_appeal_of_findings_45_days_then_10_business_days() {
         .unwrap();
         // Repayment due 10 business days after the committee's letter.
         assert_eq!(due_date(&c, ClockKind::Repayment, ctx), "2026-09-28");
+    });
+}
+
+fn sample_of(case: &Case) -> Vec<String> {
+    let Detail::Audit(a) = &case.detail else {
+        panic!("audit")
+    };
+    a.sample.clone()
+}
+
+fn audit_detail(case: &Case) -> &accord_cases::workflow::audit::AuditState {
+    let Detail::Audit(a) = &case.detail else {
+        panic!("audit")
+    };
+    a
+}
+
+#[test]
+fn rec_04_findings_recorded_one_claim_at_a_time_then_issued() {
+    with_ctx(&[], |ctx| {
+        let mut c = audit_case(ctx);
+        c.apply(&ev("2026-06-10T09:00", Action::RecordsReceived), ctx)
+            .unwrap();
+        let sample = sample_of(&c);
+        let finding = |claim: &str, overpaid: &str, reason: &str| Action::Finding {
+            claim: claim.into(),
+            error: None,
+            overpaid: Money::parse(overpaid).unwrap(),
+            reason: reason.into(),
+        };
+        // Not in the sample: named.
+        let e = c
+            .clone()
+            .apply(&ev("2026-06-11T09:00", finding("NOPE", "1.00", "x")), ctx)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid input: claim NOPE is not in the audit sample"
+        );
+        // Issuing before every sampled claim has a finding names the first one missing.
+        c.apply(
+            &ev("2026-06-11T09:00", finding(&sample[0], "90.00", "no note")),
+            ctx,
+        )
+        .unwrap();
+        // A second finding on the same claim replaces the first.
+        c.apply(
+            &ev(
+                "2026-06-11T10:00",
+                finding(&sample[0], "125.00", "units not documented"),
+            ),
+            ctx,
+        )
+        .unwrap();
+        let issue = Action::Findings {
+            findings: Vec::new(),
+            appeal_by: d("2026-07-22"),
+        };
+        let e = c
+            .clone()
+            .apply(&ev("2026-06-12T09:00", issue.clone()), ctx)
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains(&format!("sampled claim {} has no finding", sample[1])),
+            "{e}"
+        );
+        for claim in &sample[1..] {
+            c.apply(&ev("2026-06-11T11:00", finding(claim, "0", "")), ctx)
+                .unwrap();
+        }
+        c.apply(&ev("2026-06-12T09:00", issue), ctx).unwrap();
+        let a = audit_detail(&c);
+        assert_eq!(a.findings.len(), 10);
+        assert_eq!(a.error_rate_percent.unwrap().to_string(), "10");
+        assert_eq!(
+            a.overpayments(),
+            vec![(sample[0].as_str(), Money::parse("125.00").unwrap())]
+        );
+    });
+}
+
+#[test]
+fn rec_04_findings_final_after_the_appeal_window_or_the_committee() {
+    with_ctx(&[], |ctx| {
+        let mut c = audit_case(ctx);
+        c.apply(&ev("2026-06-10T09:00", Action::RecordsReceived), ctx)
+            .unwrap();
+        c.apply(
+            &ev(
+                "2026-06-22T09:00",
+                Action::Findings {
+                    findings: findings(&c, 2),
+                    appeal_by: d("2026-07-22"),
+                },
+            ),
+            ctx,
+        )
+        .unwrap();
+        // Nothing is a recovery before the findings are final.
+        assert!(audit_detail(&c).final_overpayments().is_empty());
+        let e = c
+            .clone()
+            .apply(&ev("2026-07-22T09:00", Action::Finalize), ctx)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "REC-04: the findings become final when the provider's appeal window ends on \
+             2026-07-22 or the committee decides an appeal; the window is still open"
+        );
+        let e = c
+            .clone()
+            .apply(
+                &ev(
+                    "2026-07-23T09:00",
+                    Action::Repay {
+                        amount: Money::parse("10.00").unwrap(),
+                    },
+                ),
+                ctx,
+            )
+            .unwrap_err();
+        assert_eq!(e.rule(), Some("REC-04"));
+        // The window lapsed unused: final.
+        c.apply(&ev("2026-07-23T09:00", Action::Finalize), ctx)
+            .unwrap();
+        assert_eq!(audit_detail(&c).final_overpayments().len(), 2);
+        // Final once.
+        let e = c
+            .clone()
+            .apply(&ev("2026-07-24T09:00", Action::Finalize), ctx)
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("REC-04: the findings were made final at"),
+            "{e}"
+        );
+        // Repayments: never more than is owed (2 × 100.00).
+        let repay = |s: &str| Action::Repay {
+            amount: Money::parse(s).unwrap(),
+        };
+        c.apply(&ev("2026-07-24T09:00", repay("150.00")), ctx)
+            .unwrap();
+        let e = c
+            .clone()
+            .apply(&ev("2026-07-25T09:00", repay("60.00")), ctx)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid input: amount: 60.00 is more than the 50.00 still owed on the findings"
+        );
+        assert!(c.clock(ClockKind::Repayment).is_none());
+
+        // Appealed and upheld: final after the committee's decision, not before.
+        let mut appealed = audit_case(ctx);
+        appealed
+            .apply(&ev("2026-06-10T09:00", Action::RecordsReceived), ctx)
+            .unwrap();
+        appealed
+            .apply(
+                &ev(
+                    "2026-06-22T09:00",
+                    Action::Findings {
+                        findings: findings(&appealed, 1),
+                        appeal_by: d("2026-07-22"),
+                    },
+                ),
+                ctx,
+            )
+            .unwrap();
+        appealed
+            .apply(&ev("2026-07-01T09:00", Action::AppealFindings), ctx)
+            .unwrap();
+        let e = appealed
+            .clone()
+            .apply(&ev("2026-07-02T09:00", Action::Finalize), ctx)
+            .unwrap_err();
+        assert!(matches!(e, CaseError::NotApplicable { .. }), "{e}");
+        appealed
+            .apply(&ev("2026-07-10T09:00", Action::CommitteeMet), ctx)
+            .unwrap();
+        appealed
+            .apply(
+                &ev(
+                    "2026-07-14T09:00",
+                    Action::DecideFindingsAppeal {
+                        outcome: FindingsAppealOutcome::Overturn,
+                    },
+                ),
+                ctx,
+            )
+            .unwrap();
+        appealed
+            .apply(&ev("2026-07-14T10:00", Action::Finalize), ctx)
+            .unwrap();
+        // Overturned: final, and nothing is owed.
+        assert!(audit_detail(&appealed).finalized_at.is_some());
+        assert!(audit_detail(&appealed).final_overpayments().is_empty());
     });
 }
 

@@ -550,6 +550,20 @@ pub struct Facts<'a> {
     pub sliding_fee_ceiling_percent: Decimal,
     /// An examiner's release of pended lines, when the claim is decided again after review.
     pub release: Option<&'a ExaminerRelease>,
+    /// APL-04: the appeals open on this claim or on an authorization its lines use (the shell
+    /// asks the case engine which are open on the claim's receipt; empty: none).
+    pub open_appeals: &'a [OpenAppeal],
+}
+
+/// APL-04: an appeal open on a claim or an authorization, as the case engine reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenAppeal {
+    /// The case number, e.g. `APL-2026-000001`.
+    pub case: String,
+    /// The claim it is about (tracking number), if any.
+    pub claim: Option<String>,
+    /// The authorization or UM request it is about, if any.
+    pub authorization: Option<String>,
 }
 
 impl<'a> Facts<'a> {
@@ -578,6 +592,7 @@ impl<'a> Facts<'a> {
                 .ceiling_percent()
                 .unwrap_or(Decimal::ZERO),
             release: None,
+            open_appeals: &[],
         }
     }
 }

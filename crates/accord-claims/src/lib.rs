@@ -21,6 +21,7 @@
 //! 8. pricing — PAY-01 (CO-45)
 //! 9. member cost share — PAY-02 (PR-1/2/3)
 //! 10. COB — PAY-03, PAY-04, PAY-05 (OA-23)
+//! 11. appeal hold — APL-04 (the member's share on lines under an open appeal moves to CO)
 //!
 //! Corrected and void claims (CLM-10) also carry the reversal of the original's payment.
 //! See `docs/claims.md`.
@@ -45,7 +46,7 @@ pub use claim::{
 };
 pub use facts::{
     Accumulators, Authorization, AuthorizationBook, ClaimHistory, ExaminerRelease, Facts,
-    PriorLine, PriorStatus, ProviderDirectory, ProviderFacts, TransitionOfCare,
+    OpenAppeal, PriorLine, PriorStatus, ProviderDirectory, ProviderFacts, TransitionOfCare,
 };
 pub use outcome::{
     Adjustment, ClaimStatus, Decision, Group, LineDecision, LineStatus, Pend, RejectCategory,
@@ -147,6 +148,7 @@ pub fn adjudicate(claim: &Claim, facts: &Facts, today: Date) -> Decision {
     steps::pricing::run(&mut cx);
     steps::cost_share::run(&mut cx);
     steps::cob::run(&mut cx);
+    steps::appeal_hold::run(&mut cx);
 
     let lines: Vec<LineDecision> = cx.lines.into_iter().map(|l| l.finish()).collect();
     let status = if lines.iter().any(|l| l.status == LineStatus::Pended) {

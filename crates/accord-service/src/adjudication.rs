@@ -37,6 +37,16 @@ pub async fn load_reference(store: &Store) -> Result<Reference, ServiceError> {
     Reference::build(book, auths, history)
 }
 
+/// APL-04: the appeals open at `at`, for the engine's facts.
+async fn open_appeals(
+    store: &Store,
+    plan: &Plan,
+    at: Timestamp,
+) -> Result<Vec<accord_claims::OpenAppeal>, ServiceError> {
+    let ctx = accord_cases::CaseContext::from_plan(plan);
+    crate::recovery::open_appeals(store, &ctx, at).await
+}
+
 /// Adjudicates every accepted claim that has no decision, in arrival order.
 pub async fn adjudicate_pending(
     store: &Store,
@@ -46,6 +56,7 @@ pub async fn adjudicate_pending(
 ) -> Result<Tally, ServiceError> {
     let t0 = std::time::Instant::now();
     let mut reference = load_reference(store).await?;
+    reference.open_appeals = open_appeals(store, plan, opts.at).await?;
     let loaded = t0.elapsed();
     let (mut reading, mut deciding, mut saving) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let mut tally = Tally::default();
@@ -195,6 +206,7 @@ pub async fn readjudicate(
     opts: &RunOptions,
 ) -> Result<Vec<Redecided>, ServiceError> {
     let mut reference = load_reference(store).await?;
+    reference.open_appeals = open_appeals(store, plan, opts.at).await?;
     let mut sorted = trackings.to_vec();
     sorted.sort();
     sorted.dedup();

@@ -166,7 +166,7 @@ fn stored(rec: &CaseRecord, case: &Case) -> Result<StoredCase, ServiceError> {
     })
 }
 
-fn from_stored(row: &StoredCase) -> Result<CaseRecord, ServiceError> {
+pub(crate) fn from_stored(row: &StoredCase) -> Result<CaseRecord, ServiceError> {
     serde_json::from_str(&row.document)
         .map_err(|e| ServiceError::invalid(record(&row.case_id), "document", e))
 }
@@ -569,6 +569,26 @@ pub async fn act(
     let mut case = rec.replay(&ctx)?;
     let staff = staff_directory(store).await?;
     case.act(event, &ctx, &staff)?;
+    // REC-04 → REC-01: final findings open recoveries, repayments reduce them — saved with the
+    // case's event.
+    let balances = crate::recovery::balances_for_audit_action(
+        store,
+        id,
+        &case,
+        &event.action,
+        ctx.local_date(event.at),
+    )
+    .await?;
+    // DSP-01, REC-03: an adjustment upheld for the provider changes the claim's decision, saved
+    // with the case's event; the next payment cycle pays it.
+    let adjusted = crate::recovery::adjustment_for_action(
+        store,
+        id,
+        &case,
+        &event.action,
+        ctx.local_date(event.at),
+    )
+    .await?;
     rec.events.push(event.clone());
     let row = stored(&rec, &case)?;
     let actor = if event.actor.trim().is_empty() {
@@ -587,7 +607,40 @@ pub async fn act(
         },
     )
     .await?;
+    if !balances.is_empty() {
+        uow.save_balances(&balances).await?;
+    }
+    if let Some((decision, history)) = &adjusted {
+        uow.save_decisions(std::slice::from_ref(decision)).await?;
+        uow.replace_history(std::slice::from_ref(&decision.tracking), history)
+            .await?;
+    }
     uow.commit().await?;
+    // DSP-01, REC-03: a resolution that re-runs the claim goes the way `accord claims
+    // readjudicate` goes (a remitted claim is reversed and replaced); it runs after the case is
+    // saved, as its own unit of work, and can be repeated with that command if it fails.
+    if let (
+        accord_cases::Action::Resolve {
+            claim: accord_cases::ClaimFollowUp::Readjudicate,
+            ..
+        },
+        Some(tracking),
+    ) = (&event.action, case.subject.claim.as_deref())
+        && matches!(case.kind, CaseKind::ClaimDispute | CaseKind::ReviewRequest)
+    {
+        crate::adjudication::readjudicate(
+            store,
+            plan,
+            &[tracking.to_owned()],
+            &crate::adjudication::RunOptions {
+                today: ctx.local_date(event.at),
+                at: event.at,
+                actor: actor.to_owned(),
+                page: 100,
+            },
+        )
+        .await?;
+    }
     Ok(view(rec, case, event.at, &ctx))
 }
 

@@ -66,6 +66,7 @@ pub fn decide_with(
         facts.other_coverage = reference.other_coverage(&claim.member_id);
         facts.original = original;
         facts.release = release;
+        facts.open_appeals = &reference.open_appeals;
         accord_claims::adjudicate(claim, &facts, today)
     };
 

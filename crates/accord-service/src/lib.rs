@@ -21,6 +21,9 @@
 //! - [`cases`]: cases with deadlines (issue 6) — file (numbered by kind; an appeal of a UM
 //!   decision prefilled from the request), act (APL-03 over the staff reporting lines), show, the
 //!   due list per team, and the hand-offs to UM (QM-04 overturned on appeal) and claims (APL-04).
+//! - [`recovery`]: what cases do to claims and money — an audit's final findings open recoveries
+//!   (REC-04 → REC-01), repayments reduce them, a dispute resolved `readjudicate` runs the claim
+//!   again (DSP-01, REC-03), and the open appeals the claims engine reads (APL-04).
 //! - [`network`]: the provider network (issue 8): credentialing applications, verification and
 //!   committee decisions (NET-02, NET-09), reported changes (NET-04), the NET-03 daily job,
 //!   sanctions and reinstatement (NET-05), leave, return and resignation (NET-08), exclusion
@@ -41,6 +44,7 @@ pub mod intake;
 pub mod letters;
 pub mod network;
 pub mod payment;
+pub mod recovery;
 pub mod reference;
 pub mod remit;
 pub mod reports;

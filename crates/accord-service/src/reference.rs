@@ -29,6 +29,8 @@ pub struct Reference {
     pub authorizations: AuthorizationBook,
     /// Claim history (CLM-06, CLM-08, UM-01).
     pub history: ClaimHistory,
+    /// APL-04: appeals open when the run started (set by the caller; empty by default).
+    pub open_appeals: Vec<accord_claims::OpenAppeal>,
 }
 
 impl Reference {
@@ -103,6 +105,7 @@ impl Reference {
             providers: by_npi.into_values().collect(),
             authorizations: AuthorizationBook::new(auths),
             history: ClaimHistory::new(prior),
+            open_appeals: Vec::new(),
         })
     }
 

@@ -50,6 +50,17 @@ pub fn group_text(group: &str) -> &'static str {
     }
 }
 
+/// The group's text for one adjustment: a member's share (CARC 1, 2, 3) under CO is the
+/// APL-04 hold, so the voucher says why the member may not be billed for it.
+pub fn adjustment_group_text(group: &str, carc: &str) -> &'static str {
+    match (group, carc) {
+        ("CO", "1" | "2" | "3") => {
+            "an appeal is open: the member may not be billed while the appeal is open (APL-04)"
+        }
+        _ => group_text(group),
+    }
+}
+
 /// Escapes text for HTML.
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
@@ -181,7 +192,7 @@ pub fn render(r: &Remittance, cycle: i64) -> String {
                         esc(&g.group),
                         esc(&a.reason),
                         carc_text(&a.reason),
-                        group_text(&g.group),
+                        adjustment_group_text(&g.group, &a.reason),
                         money(-a.amount)
                     );
                 }

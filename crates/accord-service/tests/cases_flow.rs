@@ -436,6 +436,7 @@ async fn dsp_01_dispute_is_numbered_at_filing_and_dsp_04_tickets_close_with_thei
             "provider",
             Action::Resolve {
                 claim: Default::default(),
+                amount: None,
             },
         ),
     )

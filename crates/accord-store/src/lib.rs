@@ -41,6 +41,7 @@ pub mod migrate;
 pub mod network;
 pub mod payments;
 pub mod providers;
+pub mod recoveries;
 pub mod service_plans;
 pub mod snapshot;
 mod store;
@@ -75,6 +76,7 @@ mod send_check {
         is_send(&s.content_digest());
         is_send(&s.events_for("a", "b"));
         is_send(&s.open_cases());
+        is_send(&s.balances_of_case("AUD-"));
         is_send(&s.case_count_with_prefix("APL-"));
         is_send(&crate::Store::connect("x"));
         is_send(&s.begin("a", "b", jiff::Timestamp::now()));

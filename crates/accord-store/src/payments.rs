@@ -32,7 +32,7 @@ const REMITTANCE_COLUMNS: &[&str] = &[
     "offsets",
     "amount",
 ];
-const BALANCE_COLUMNS: &[&str] = &[
+pub(crate) const BALANCE_COLUMNS: &[&str] = &[
     "pay_to_npi",
     "source",
     "opened_on",
@@ -124,7 +124,7 @@ pub struct PayableClaim {
     pub first_name: Option<String>,
 }
 
-fn read_balance(row: &AnyRow) -> Result<ProviderBalance, StoreError> {
+pub(crate) fn read_balance(row: &AnyRow) -> Result<ProviderBalance, StoreError> {
     let c = Cols {
         row,
         table: "provider_balances",

@@ -3,7 +3,7 @@
 //! corrective action plan in 10 business days, monitoring in 90-day increments, and the appeal of
 //! findings (presented within 45 days, decided within 10 business days of the meeting).
 
-use accord_core::{Date, Money};
+use accord_core::{Date, Money, Timestamp};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -77,6 +77,21 @@ pub struct AuditState {
     pub appeal_outcome: Option<FindingsAppealOutcome>,
     /// Monitoring increments started.
     pub monitoring_increments: u32,
+    /// Findings recorded one claim at a time, before they are issued.
+    pub draft: Vec<DraftFinding>,
+    /// When the findings became final (REC-04): from then on they are a recovery (REC-01).
+    pub finalized_at: Option<Timestamp>,
+    /// Repayments received from the provider, in order.
+    pub repaid: Vec<Money>,
+}
+
+/// A finding recorded while the records are reviewed, with the analyst's reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DraftFinding {
+    /// The finding.
+    pub finding: Finding,
+    /// Why.
+    pub reason: String,
 }
 
 impl AuditState {
@@ -91,6 +106,15 @@ impl AuditState {
             .map(|f| (f.claim.as_str(), f.overpaid))
             .collect()
     }
+
+    /// REC-04 → REC-01: the overpayments that are a recovery, once the findings are final
+    /// (empty before, and when the appeal overturned them).
+    pub fn final_overpayments(&self) -> Vec<(&str, Money)> {
+        if self.finalized_at.is_none() {
+            return Vec::new();
+        }
+        self.overpayments()
+    }
 }
 
 fn empty(seed: Option<u64>) -> AuditState {
@@ -104,6 +128,9 @@ fn empty(seed: Option<u64>) -> AuditState {
         appeal_by: None,
         appeal_outcome: None,
         monitoring_increments: 0,
+        draft: Vec::new(),
+        finalized_at: None,
+        repaid: Vec::new(),
     }
 }
 
@@ -183,10 +210,38 @@ fn step(
             case.stop_clock(ClockKind::RecordsDue);
             case.phase = Phase::ReviewingRecords;
         }
+        Action::Finding {
+            claim,
+            error,
+            overpaid,
+            reason,
+        } if case.phase == Phase::ReviewingRecords && case.kind == CaseKind::BillingAudit => {
+            let finding = Finding {
+                claim: claim.trim().to_owned(),
+                error: error.unwrap_or(overpaid.amount() > Decimal::ZERO),
+                overpaid: *overpaid,
+            };
+            check_finding(&a.sample, &finding)?;
+            a.draft.retain(|d| d.finding.claim != finding.claim);
+            a.draft.push(DraftFinding {
+                finding,
+                reason: reason.trim().to_owned(),
+            });
+        }
         Action::Findings {
             findings,
             appeal_by,
         } if case.phase == Phase::ReviewingRecords && case.kind == CaseKind::BillingAudit => {
+            // No list: issue the findings recorded one claim at a time, in sample order.
+            let findings = &if findings.is_empty() {
+                a.sample
+                    .iter()
+                    .filter_map(|c| a.draft.iter().find(|d| &d.finding.claim == c))
+                    .map(|d| d.finding.clone())
+                    .collect()
+            } else {
+                findings.clone()
+            };
             check_findings(&a.sample, findings)?;
             if *appeal_by < today {
                 return Err(CaseError::Invalid(format!(
@@ -313,6 +368,35 @@ fn step(
         {
             case.stop_clock(ClockKind::Repayment);
         }
+        Action::Finalize
+            if matches!(case.phase, Phase::FindingsIssued | Phase::Monitoring)
+                && case.kind == CaseKind::BillingAudit =>
+        {
+            finalize(case, a, e)?;
+        }
+        Action::Repay { amount } if a.finalized_at.is_some() => {
+            if amount.amount() <= Decimal::ZERO {
+                return Err(CaseError::Invalid(format!(
+                    "amount: a repayment must be positive, not {amount}"
+                )));
+            }
+            let owed: Money = a.final_overpayments().iter().map(|(_, m)| *m).sum();
+            let repaid: Money = a.repaid.iter().copied().sum();
+            if repaid + *amount > owed {
+                return Err(CaseError::Invalid(format!(
+                    "amount: {amount} is more than the {} still owed on the findings",
+                    owed - repaid
+                )));
+            }
+            a.repaid.push(*amount);
+            case.stop_clock(ClockKind::Repayment);
+        }
+        Action::Repay { .. } if case.kind == CaseKind::BillingAudit => {
+            return Err(CaseError::refused(
+                "REC-04",
+                "a repayment is recorded once the findings are final (finalize)",
+            ));
+        }
         Action::StartMonitoring if case.phase == Phase::FindingsIssued && a.corrective_action => {
             case.start_clock(
                 ClockKind::MonitoringIncrement,
@@ -369,6 +453,56 @@ fn step(
             );
         }
         other => return Err(case.not_applicable(other.name())),
+    }
+    Ok(())
+}
+
+/// REC-04: the findings are final once the provider can no longer appeal them — the window in
+/// the findings letter ended unused — or the committee decided the appeal. Final once.
+fn finalize(case: &mut Case, a: &mut AuditState, e: &Event) -> Result<(), CaseError> {
+    if let Some(on) = a.finalized_at {
+        return Err(CaseError::refused(
+            "REC-04",
+            format!("the findings were made final at {on}; their recoveries are already open"),
+        ));
+    }
+    if let Some(by) = a
+        .appeal_by
+        .filter(|_| case.clock(ClockKind::FindingsAppealWindow).is_some())
+    {
+        return Err(CaseError::refused(
+            "REC-04",
+            format!(
+                "the findings become final when the provider's appeal window ends on {by} \
+                 or the committee decides an appeal; the window is still open"
+            ),
+        ));
+    }
+    a.finalized_at = Some(e.at);
+    let owed: Money = a.final_overpayments().iter().map(|(_, m)| *m).sum();
+    case.note(
+        e.at,
+        "REC-04",
+        format!(
+            "findings final: {owed} overpaid on {} claims becomes a recovery (REC-01)",
+            a.final_overpayments().len()
+        ),
+    );
+    Ok(())
+}
+
+fn check_finding(sample: &[String], f: &Finding) -> Result<(), CaseError> {
+    if !sample.contains(&f.claim) {
+        return Err(CaseError::Invalid(format!(
+            "claim {} is not in the audit sample",
+            f.claim
+        )));
+    }
+    if f.overpaid.amount() < Decimal::ZERO {
+        return Err(CaseError::Invalid(format!(
+            "claim {}: an overpayment cannot be negative",
+            f.claim
+        )));
     }
     Ok(())
 }

@@ -40,6 +40,8 @@ pub struct DisputeState {
     pub determination_date: Option<Date>,
     /// What happens to the claim, once resolved.
     pub follow_up: Option<ClaimFollowUp>,
+    /// With `adjust`: the amount the plan now pays the provider on the claim.
+    pub adjustment: Option<accord_core::Money>,
 }
 
 fn open(
@@ -69,6 +71,7 @@ fn open(
         tracking_number: tracking_number.trim().to_owned(),
         determination_date,
         follow_up: None,
+        adjustment: None,
     });
     Ok(())
 }
@@ -126,9 +129,30 @@ pub(crate) fn apply(case: &mut Case, e: &Event) -> Result<(), CaseError> {
             Ok(())
         }
         Action::InformationReceived => Ok(()),
-        Action::Resolve { claim } => {
+        Action::Resolve { claim, amount } => {
+            match (claim, amount) {
+                (ClaimFollowUp::Adjust, Some(a)) if a.amount() > rust_decimal::Decimal::ZERO => {}
+                (ClaimFollowUp::Adjust, Some(a)) => {
+                    return Err(CaseError::Invalid(format!(
+                        "amount: an adjustment pays the provider a positive amount, not {a}"
+                    )));
+                }
+                (ClaimFollowUp::Adjust, None) => {
+                    return Err(CaseError::Invalid(
+                        "amount: an adjustment names the amount the plan now pays on the claim"
+                            .into(),
+                    ));
+                }
+                (_, Some(_)) => {
+                    return Err(CaseError::Invalid(
+                        "amount: only an adjustment (claim: adjust) carries an amount".into(),
+                    ));
+                }
+                (_, None) => {}
+            }
             if let Detail::Dispute(d) = &mut case.detail {
                 d.follow_up = Some(*claim);
+                d.adjustment = *amount;
             }
             let what = match claim {
                 ClaimFollowUp::None => "the determination stands",

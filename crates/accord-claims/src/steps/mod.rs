@@ -1,6 +1,7 @@
 //! The adjudication pipeline's steps, one module each, run in this order by
 //! [`crate::adjudicate`].
 
+pub(crate) mod appeal_hold;
 pub(crate) mod auth;
 pub(crate) mod clean;
 pub(crate) mod cob;

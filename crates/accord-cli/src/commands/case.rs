@@ -34,6 +34,8 @@ pub struct CaseArgs {
 
 /// Case commands.
 #[derive(Debug, clap::Subcommand)]
+// One value per command line, parsed once: the size of the action's flags does not matter.
+#[allow(clippy::large_enum_variant)]
 enum CaseCommand {
     /// File a case from a JSON file (docs/cases.md): numbered by kind, its filing window checked
     /// (a late filing is refused naming the window and the dates), its clocks started.
@@ -48,8 +50,9 @@ enum CaseCommand {
         json: bool,
     },
     /// Act on a case: an action name with flags (assign_reviewer --reviewer md-lead, decide
-    /// --outcome upheld, resolve --claim readjudicate, request_information --what "records", …),
-    /// or a JSON file holding the action (`{"action": "findings", …}`).
+    /// --outcome upheld, resolve --claim readjudicate, request_information --what "records",
+    /// finding --claim TRK --overpaid 125.00 --reason "…", findings --appeal-by DATE, finalize,
+    /// repay --amount 50.00, …), or a JSON file holding the action (`{"action": "findings", …}`).
     Act(ActArgs),
     /// Write a case's letter as printable HTML: the acknowledgment, or with --decision the decision
     /// letter of a closed case.
@@ -123,9 +126,22 @@ pub struct ActArgs {
     /// extend, extend_to, withdraw: why.
     #[arg(long)]
     reason: Option<String>,
-    /// resolve: what happens to the claim (none, readjudicate, adjust).
+    /// resolve: what happens to the claim (none, readjudicate, adjust); finding: the sampled
+    /// claim's tracking number.
     #[arg(long)]
     claim: Option<String>,
+    /// finding: what was overpaid on the claim (e.g. 125.00; default 0).
+    #[arg(long)]
+    overpaid: Option<String>,
+    /// finding: the claim is not supported by the records (default: true when overpaid).
+    #[arg(long)]
+    error: Option<bool>,
+    /// findings: the last day to appeal, as printed in the report of findings (YYYY-MM-DD).
+    #[arg(long)]
+    appeal_by: Option<String>,
+    /// repay: the amount the provider repaid.
+    #[arg(long)]
+    amount: Option<String>,
     /// extend_to: the new last day (YYYY-MM-DD).
     #[arg(long)]
     until: Option<String>,
@@ -216,6 +232,10 @@ fn event_of(a: &ActArgs, at: Timestamp) -> anyhow::Result<Event> {
         set("claim", a.claim.clone().map(Value::from));
         set("until", a.until.clone().map(Value::from));
         set("upheld", a.upheld.map(Value::from));
+        set("overpaid", a.overpaid.clone().map(Value::from));
+        set("error", a.error.map(Value::from));
+        set("appeal_by", a.appeal_by.clone().map(Value::from));
+        set("amount", a.amount.clone().map(Value::from));
         if a.action == "extend" {
             set(
                 "for_member_benefit",
@@ -537,8 +557,29 @@ pub fn describe(v: &CaseView, plan: &Plan) -> String {
             if let Some(rate) = a.error_rate_percent {
                 out.push_str(&format!("  error rate {rate}%\n"));
             }
+            if a.findings.is_empty() {
+                for d in &a.draft {
+                    out.push_str(&format!(
+                        "  finding recorded on {}: {}, overpaid {}{}\n",
+                        d.finding.claim,
+                        if d.finding.error { "error" } else { "no error" },
+                        d.finding.overpaid,
+                        if d.reason.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" — {}", d.reason)
+                        }
+                    ));
+                }
+            }
             for (claim, amount) in a.overpayments() {
                 out.push_str(&format!("  overpaid {claim}: {amount} (REC-01 recovery)\n"));
+            }
+            if let Some(at) = a.finalized_at {
+                let repaid: accord_core::Money = a.repaid.iter().copied().sum();
+                out.push_str(&format!(
+                    "  findings final at {at}: recoveries opened (REC-04 → REC-01); repaid {repaid}\n"
+                ));
             }
         }
         _ => {}

@@ -334,6 +334,10 @@ async fn explain(db: &str, tracking: &str, json: bool) -> anyhow::Result<ExitCod
     let store = open_store(db).await?;
     let claim = store.claim(tracking).await.map_err(fail)?;
     let decision = stored_decision(&store, tracking).await.map_err(fail)?;
+    // DSP-01, REC-03, APL-04: the cases about the claim and their outcomes.
+    let cases = accord_service::recovery::claim_cases(&store, tracking)
+        .await
+        .map_err(fail)?;
     store.close().await;
     let Some(claim) = claim else {
         return Err(anyhow::Error::new(Failure {
@@ -343,7 +347,12 @@ async fn explain(db: &str, tracking: &str, json: bool) -> anyhow::Result<ExitCod
     };
     match (decision, json) {
         (Some(d), true) => println!("{}", serde_json::to_string_pretty(&d)?),
-        (Some(d), false) => print!("{}", d.explain()),
+        (Some(d), false) => {
+            print!("{}", d.explain());
+            for c in &cases {
+                println!("Case {}", c.line());
+            }
+        }
         (None, _) if claim.status == "rejected" => {
             println!(
                 "Claim {tracking}: rejected at intake on {} (CLM-01, CLM-04); it is on record with its reasons:",
