@@ -1757,6 +1757,7 @@ async fn um_05_peer_to_peer_is_scheduled_and_recorded_from_the_console() {
     )
     .await;
     assert!(page.body.contains("agreed on 14 days"));
+}
 
 /// The network day the network tests share: prov-a's agency applied for re-credentialing on
 /// 2026-02-20 (unaccredited: a site visit is needed; the licence verified, the rest missing), is

@@ -618,7 +618,8 @@ pub async fn act(
     uow.commit().await?;
     // DSP-01, REC-03: a resolution that re-runs the claim goes the way `accord claims
     // readjudicate` goes (a remitted claim is reversed and replaced); it runs after the case is
-    // saved, as its own unit of work, and can be repeated with that command if it fails.
+    // saved, as its own unit of work, and can be repeated with that command if it fails. A claim
+    // not decided yet has nothing to redo: its first adjudication runs on the facts of that day.
     if let (
         accord_cases::Action::Resolve {
             claim: accord_cases::ClaimFollowUp::Readjudicate,
@@ -627,6 +628,7 @@ pub async fn act(
         Some(tracking),
     ) = (&event.action, case.subject.claim.as_deref())
         && matches!(case.kind, CaseKind::ClaimDispute | CaseKind::ReviewRequest)
+        && store.decision(tracking).await?.is_some()
     {
         crate::adjudication::readjudicate(
             store,

@@ -143,6 +143,7 @@ pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let rss_at_start = status_kib("VmRSS:");
     let started = Instant::now();
+    let cpu_start = cpu_seconds();
     let reference = IntakeReference::load(&store, &plan).await.map_err(fail)?;
     let mut numbering = Numbering::continuing(&store).await.map_err(fail)?;
     let mut accepted = 0usize;
@@ -162,6 +163,7 @@ pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
     }
     drop(reference);
     let submitted = started.elapsed();
+    let cpu_submitted = cpu_seconds();
     let t = Instant::now();
     let tally = adjudicate_pending(
         &store,
@@ -177,6 +179,7 @@ pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
     .await
     .map_err(fail)?;
     let adjudicated = t.elapsed();
+    let cpu_adjudicated = cpu_seconds();
     let t = Instant::now();
     let cycle = run_cycle(
         &store,
@@ -193,6 +196,13 @@ pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
     .map_err(fail)?;
     let paid = t.elapsed();
     let total = started.elapsed();
+    let cpu_paid = cpu_seconds();
+    // CPU seconds of the whole process (every thread: the deciding thread and the database's
+    // worker) per phase: on a shared machine the wall clock includes time other processes took.
+    let cpu = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => format!("  cpu {:>6.1} s", b - a),
+        _ => String::new(),
+    };
     store.close().await;
 
     let rate = |n: usize, d: std::time::Duration| n as f64 / d.as_secs_f64().max(1e-9);
@@ -203,28 +213,32 @@ pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
             .map_or("?", |b| b.as_str())
     );
     println!(
-        "submit      {total_claims:>9} claims  {:>7.1} s  {:>9.0} claims/s  ({accepted} accepted)",
+        "submit      {total_claims:>9} claims  {:>7.1} s  {:>9.0} claims/s  ({accepted} accepted){}",
         submitted.as_secs_f64(),
-        rate(total_claims, submitted)
+        rate(total_claims, submitted),
+        cpu(cpu_start, cpu_submitted)
     );
     println!(
-        "adjudicate  {:>9} claims  {:>7.1} s  {:>9.0} claims/s  ({} lines)",
+        "adjudicate  {:>9} claims  {:>7.1} s  {:>9.0} claims/s  ({} lines){}",
         tally.claims,
         adjudicated.as_secs_f64(),
         rate(tally.claims as usize, adjudicated),
-        tally.lines
+        tally.lines,
+        cpu(cpu_submitted, cpu_adjudicated)
     );
     println!(
-        "pay         {:>9} claims  {:>7.1} s  {:>9.0} claims/s  ({} remittances)",
+        "pay         {:>9} claims  {:>7.1} s  {:>9.0} claims/s  ({} remittances){}",
         cycle.cycle.claims,
         paid.as_secs_f64(),
         rate(cycle.cycle.claims as usize, paid),
-        cycle.cycle.remittances
+        cycle.cycle.remittances,
+        cpu(cpu_adjudicated, cpu_paid)
     );
     println!(
-        "overall     {total_claims:>9} claims  {:>7.1} s  {:>9.0} claims/s",
+        "overall     {total_claims:>9} claims  {:>7.1} s  {:>9.0} claims/s{}",
         total.as_secs_f64(),
-        rate(total_claims, total)
+        rate(total_claims, total),
+        cpu(cpu_start, cpu_paid)
     );
     if let (Some(start), Some(peak)) = (rss_at_start, status_kib("VmHWM:")) {
         println!(
@@ -239,6 +253,17 @@ pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
         println!("kept {}", kept.display());
     }
     Ok(())
+}
+
+/// CPU seconds this process has used so far, all threads, user and system (Linux: fields 14 and
+/// 15 of `/proc/self/stat`, in clock ticks of 1/100 s; `None` elsewhere).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
 }
 
 /// A size line of this process's `/proc/self/status` (e.g. `VmHWM:` peak, `VmRSS:` current), in
