@@ -43,6 +43,7 @@ pub mod payment;
 pub mod reference;
 pub mod remit;
 pub mod reports;
+pub mod retro;
 pub mod service_plans;
 pub mod um;
 pub mod voucher;
