@@ -386,6 +386,9 @@ fn write_plan(opts: &BenchOptions, dir: &Path) -> Result<usize, BenchError> {
     if let Ok(p) = read("poverty_guidelines.csv") {
         write("poverty_guidelines.csv", &p)?;
     }
+    if let Ok(p) = read("remark_codes.csv") {
+        write("remark_codes.csv", &p)?;
+    }
     Ok(synth)
 }
 

@@ -52,9 +52,14 @@ impl Decision {
             );
             for a in &l.adjustments {
                 let units = a.units.map(|u| format!(", {u} units")).unwrap_or_default();
+                let remark = a
+                    .rarc
+                    .as_ref()
+                    .map(|r| format!(", remark {r}"))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     s,
-                    "    adjustment {}-{}: {}{units}",
+                    "    adjustment {}-{}: {}{units}{remark}",
                     a.group.as_str(),
                     a.carc,
                     a.amount

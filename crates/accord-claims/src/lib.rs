@@ -23,7 +23,9 @@
 //! 10. COB — PAY-03, PAY-04, PAY-05 (OA-23)
 //! 11. appeal hold — APL-04 (the member's share on lines under an open appeal moves to CO)
 //!
-//! Corrected and void claims (CLM-10) also carry the reversal of the original's payment.
+//! Each adjustment carries the remark code (RARC) the plan's `remark_codes.csv` maps its group,
+//! CARC and rule to (PAY-06, `remarks`). Corrected and void claims (CLM-10) also carry the
+//! reversal of the original's payment.
 //! See `docs/claims.md`.
 
 extern crate self as accord_claims;
@@ -34,6 +36,7 @@ mod explain;
 pub mod facts;
 pub mod hash;
 pub mod outcome;
+mod remarks;
 pub mod reversal;
 mod steps;
 #[cfg(test)]
@@ -151,6 +154,7 @@ pub fn adjudicate(claim: &Claim, facts: &Facts, today: Date) -> Decision {
     steps::appeal_hold::run(&mut cx);
 
     let lines: Vec<LineDecision> = cx.lines.into_iter().map(|l| l.finish()).collect();
+    remarks::note_remarks(&facts.plan.remarks, &lines, &mut cx.trace);
     let status = if lines.iter().any(|l| l.status == LineStatus::Pended) {
         ClaimStatus::Pended
     } else if lines.iter().all(|l| l.status == LineStatus::Denied) {

@@ -6,19 +6,21 @@ use std::borrow::Cow;
 
 use accord_core::member::Program;
 use accord_core::{Date, Money, Npi};
-use accord_plan::Service;
+use accord_plan::{RemarkCodes, Service};
 use rust_decimal::Decimal;
 
 use crate::claim::{Claim, ClaimLine};
 use crate::facts::{Facts, MemberView};
 use crate::outcome::{Adjustment, Group, LineDecision, LineStatus, Pend, TraceStep};
+use crate::remarks::remark_for;
 
 /// Units removed from a line and why (amounts are computed at pricing).
 #[derive(Debug, Clone)]
 pub(crate) struct UnitCut {
     pub group: Group,
     pub carc: &'static str,
-    pub rarc: Option<&'static str>,
+    /// The rule ID that made the cut (picks the remark code, PAY-06).
+    pub rule: &'static str,
     pub units: Decimal,
 }
 
@@ -46,6 +48,8 @@ pub(crate) struct LineWork<'c, 'p> {
     pub priced: bool,
     /// CLM-07: units taken from each authorization (its number and units).
     pub authorizations: Vec<(String, Decimal)>,
+    /// PAY-06: the plan's remark codes, applied as each adjustment is made.
+    pub remarks: &'p RemarkCodes,
 }
 
 impl LineWork<'_, '_> {
@@ -54,14 +58,9 @@ impl LineWork<'_, '_> {
         self.pend.is_none() && self.units_allowed > Decimal::ZERO
     }
 
-    /// Removes `units` (at most what is left) for a reason.
-    pub fn cut(
-        &mut self,
-        group: Group,
-        carc: &'static str,
-        rarc: Option<&'static str>,
-        units: Decimal,
-    ) {
+    /// Removes `units` (at most what is left) for a reason: the adjustment's group and CARC and
+    /// the rule ID that made it (which picks the remark code, PAY-06).
+    pub fn cut(&mut self, group: Group, carc: &'static str, rule: &'static str, units: Decimal) {
         let units = units.min(self.units_allowed);
         if units <= Decimal::ZERO {
             return;
@@ -70,15 +69,15 @@ impl LineWork<'_, '_> {
         self.cuts.push(UnitCut {
             group,
             carc,
-            rarc,
+            rule,
             units,
         });
     }
 
-    /// Denies every unit left.
-    pub fn deny(&mut self, group: Group, carc: &'static str, rarc: Option<&'static str>) {
+    /// Denies every unit left, for a reason and the rule ID that made the denial.
+    pub fn deny(&mut self, group: Group, carc: &'static str, rule: &'static str) {
         let u = self.units_allowed;
-        self.cut(group, carc, rarc, u);
+        self.cut(group, carc, rule, u);
     }
 
     /// Holds the line for a person.
@@ -115,7 +114,7 @@ impl LineWork<'_, '_> {
             self.adjustments.push(Adjustment {
                 group: c.group,
                 carc: Cow::Borrowed(c.carc),
-                rarc: c.rarc.map(Cow::Borrowed),
+                rarc: remark_for(self.remarks, c.group, c.carc, c.rule),
                 amount,
                 units: Some(c.units),
             });
@@ -123,21 +122,15 @@ impl LineWork<'_, '_> {
         self.charge_left = billed - taken;
     }
 
-    /// Adds a money adjustment (skipped when zero).
-    pub fn adjust(
-        &mut self,
-        group: Group,
-        carc: &'static str,
-        rarc: Option<&'static str>,
-        amount: Money,
-    ) {
+    /// Adds a money adjustment (skipped when zero), made under rule ID `rule`.
+    pub fn adjust(&mut self, group: Group, carc: &'static str, rule: &'static str, amount: Money) {
         if amount.is_zero() {
             return;
         }
         self.adjustments.push(Adjustment {
             group,
             carc: Cow::Borrowed(carc),
-            rarc: rarc.map(Cow::Borrowed),
+            rarc: remark_for(self.remarks, group, carc, rule),
             amount,
             units: None,
         });
@@ -150,7 +143,7 @@ impl LineWork<'_, '_> {
             // Not priced and not pended: nothing allowed. Any charge left (should not happen)
             // is written off so the line still balances.
             let left = self.charge_left;
-            self.adjust(Group::CO, "45", None, left);
+            self.adjust(Group::CO, "45", "PAY-01", left);
         }
         let status = if self.pend.is_some() {
             LineStatus::Pended
@@ -225,6 +218,7 @@ impl<'f, 'c, 'p> Ctx<'f, 'c, 'p> {
                 paid: Money::ZERO,
                 priced: false,
                 authorizations: Vec::new(),
+                remarks: &facts.plan.remarks,
             })
             .collect();
         Self {

@@ -12,7 +12,8 @@
 //!   [`AuthGrid`] (UM-01, UM-09, UM-12), `fee_schedule.csv` → [`FeeSchedule`] (PAY-01),
 //!   `ncci_ptp.csv` / `mue.csv` → [`NcciTable`] / [`MueTable`] in CMS's layouts (CLM-05),
 //!   `poverty_guidelines.csv` → [`PovertyGuidelines`] (PAY-05), `um_criteria.csv` →
-//!   [`CriteriaTable`] (UM-10 automatic-approval criteria per level of care).
+//!   [`CriteriaTable`] (UM-10 automatic-approval criteria per level of care), `remark_codes.csv` →
+//!   [`RemarkCodes`] (PAY-06: the RARC an 835 carries with each adjustment).
 //! - [`Plan::load`] reads them all and returns either a valid [`Plan`] or [`PlanErrors`] listing
 //!   every problem in every file as `file:line: field: message`.
 //!
@@ -30,6 +31,7 @@ pub mod load;
 pub mod mue;
 pub mod ncci;
 pub mod poverty;
+pub mod remarks;
 pub mod services;
 pub mod standards;
 mod table;
@@ -48,5 +50,6 @@ pub use load::{Plan, PlanSummary};
 pub use mue::{MueAdjudication, MueEdit, MueTable};
 pub use ncci::{NcciTable, PtpEdit, PtpModifierIndicator};
 pub use poverty::PovertyGuidelines;
+pub use remarks::{RemarkCode, RemarkCodes};
 pub use services::{Service, ServiceCatalog, ServiceUnit};
 pub use standards::{AccessStandards, SlidingFeeScale, SlidingFeeTier};

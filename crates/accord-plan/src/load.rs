@@ -14,6 +14,7 @@ use crate::grid::{self, AuthGrid, Requirement};
 use crate::mue::{self, MueTable};
 use crate::ncci::{self, NcciTable};
 use crate::poverty::{self, PovertyGuidelines};
+use crate::remarks::{self, RemarkCodes};
 use crate::services::{self, ServiceCatalog};
 
 /// File names in a plan directory.
@@ -34,6 +35,8 @@ pub mod files {
     pub const POVERTY: &str = "poverty_guidelines.csv";
     /// UM-10 automatic-approval criteria (optional: nothing is approved automatically when absent).
     pub const UM_CRITERIA: &str = "um_criteria.csv";
+    /// PAY-06 remark codes per adjustment (optional: no remarks when absent).
+    pub const REMARKS: &str = "remark_codes.csv";
 }
 
 /// A loaded, validated plan.
@@ -57,6 +60,8 @@ pub struct Plan {
     pub poverty: PovertyGuidelines,
     /// `um_criteria.csv` (empty when the file is absent).
     pub um_criteria: CriteriaTable,
+    /// `remark_codes.csv` (empty when the file is absent).
+    pub remarks: RemarkCodes,
     calendar: BusinessCalendar,
     time_zone: TimeZone,
 }
@@ -137,6 +142,9 @@ impl Plan {
                 )
             })
             .unwrap_or_default();
+        let remarks = read(dir, files::REMARKS, Need::Optional, &mut errors)
+            .map(|t| remarks::parse(&dir.join(files::REMARKS), &t, &mut errors))
+            .unwrap_or_default();
 
         match (cfg, services, auth_grid, fees) {
             (Some((config, time_zone)), Some(services), Some(auth_grid), Some(fees))
@@ -153,6 +161,7 @@ impl Plan {
                     mue,
                     poverty,
                     um_criteria,
+                    remarks,
                     calendar,
                     time_zone,
                 })
@@ -195,6 +204,7 @@ impl Plan {
             fee_rows: self.fees.len(),
             ncci_edits: self.ncci.len(),
             mue_edits: self.mue.len(),
+            remark_codes: self.remarks.len(),
             poverty_years: self.poverty.years().collect(),
             plan_holidays: self.config.holidays.len(),
             timely_filing_days: self.config.timely_filing.days,
@@ -237,6 +247,8 @@ pub struct PlanSummary {
     pub ncci_edits: usize,
     /// MUEs.
     pub mue_edits: usize,
+    /// Remark-code mappings (PAY-06).
+    pub remark_codes: usize,
     /// Years with poverty guidelines.
     pub poverty_years: Vec<i16>,
     /// Plan holidays beyond the federal ones.
@@ -269,6 +281,13 @@ impl fmt::Display for PlanSummary {
         writeln!(f, "  fee schedule:       {} rates", self.fee_rows)?;
         writeln!(f, "  NCCI PTP edits:     {}", self.ncci_edits)?;
         writeln!(f, "  MUEs:               {}", self.mue_edits)?;
+        if self.remark_codes > 0 {
+            writeln!(
+                f,
+                "  remark codes:       {} mappings (PAY-06)",
+                self.remark_codes
+            )?;
+        }
         if !self.poverty_years.is_empty() {
             let years: Vec<String> = self.poverty_years.iter().map(ToString::to_string).collect();
             writeln!(f, "  poverty guidelines: {}", years.join(", "))?;

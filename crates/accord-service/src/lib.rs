@@ -48,6 +48,7 @@ pub mod recovery;
 pub mod reference;
 pub mod remit;
 pub mod reports;
+pub mod retro;
 pub mod service_plans;
 pub mod state_funding;
 pub mod um;

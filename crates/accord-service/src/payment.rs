@@ -154,7 +154,7 @@ pub async fn run_cycle(
         write(&partial.join(&name), &x12)?;
         files.push(dir.join(name));
         let name = format!("voucher-{}.html", p.pay_to_npi);
-        let html = voucher::render(&remit, number);
+        let html = voucher::render(&remit, number, &plan.remarks);
         write(&partial.join(&name), &html)?;
         files.push(dir.join(name));
         kept.push(RemittanceFile {

@@ -141,12 +141,20 @@ fn service_payment(l: &LineDecision) -> ServicePayment {
         adjustments: cas_groups(&l.adjustments),
         line_control: Some(l.number.to_string()),
         allowed: Some(l.allowed.amount()),
-        remarks: l
-            .adjustments
-            .iter()
-            .filter_map(|a| a.rarc.as_ref().map(|r| r.to_string()))
-            .collect(),
+        remarks: line_remarks(l),
     }
+}
+
+/// PAY-06: the line's remark codes for LQ*HE, in adjustment order, each once (two adjustments
+/// may carry the same remark, e.g. N362 for an MUE and a benefit limit).
+fn line_remarks(l: &LineDecision) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in l.adjustments.iter().filter_map(|a| a.rarc.as_deref()) {
+        if !out.iter().any(|o| o == r) {
+            out.push(r.to_owned());
+        }
+    }
+    out
 }
 
 /// Adjustments grouped by group code, in first-seen order, zero amounts dropped.

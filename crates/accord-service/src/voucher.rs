@@ -93,8 +93,9 @@ th,td{border:1px solid #bbb;padding:4px 6px;text-align:left;vertical-align:top}\
 td.n,th.n{text-align:right}h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}\
 .muted{color:#555}@media print{body{margin:0}}";
 
-/// The voucher for one remittance, as a complete HTML document.
-pub fn render(r: &Remittance, cycle: i64) -> String {
+/// The voucher for one remittance, as a complete HTML document. Remark codes (PAY-06) are shown
+/// with their plain-language text from the plan's `remark_codes.csv`.
+pub fn render(r: &Remittance, cycle: i64, remarks: &accord_plan::RemarkCodes) -> String {
     let mut h = String::new();
     let payee = esc(&r.payee.name);
     let _ = write!(
@@ -198,9 +199,13 @@ pub fn render(r: &Remittance, cycle: i64) -> String {
                 }
             }
             for rarc in &l.remarks {
+                let text = remarks
+                    .text(rarc)
+                    .map(|t| format!(": {}", esc(t)))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     h,
-                    "<tr><td></td><td colspan=\"6\" class=\"muted\">remark {}</td></tr>",
+                    "<tr><td></td><td colspan=\"6\" class=\"muted\">remark {}{text}</td></tr>",
                     esc(rarc)
                 );
             }

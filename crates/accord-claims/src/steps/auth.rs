@@ -182,7 +182,7 @@ pub(crate) fn run(cx: &mut Ctx) {
             )
         });
         if cands.is_empty() {
-            cx.lines[i].cut(Group::CO, "197", None, need);
+            cx.lines[i].cut(Group::CO, "197", "CLM-07", need);
             cx.note("authorization", "CLM-07", n, format!("{need} units need prior authorization and no authorization covers this member, provider, service and date (CLM-07, UM-11: member held harmless); denied CO-197"));
             continue;
         }
@@ -206,7 +206,7 @@ pub(crate) fn run(cx: &mut Ctx) {
             }
         }
         if need > Decimal::ZERO {
-            cx.lines[i].cut(Group::CO, "198", None, need);
+            cx.lines[i].cut(Group::CO, "198", "CLM-07", need);
             cx.note("authorization", "CLM-07", n, format!("authorization exceeded: {need} units beyond the units authorized [{}] (CLM-07); denied CO-198", used_ids.join(", ")));
         } else {
             cx.note(

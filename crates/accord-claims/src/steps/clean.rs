@@ -220,7 +220,7 @@ pub(crate) fn lines(cx: &mut Ctx) {
                     ),
                 )
             };
-            cx.lines[i].deny(Group::CO, carc, None);
+            cx.lines[i].deny(Group::CO, carc, "CLM-04");
             cx.note("clean_claim", "CLM-04", n, why);
             continue;
         };
@@ -229,7 +229,7 @@ pub(crate) fn lines(cx: &mut Ctx) {
             && claim.kind == ClaimKind::Professional
             && !svc.allows_place_of_service(pos)
         {
-            cx.lines[i].deny(Group::CO, "5", None);
+            cx.lines[i].deny(Group::CO, "5", "CLM-04");
             cx.note(
                 "clean_claim",
                 "CLM-04",
@@ -249,7 +249,7 @@ pub(crate) fn lines(cx: &mut Ctx) {
                     p.rendering == *cx.lines[i].rendering && svc.add_on_of.contains(&p.code)
                 });
             if !on_claim && !in_history {
-                cx.lines[i].deny(Group::CO, "107", None);
+                cx.lines[i].deny(Group::CO, "107", "CLM-04");
                 let prim: Vec<&str> = svc.add_on_of.iter().map(|c| c.as_str()).collect();
                 cx.note(
                     "clean_claim",

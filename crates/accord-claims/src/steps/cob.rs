@@ -130,7 +130,7 @@ pub(crate) fn run(cx: &mut Ctx) {
         let pay = (before - deducted).floor_zero();
         let adj = before - pay;
         lw.paid = pay;
-        lw.adjust(Group::OA, "23", None, adj);
+        lw.adjust(Group::OA, "23", "PAY-03", adj);
         let rule = match program {
             Some(Program::Medicaid) => "PAY-04",
             Some(Program::StateFunded) => "PAY-05",

@@ -68,9 +68,9 @@ pub(crate) fn run(cx: &mut Ctx) {
         };
         pr_so_far += copay;
         oop_used += pr_so_far;
-        lw.adjust(Group::PR, "1", None, ded);
-        lw.adjust(Group::PR, "2", None, coins);
-        lw.adjust(Group::PR, "3", None, copay);
+        lw.adjust(Group::PR, "1", "PAY-02", ded);
+        lw.adjust(Group::PR, "2", "PAY-02", coins);
+        lw.adjust(Group::PR, "3", "PAY-02", copay);
         lw.patient_responsibility = pr_so_far;
         lw.paid = lw.allowed - pr_so_far;
         cx.note("cost_share", "PAY-02", n, format!("member cost share for {program}: deductible {ded} (PR-1), coinsurance {coins} (PR-2), copay {copay} (PR-3) (PAY-02)"));

@@ -57,7 +57,7 @@ pub(crate) fn run(cx: &mut Ctx) {
                 .map(|o| format!("line {} of this claim", o.line.number));
         }
         if let Some(d) = dup {
-            cx.lines[i].deny(Group::CO, "18", None);
+            cx.lines[i].deny(Group::CO, "18", "CLM-06");
             cx.note(
                 "duplicate",
                 "CLM-06",

@@ -87,7 +87,7 @@ pub(crate) fn run(cx: &mut Ctx) {
                         )
                     })
                     .unwrap_or_default();
-                cx.lines[i].deny(group, carc, None);
+                cx.lines[i].deny(group, carc, "ELIG-01");
                 let text = format!("{what}{other} (ELIG-01); denied {}-{carc}", group.as_str());
                 cx.note("eligibility", "ELIG-01", n, text);
             }
@@ -125,7 +125,7 @@ fn other_coverage(cx: &mut Ctx, i: usize, program: Program) {
         }
     }
     if cx.claim.other_payer.is_none() {
-        cx.lines[i].deny(Group::CO, "22", None);
+        cx.lines[i].deny(Group::CO, "22", "PAY-03");
         let text = format!(
             "the member has other coverage with {} (policy {}) that pays first on this date; bill it first and send its remittance with this claim (ELIG-04, PAY-03); denied CO-22",
             oc.payer_name, oc.policy_number

@@ -41,7 +41,7 @@ pub(crate) fn run(cx: &mut Ctx) {
             let asked = cx.lines[i].units_allowed;
             if asked > left {
                 let cut = asked - left;
-                cx.lines[i].cut(Group::CO, "119", None, cut);
+                cx.lines[i].cut(Group::CO, "119", "CLM-08", cut);
                 let text = format!(
                     "{} (CLM-08), {}, {left} allowed, {cut} denied CO-119",
                     per_day_limit(max, days),
@@ -78,7 +78,7 @@ pub(crate) fn run(cx: &mut Ctx) {
             let asked = cx.lines[i].units_allowed;
             if asked > left {
                 let cut = asked - left;
-                cx.lines[i].cut(Group::CO, "119", None, cut);
+                cx.lines[i].cut(Group::CO, "119", "CLM-08", cut);
                 cx.note("benefit_limits", "CLM-08", n, format!("{max} units/year limit for {year} (CLM-08), {}, {left} allowed, {cut} denied CO-119", already(paid, this_claim)));
             }
         }

@@ -102,11 +102,11 @@ fn ptp(cx: &mut Ctx) {
                 );
             }
             PtpModifierIndicator::Allowed => {
-                cx.lines[j].deny(Group::CO, "236", None);
+                cx.lines[j].deny(Group::CO, "236", "CLM-05");
                 cx.note("ncci", "CLM-05", n, format!("column-2 code of NCCI pair {c1}/{} with {where_} ({}); a modifier 59/XE/XS/XP/XU is required to bill both (CLM-05); denied CO-236", l2.procedure, edit.rationale));
             }
             _ => {
-                cx.lines[j].deny(Group::CO, "97", None);
+                cx.lines[j].deny(Group::CO, "97", "CLM-05");
                 cx.note("ncci", "CLM-05", n, format!("included in {c1} on {where_} (NCCI pair, {}; no modifier allowed) (CLM-05); denied CO-97", edit.rationale));
             }
         }
@@ -151,7 +151,7 @@ fn mue(cx: &mut Ctx) {
         }
     }
     for (i, text) in denials {
-        cx.lines[i].deny(Group::CO, "151", None);
+        cx.lines[i].deny(Group::CO, "151", "CLM-05");
         let n = Some(cx.lines[i].line.number);
         cx.note("mue", "CLM-05", n, text);
     }

@@ -78,7 +78,7 @@ pub(crate) fn run(cx: &mut Ctx) {
         lw.allowed = allowed;
         lw.paid = allowed;
         lw.priced = true;
-        lw.adjust(Group::CO, "45", None, reduction);
+        lw.adjust(Group::CO, "45", "PAY-01", reduction);
         let basis: std::borrow::Cow<'static, str> = if price_date != dos {
             format!("rate in effect on the admission date {price_date}").into()
         } else {

@@ -39,7 +39,7 @@ pub(crate) fn run(cx: &mut Ctx) {
             let why = billing
                 .map(|s| s.reasons.join("; "))
                 .unwrap_or_else(|| "not on file".into());
-            cx.lines[i].deny(Group::CO, "B7", None);
+            cx.lines[i].deny(Group::CO, "B7", "NET-05");
             cx.note(
                 "provider",
                 "NET-05",
@@ -82,7 +82,7 @@ pub(crate) fn run(cx: &mut Ctx) {
                 }
             };
             if let Some(r) = reasons.filter(|r| !r.is_empty()) {
-                cx.lines[i].deny(Group::CO, "B7", None);
+                cx.lines[i].deny(Group::CO, "B7", "NET-05");
                 cx.note(
                     "provider",
                     "NET-05",
@@ -103,7 +103,7 @@ pub(crate) fn run(cx: &mut Ctx) {
         if line.documentation.performed_by_trainee
             && claim.supervising_npi.as_ref() == Some(rendering)
         {
-            cx.lines[i].deny(Group::CO, "185", None);
+            cx.lines[i].deny(Group::CO, "185", "CLM-11");
             cx.note(
                 "provider",
                 "CLM-11",

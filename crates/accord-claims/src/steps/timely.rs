@@ -88,7 +88,7 @@ pub(crate) fn run(cx: &mut Ctx) {
         };
         match deadline {
             Some(dl) if claim.received <= dl => {}
-            Some(_) => cx.lines[i].deny(Group::CO, "29", None),
+            Some(_) => cx.lines[i].deny(Group::CO, "29", "CLM-02"),
             None => {
                 cx.hold(i, "timely-filing", text.clone());
             }
