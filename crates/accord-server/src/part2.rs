@@ -237,7 +237,7 @@ pub(crate) async fn remittance_for(
         let r = remits
             .first()
             .ok_or_else(|| internal("the stored 835 has no remittance".into()))?;
-        let html = accord_service::voucher::render(r, cycle);
+        let html = accord_service::voucher::render(r, cycle, &state.plan.remarks);
         Ok(html.replacen(
             "<h2>Claims</h2>\n",
             &format!(

@@ -1274,7 +1274,7 @@ async fn seed_remittance(store: &Store, npi: &str) {
         &accord_x12::write::Envelope::example(),
     )
     .unwrap();
-    let html = accord_service::voucher::render(&remit, 1);
+    let html = accord_service::voucher::render(&remit, 1, &plan().remarks);
     let now: jiff::Timestamp = "2026-03-10T15:00:00Z".parse().unwrap();
     let mut uow = store.begin("payments", "cycle 1", now).await.unwrap();
     uow.save_remittance_files(&[
