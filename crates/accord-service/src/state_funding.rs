@@ -155,6 +155,7 @@ mod tests {
             patient_responsibility: Money::ZERO,
             clean: true,
             decision: format!(r#"{{"lines": [{lines}]}}"#),
+            trace: None,
             cycle: None,
         }
     }

@@ -54,11 +54,15 @@ mod tests {
 
     #[test]
     fn a_trace_packed_and_spliced_back_gives_the_whole_decision() {
-        let trace = r#"[{"step":"pricing","rule":"PAY-01","line":1,"text":"fee schedule 19.00 (PAY-01)"}]"#;
+        let trace =
+            r#"[{"step":"pricing","rule":"PAY-01","line":1,"text":"fee schedule 19.00 (PAY-01)"}]"#;
         let packed = pack(trace);
         let body = r#"{"tracking":"T1","paid":"19.00","trace":[]}"#.to_owned();
         let whole = splice("T1", body, &unpack("T1", &packed).unwrap()).unwrap();
-        assert_eq!(whole, format!(r#"{{"tracking":"T1","paid":"19.00","trace":{trace}}}"#));
+        assert_eq!(
+            whole,
+            format!(r#"{{"tracking":"T1","paid":"19.00","trace":{trace}}}"#)
+        );
     }
 
     #[test]
