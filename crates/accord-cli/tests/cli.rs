@@ -1173,3 +1173,67 @@ fn net_04_net_07_change_report_and_screening_schedule_from_the_command_line() {
         text(&o)
     );
 }
+
+/// The rate lines (`FUH-7 …`) of a `bench quality` run.
+fn rate_lines(o: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter(|l| l.trim_start().starts_with(['F', 'I', 'P']))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn qm_01_bench_quality_reads_from_a_database_and_reuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("q.db").display());
+    let args = [
+        "bench",
+        "quality",
+        "--bench-db",
+        &url,
+        "--members",
+        "300",
+        "--lines",
+        "3000",
+    ];
+    let first = accord(dir.path(), &args);
+    assert!(first.status.success(), "{}", text(&first));
+    let out = text(&first);
+    assert!(out.contains("setup: 300 members"), "{out}");
+    for phase in ["read ", "measures ", "total ", "peak "] {
+        assert!(out.contains(phase), "{phase} missing: {out}");
+    }
+    assert_eq!(rate_lines(&first).len(), 9, "{out}");
+
+    // The second run finds the population stored and measures the same rates.
+    let second = accord(dir.path(), &args);
+    assert!(second.status.success(), "{}", text(&second));
+    assert!(
+        text(&second).contains("reusing the 300 members"),
+        "{}",
+        text(&second)
+    );
+    assert_eq!(rate_lines(&first), rate_lines(&second));
+
+    // A database holding another population is refused, not mixed.
+    let other = accord(
+        dir.path(),
+        &[
+            "bench",
+            "quality",
+            "--bench-db",
+            &url,
+            "--members",
+            "400",
+            "--lines",
+            "3000",
+        ],
+    );
+    assert!(!other.status.success());
+    assert!(
+        text(&other).contains("holds 300 members"),
+        "{}",
+        text(&other)
+    );
+}

@@ -43,6 +43,7 @@ pub mod examine;
 pub mod intake;
 pub mod letters;
 pub mod network;
+mod paid_claim_view;
 pub mod payment;
 pub mod recovery;
 pub mod reference;

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::ServiceError;
+use crate::paid_claim_view::{PaidClaimView, PaidLineView};
 
 /// One ranked denial reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -348,21 +349,21 @@ pub async fn load_quality_inputs(
         let Some(last) = page.last() else { break };
         after = last.0.clone();
         for (tracking, json) in &page {
-            let claim: accord_claims::Claim = serde_json::from_str(json)
+            let claim: PaidClaimView = serde_json::from_str(json)
                 .map_err(|e| ServiceError::invalid(format!("claim {tracking}"), "claim", e))?;
             let Some(&member) = index.get(claim.member_id.as_str()) else {
                 continue;
             };
             if let Some(npi) = provider {
-                let mine = |l: &accord_claims::ClaimLine| {
-                    claim.billing_npi == *npi || claim.rendering_for(l) == npi
-                };
+                let npi = npi.as_str();
+                let mine =
+                    |l: &PaidLineView| claim.billing_npi == npi || claim.rendering_for(l) == npi;
                 for l in claim.lines.iter().filter(|l| mine(l)) {
                     let id = claim.member_id.as_str();
                     attributed.insert((id.to_owned(), l.service_from));
                     attributed.insert((id.to_owned(), l.service_to.unwrap_or(l.service_from)));
                 }
-                if claim.billing_npi == *npi {
+                if claim.billing_npi == npi {
                     for d in [
                         claim.admission_date,
                         claim.discharge_date,
@@ -372,15 +373,10 @@ pub async fn load_quality_inputs(
                     .into_iter()
                     .flatten()
                     {
-                        attributed.insert((claim.member_id.as_str().to_owned(), d));
+                        attributed.insert((claim.member_id.clone(), d));
                     }
                 }
             }
-            let dx: Vec<String> = claim
-                .diagnoses
-                .iter()
-                .map(|d| d.as_str().to_owned())
-                .collect();
             if let (accord_claims::ClaimKind::Institutional, Some(bt)) =
                 (&claim.kind, &claim.bill_type)
             {
@@ -394,12 +390,8 @@ pub async fn load_quality_inputs(
                         procedure: None,
                         pos: None,
                         bill_type: Some(bt.chars().take(3).collect()),
-                        revenue: claim
-                            .lines
-                            .first()
-                            .and_then(|l| l.revenue_code.as_ref())
-                            .map(|r| r.as_str().to_owned()),
-                        diagnoses: dx.clone(),
+                        revenue: claim.lines.first().and_then(|l| l.revenue_code.clone()),
+                        diagnoses: claim.diagnoses.clone(),
                     });
                 }
             }
@@ -408,11 +400,11 @@ pub async fn load_quality_inputs(
                     member,
                     from: l.service_from,
                     through: l.service_to.unwrap_or(l.service_from),
-                    procedure: Some(l.procedure.to_string()),
-                    pos: claim.place_for(l).map(|p| p.as_str().to_owned()),
+                    procedure: Some(l.procedure.clone()),
+                    pos: claim.place_for(l).map(str::to_owned),
                     bill_type: None,
-                    revenue: l.revenue_code.as_ref().map(|r| r.as_str().to_owned()),
-                    diagnoses: dx.clone(),
+                    revenue: l.revenue_code.clone(),
+                    diagnoses: claim.diagnoses.clone(),
                 });
             }
         }

@@ -33,6 +33,20 @@ pub struct QualityBenchArgs {
     /// Plan directory (defaults to the demo plan; its value_sets.csv is used).
     #[arg(long)]
     plan: Option<std::path::PathBuf>,
+    /// Read from a database, as `accord report quality` does: store the population and its paid
+    /// claims once (not timed), then time the read and the measures separately.
+    #[arg(long)]
+    store: bool,
+    /// Database URL for `--store` (implies it). Empty: the population is stored first; holding
+    /// the population of an earlier run with the same `--members` (`--keep`, or a database
+    /// given here): reused as it is. Default: a new SQLite file in a temporary directory.
+    /// Separate from the global --db so a benchmark never touches a real database by default.
+    #[arg(long, value_name = "URL")]
+    bench_db: Option<String>,
+    /// With `--store` and no `--bench-db`: keep the temporary directory (and its SQLite file) and
+    /// print where it is, so a second run can reuse it.
+    #[arg(long)]
+    keep: bool,
 }
 
 /// Arguments of `accord bench um`.
@@ -81,6 +95,19 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             };
             let report = accord_claims::bench::run(&opts)?;
             println!("{}", report.summary());
+        }
+        BenchCommand::Quality(args) if args.store || args.bench_db.is_some() => {
+            let opts = super::bench_quality::StoreBenchOptions {
+                members: args.members,
+                lines: args.lines,
+                plan_dir: super::demo_plan::locate(args.plan.as_deref())?,
+                bench_db: args.bench_db,
+                keep: args.keep,
+            };
+            super::block_on(async {
+                super::bench_quality::run(opts).await?;
+                Ok(ExitCode::SUCCESS)
+            })?;
         }
         BenchCommand::Quality(args) => {
             let dir = super::demo_plan::locate(args.plan.as_deref())?;

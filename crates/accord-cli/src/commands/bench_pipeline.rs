@@ -268,7 +268,7 @@ fn cpu_seconds() -> Option<f64> {
 
 /// A size line of this process's `/proc/self/status` (e.g. `VmHWM:` peak, `VmRSS:` current), in
 /// KiB (Linux only; `None` elsewhere).
-fn status_kib(key: &str) -> Option<u64> {
+pub(super) fn status_kib(key: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod bench;
 mod bench_pipeline;
+mod bench_quality;
 pub mod case;
 pub mod claims;
 pub mod demo;

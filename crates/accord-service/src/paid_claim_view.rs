@@ -1,0 +1,196 @@
+//! The fields of a stored engine claim that the quality measures read, and nothing else.
+//!
+//! `accord report quality` reads every paid claim's JSON. Decoding it into the full
+//! [`accord_claims::Claim`] re-validated every identifier and code and built every field (amounts,
+//! documentation flags, other payer, modifiers) only to drop them; at ten million lines that was
+//! most of the report's time. The claim was validated when it was received and is stored as the
+//! canonical text of each value, so this view takes the same texts as they are: the records it
+//! produces are the ones the full claim produced (a test in `reports` proves it on a claim with
+//! every field the measures read). Malformed JSON is still an error naming the claim.
+
+use accord_claims::ClaimKind;
+use accord_core::Date;
+use serde::Deserialize;
+
+/// A stored claim, as far as the quality measures need it. Unknown fields are skipped.
+#[derive(Debug, Deserialize)]
+pub(crate) struct PaidClaimView {
+    pub kind: ClaimKind,
+    pub member_id: String,
+    pub billing_npi: String,
+    #[serde(default)]
+    pub rendering_npi: Option<String>,
+    #[serde(default)]
+    pub attending_npi: Option<String>,
+    #[serde(default)]
+    pub place_of_service: Option<String>,
+    #[serde(default)]
+    pub bill_type: Option<String>,
+    #[serde(default)]
+    pub admission_date: Option<Date>,
+    #[serde(default)]
+    pub discharge_date: Option<Date>,
+    #[serde(default)]
+    pub statement_from: Option<Date>,
+    #[serde(default)]
+    pub statement_to: Option<Date>,
+    #[serde(default)]
+    pub diagnoses: Vec<String>,
+    pub lines: Vec<PaidLineView>,
+}
+
+/// A service line of [`PaidClaimView`].
+#[derive(Debug, Deserialize)]
+pub(crate) struct PaidLineView {
+    pub procedure: String,
+    #[serde(default)]
+    pub revenue_code: Option<String>,
+    pub service_from: Date,
+    #[serde(default)]
+    pub service_to: Option<Date>,
+    #[serde(default)]
+    pub rendering_npi: Option<String>,
+    #[serde(default)]
+    pub place_of_service: Option<String>,
+}
+
+impl PaidClaimView {
+    /// The line's rendering provider: the line's, else the claim's, else the attending, else the
+    /// billing provider (as [`accord_claims::Claim::rendering_for`]).
+    pub fn rendering_for<'c>(&'c self, line: &'c PaidLineView) -> &'c str {
+        line.rendering_npi
+            .as_deref()
+            .or(self.rendering_npi.as_deref())
+            .or(self.attending_npi.as_deref())
+            .unwrap_or(&self.billing_npi)
+    }
+
+    /// The line's place of service, else the claim's (as [`accord_claims::Claim::place_for`]).
+    pub fn place_for<'c>(&'c self, line: &'c PaidLineView) -> Option<&'c str> {
+        line.place_of_service
+            .as_deref()
+            .or(self.place_of_service.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use accord_claims::{Claim, ClaimLine, Frequency, LineDocumentation};
+    use accord_core::{
+        Icd10Code, MemberId, Money, Npi, PlaceOfService, ProcedureCode, RevenueCode, Units,
+    };
+
+    use super::*;
+
+    fn line(n: u32, code: &str, rendering: Option<&str>, pos: Option<&str>) -> ClaimLine {
+        ClaimLine {
+            number: n,
+            procedure: ProcedureCode::parse(code).unwrap(),
+            modifiers: Vec::new(),
+            revenue_code: Some(RevenueCode::parse("0100").unwrap()),
+            units: Units::parse("2").unwrap(),
+            charge: Money::from_cents(12_345),
+            service_from: jiff::civil::date(2026, 3, n as i8),
+            service_to: (n == 2).then(|| jiff::civil::date(2026, 3, 9)),
+            rendering_npi: rendering.map(|r| Npi::parse(r).unwrap()),
+            place_of_service: pos.map(|p| PlaceOfService::parse(p).unwrap()),
+            other_payer_paid: None,
+            self_pay_collected: Money::ZERO,
+            documentation: LineDocumentation::default(),
+        }
+    }
+
+    fn claim(kind: ClaimKind) -> Claim {
+        Claim {
+            tracking: "T1".into(),
+            kind,
+            frequency: Frequency::Original,
+            member_id: MemberId::parse("m1001").unwrap(),
+            billing_npi: Npi::parse("1234567893").unwrap(),
+            rendering_npi: None,
+            supervising_npi: None,
+            attending_npi: Some(Npi::parse("1245319599").unwrap()),
+            pay_to_npi: None,
+            place_of_service: Some(PlaceOfService::parse("11").unwrap()),
+            bill_type: Some("0111".into()),
+            admission_date: Some(jiff::civil::date(2026, 3, 1)),
+            discharge_date: Some(jiff::civil::date(2026, 3, 9)),
+            statement_from: Some(jiff::civil::date(2026, 3, 1)),
+            statement_to: Some(jiff::civil::date(2026, 3, 9)),
+            received: jiff::civil::date(2026, 3, 20),
+            diagnoses: vec![
+                Icd10Code::parse("F32.1").unwrap(),
+                Icd10Code::parse("F1020").unwrap(),
+            ],
+            prior_auth_ref: Some("A1".into()),
+            emergency: true,
+            other_payer: None,
+            lines: vec![
+                line(1, "90837", None, None),
+                line(2, "h0004", Some("1679576722"), Some("21")),
+            ],
+        }
+    }
+
+    /// QM-01: the narrow view of a stored claim gives the measures exactly the texts and dates the
+    /// full engine claim gives (member, provider per line, place of service, bill type, revenue
+    /// code, procedure, diagnoses, dates), for both claim kinds.
+    #[test]
+    fn qm_01_view_reads_what_the_full_claim_reads() {
+        for kind in [ClaimKind::Professional, ClaimKind::Institutional] {
+            let full = claim(kind);
+            let json = serde_json::to_string(&full).unwrap();
+            let full: Claim = serde_json::from_str(&json).unwrap();
+            let view: PaidClaimView = serde_json::from_str(&json).unwrap();
+            assert_eq!(view.kind, full.kind);
+            assert_eq!(view.member_id, full.member_id.as_str());
+            assert_eq!(view.billing_npi, full.billing_npi.as_str());
+            assert_eq!(view.bill_type, full.bill_type);
+            assert_eq!(
+                [
+                    view.admission_date,
+                    view.discharge_date,
+                    view.statement_from,
+                    view.statement_to
+                ],
+                [
+                    full.admission_date,
+                    full.discharge_date,
+                    full.statement_from,
+                    full.statement_to
+                ]
+            );
+            let dx: Vec<&str> = full.diagnoses.iter().map(|d| d.as_str()).collect();
+            assert_eq!(view.diagnoses, dx);
+            assert_eq!(view.lines.len(), full.lines.len());
+            for (v, f) in view.lines.iter().zip(&full.lines) {
+                assert_eq!(v.procedure, f.procedure.to_string());
+                assert_eq!(
+                    v.revenue_code.as_deref(),
+                    f.revenue_code.as_ref().map(|r| r.as_str())
+                );
+                assert_eq!(
+                    (v.service_from, v.service_to),
+                    (f.service_from, f.service_to)
+                );
+                assert_eq!(view.rendering_for(v), full.rendering_for(f).as_str());
+                assert_eq!(view.place_for(v), full.place_for(f).map(|p| p.as_str()));
+            }
+        }
+        // The line's own provider and place win over the claim's.
+        let view: PaidClaimView =
+            serde_json::from_str(&serde_json::to_string(&claim(ClaimKind::Professional)).unwrap())
+                .unwrap();
+        assert_eq!(view.rendering_for(&view.lines[0]), "1245319599");
+        assert_eq!(view.rendering_for(&view.lines[1]), "1679576722");
+        assert_eq!(view.place_for(&view.lines[0]), Some("11"));
+        assert_eq!(view.place_for(&view.lines[1]), Some("21"));
+        assert_eq!(view.lines[1].procedure, "H0004");
+    }
+
+    /// Malformed JSON is an error, not a skipped claim.
+    #[test]
+    fn malformed_claim_is_an_error() {
+        assert!(serde_json::from_str::<PaidClaimView>("{\"kind\":\"professional\"}").is_err());
+    }
+}
