@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses its own part
 
+pub mod claims_flow;
+
 use std::path::Path;
 
 use accord_core::member::{EligibilitySpan, Member, Program, Sex};
