@@ -496,15 +496,7 @@ pub async fn daily(
     actor: &str,
 ) -> Result<DailyReport, ServiceError> {
     let book = store.book().await?;
-    let cycles: Vec<CycleRecord> = store
-        .credentialing_cycles()
-        .await?
-        .into_iter()
-        .map(|c| CycleRecord {
-            npi: c.npi,
-            credentialed_on: c.credentialed_on,
-        })
-        .collect();
+    let cycles = cycle_records(store).await?;
     let job = recredential::daily(&cycles, &book.statuses, on, settings(plan));
     let disenrollment = leave::disenrollment_notices(&book.statuses, on, settings(plan));
     let exclusion_screening = screening_schedule(store, plan, on).await?;
@@ -1121,15 +1113,7 @@ pub async fn pipeline(store: &Store, plan: &Plan, on: Date) -> Result<Pipeline, 
             });
     }
     let book = store.book().await?;
-    let cycles: Vec<CycleRecord> = store
-        .credentialing_cycles()
-        .await?
-        .into_iter()
-        .map(|c| CycleRecord {
-            npi: c.npi,
-            credentialed_on: c.credentialed_on,
-        })
-        .collect();
+    let cycles = cycle_records(store).await?;
     let mut sanctions_in_effect: Vec<Sanction> = book
         .sanctions
         .iter()
@@ -1149,4 +1133,17 @@ pub async fn pipeline(store: &Store, plan: &Plan, on: Date) -> Result<Pipeline, 
         exclusion_screening: screening_schedule(store, plan, on).await?,
         screenings,
     })
+}
+
+/// NET-03: the credentialing cycles on record, as the re-credentialing rules read them.
+async fn cycle_records(store: &Store) -> Result<Vec<CycleRecord>, ServiceError> {
+    Ok(store
+        .credentialing_cycles()
+        .await?
+        .into_iter()
+        .map(|c| CycleRecord {
+            npi: c.npi,
+            credentialed_on: c.credentialed_on,
+        })
+        .collect())
 }
