@@ -125,6 +125,8 @@ pub fn stored_form(
     // JSON is written with an empty trace.
     let trace_json = decision.trace_json();
     let trace = std::mem::take(&mut decision.trace);
+    let body = serde_json::to_string(&decision).unwrap_or_default();
+    decision.trace = trace;
     let stored = StoredDecision {
         tracking: decision.tracking.clone(),
         status: status_name(decision.status),
@@ -142,16 +144,10 @@ pub fn stored_form(
         net_paid: decision.net_paid(),
         patient_responsibility: decision.patient_responsibility,
         clean: !pended && decision.status != ClaimStatus::Rejected,
-        decision: String::new(),
-        trace: None,
+        decision: body,
+        trace: Some(trace_json),
         cycle: None,
     };
-    let stored = StoredDecision {
-        decision: serde_json::to_string(&decision).unwrap_or_default(),
-        trace: Some(trace_json),
-        ..stored
-    };
-    decision.trace = trace;
     Decided {
         decision,
         stored,

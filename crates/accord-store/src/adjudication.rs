@@ -58,9 +58,14 @@ const HISTORY_COLUMNS: &[&str] = &[
     "auth_use",
 ];
 
-/// The decision table's columns, for joins elsewhere in the crate.
-pub(crate) fn decision_columns() -> &'static [&'static str] {
+/// The decision table's columns as a select list for a join where `decisions` is aliased `d`
+/// (`d.tracking AS tracking, …`).
+pub(crate) fn decision_columns_of_d() -> String {
     DECISION_COLUMNS
+        .iter()
+        .map(|c| format!("d.{c} AS {c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// An approved authorization as imported (UM-04). Codes are kept as text: the shell parses them
@@ -216,11 +221,7 @@ pub(crate) fn read_decision(row: &AnyRow) -> Result<StoredDecision, StoreError> 
 /// `SELECT` of whole decisions (their traces spliced back by [`read_whole_decision`]): the
 /// decision columns as `d`, the stored-apart trace as `t`. Callers add `WHERE`/`ORDER BY` on `d.`.
 fn whole_decision_select() -> String {
-    let cols = DECISION_COLUMNS
-        .iter()
-        .map(|c| format!("d.{c} AS {c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = decision_columns_of_d();
     format!(
         "SELECT {cols}, t.trace AS trace FROM decisions d \
          LEFT JOIN decision_traces t ON t.tracking = d.tracking"

@@ -322,11 +322,7 @@ impl Store {
         pay_to_npi: &str,
         through: Date,
     ) -> Result<Vec<PayableClaim>, StoreError> {
-        let cols = crate::adjudication::decision_columns()
-            .iter()
-            .map(|c| format!("d.{c} AS {c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cols = crate::adjudication::decision_columns_of_d();
         let rows = sqlx::query(&format!(
             "SELECT {cols}, c.patient_control AS patient_control, c.claim AS claim, \
              m.last_name AS last_name, m.first_name AS first_name \
