@@ -29,22 +29,21 @@ pub struct RunOptions {
     pub page: u32,
 }
 
-/// Loads the reference data the engine needs from the store.
-pub async fn load_reference(store: &Store) -> Result<Reference, ServiceError> {
-    let book = store.book().await?;
-    let auths = store.authorizations().await?;
-    let history = store.history_lines().await?;
-    Reference::build(book, auths, history)
-}
-
-/// APL-04: the appeals open at `at`, for the engine's facts.
-async fn open_appeals(
+/// Loads the reference data the engine needs from the store, with the appeals open at `at`
+/// (APL-04), so every decision made from it — a run, a redo, an examiner's release — keeps the
+/// member's share off the member while an appeal is open.
+pub async fn load_reference(
     store: &Store,
     plan: &Plan,
     at: Timestamp,
-) -> Result<Vec<accord_claims::OpenAppeal>, ServiceError> {
+) -> Result<Reference, ServiceError> {
+    let book = store.book().await?;
+    let auths = store.authorizations().await?;
+    let history = store.history_lines().await?;
+    let mut reference = Reference::build(book, auths, history)?;
     let ctx = accord_cases::CaseContext::from_plan(plan);
-    crate::recovery::open_appeals(store, &ctx, at).await
+    reference.open_appeals = crate::recovery::open_appeals(store, &ctx, at).await?;
+    Ok(reference)
 }
 
 /// Adjudicates every accepted claim that has no decision, in arrival order.
@@ -55,8 +54,7 @@ pub async fn adjudicate_pending(
     mut progress: impl FnMut(u64),
 ) -> Result<Tally, ServiceError> {
     let t0 = std::time::Instant::now();
-    let mut reference = load_reference(store).await?;
-    reference.open_appeals = open_appeals(store, plan, opts.at).await?;
+    let mut reference = load_reference(store, plan, opts.at).await?;
     let loaded = t0.elapsed();
     let (mut reading, mut deciding, mut saving) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let mut tally = Tally::default();
@@ -205,8 +203,7 @@ pub async fn readjudicate(
     trackings: &[String],
     opts: &RunOptions,
 ) -> Result<Vec<Redecided>, ServiceError> {
-    let mut reference = load_reference(store).await?;
-    reference.open_appeals = open_appeals(store, plan, opts.at).await?;
+    let mut reference = load_reference(store, plan, opts.at).await?;
     let mut sorted = trackings.to_vec();
     sorted.sort();
     sorted.dedup();

@@ -103,7 +103,7 @@ pub async fn examine(
         ExaminerAction::RequestRecords => None,
         ExaminerAction::Deny { carc } => Some(deny_held(&current, carc, who)),
         ExaminerAction::Approve { rates } => {
-            let mut reference = load_reference(store).await?;
+            let mut reference = load_reference(store, plan, who.at).await?;
             reference.history.remove_claim(&claim.member_id, tracking);
             let original = match claim.frequency.original() {
                 Some(t) => stored_decision(store, t).await?,

@@ -29,7 +29,7 @@ pub struct Reference {
     pub authorizations: AuthorizationBook,
     /// Claim history (CLM-06, CLM-08, UM-01).
     pub history: ClaimHistory,
-    /// APL-04: appeals open when the run started (set by the caller; empty by default).
+    /// APL-04: appeals open when the run started (`load_reference` sets them; empty by default).
     pub open_appeals: Vec<accord_claims::OpenAppeal>,
 }
 
