@@ -174,6 +174,24 @@ fn pay_05_poverty_guidelines_2025() {
 }
 
 #[test]
+fn pay_05_poverty_guidelines_2026() {
+    // 91 FR 1797: $15,960 for one person, $55,720 for eight, $5,680 for each additional person.
+    let p = demo();
+    assert_eq!(
+        p.poverty.guideline(2026, 1),
+        Some(Money::from_cents(1_596_000))
+    );
+    assert_eq!(
+        p.poverty.guideline(2026, 8),
+        Some(Money::from_cents(5_572_000))
+    );
+    assert_eq!(
+        p.poverty.guideline(2026, 10),
+        Some(Money::from_cents(6_708_000))
+    );
+}
+
+#[test]
 fn broken_rate_fails_with_file_line_and_field() {
     let err = Plan::load(Path::new(BROKEN_RATE)).unwrap_err();
     assert_eq!(err.len(), 1, "{err}");
