@@ -63,6 +63,47 @@ fn demo_twice_with_the_same_seed_gives_the_same_database() {
     assert!(dir.path().join("demo-out/plan/plan.toml").exists());
     let status = accord(dir.path(), &["status"]);
     assert!(status.status.success(), "{}", text(&status));
+    // QM-01 on the demo database: the hospital stays and ED visits give every follow-up measure
+    // and readmissions events, some met and some not.
+    let q = accord(
+        dir.path(),
+        &[
+            "report",
+            "quality",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(q.status.success(), "{}", text(&q));
+    let rates: std::collections::HashMap<String, (u64, u64)> = String::from_utf8_lossy(&q.stdout)
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            Some((
+                f.first()?.to_string(),
+                (f.get(1)?.parse().ok()?, f.get(2)?.parse().ok()?),
+            ))
+        })
+        .collect();
+    for m in [
+        "FUH-7",
+        "FUH-30",
+        "FUM-7",
+        "FUM-30",
+        "FUA-7",
+        "FUA-30",
+        "IET-initiation",
+        "PCR-30",
+    ] {
+        let (den, num) = rates.get(m).copied().unwrap_or_default();
+        assert!(den > 0, "{m}: no events\n{}", text(&q));
+        assert!(num > 0 && num < den, "{m}: {num} of {den}\n{}", text(&q));
+    }
     // The day's cases: filings under demo-out/cases/, the due list printed, a filing replayed.
     assert!(text(&c).contains("Due at 2026-11-02 17:00"), "{}", text(&c));
     assert!(

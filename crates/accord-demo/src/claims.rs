@@ -136,11 +136,18 @@ pub enum EdgeCase {
     UnknownMember,
     /// CLM-01/CLM-04: an invalid diagnosis (an ICD-9 code where ICD-10-CM is required).
     InvalidDiagnosis,
+    /// QM-01 (FUH, PCR), PAY-01: an acute inpatient psychiatric stay on an 837I (bill type 11x,
+    /// psychiatric room and board, a mental-illness principal diagnosis, the discharge), one of
+    /// them a readmission within 30 days; the members' follow-up visits are ordinary claims.
+    InpatientStay,
+    /// QM-01 (FUM, FUA): an emergency-department visit on an 837I (bill type 13x, revenue 0450)
+    /// with a mental-illness or alcohol/other-drug principal diagnosis; no authorization (UM-12).
+    EmergencyVisit,
 }
 
 impl EdgeCase {
     /// Every edge case, in the order of the summary.
-    pub const ALL: [EdgeCase; 18] = [
+    pub const ALL: [EdgeCase; 20] = [
         EdgeCase::SameDayTwoProviders,
         EdgeCase::ExactDuplicate,
         EdgeCase::RetroTerminated,
@@ -159,6 +166,8 @@ impl EdgeCase {
         EdgeCase::AttestationOverdue,
         EdgeCase::UnknownMember,
         EdgeCase::InvalidDiagnosis,
+        EdgeCase::InpatientStay,
+        EdgeCase::EmergencyVisit,
     ];
 
     /// Short label for the demo summary.
@@ -188,6 +197,12 @@ impl EdgeCase {
             EdgeCase::AttestationOverdue => "other coverage re-attestation overdue (ELIG-04)",
             EdgeCase::UnknownMember => "unknown member ID (CLM-04)",
             EdgeCase::InvalidDiagnosis => "invalid diagnosis code (CLM-04)",
+            EdgeCase::InpatientStay => {
+                "inpatient psychiatric stay, one a 30-day readmission (QM-01 FUH, PCR)"
+            }
+            EdgeCase::EmergencyVisit => {
+                "emergency-department visit for mental illness or AOD (QM-01 FUM, FUA)"
+            }
         }
     }
 
@@ -226,6 +241,10 @@ impl EdgeCase {
                 "rejected by the clean-claim check (277CA), recorded with its reason"
             }
             EdgeCase::InvalidDiagnosis => "rejected at intake (277CA A7), recorded with its reason",
+            EdgeCase::InpatientStay => {
+                "paid per day at the rate in effect on the admission date (emergency admission, UM-07)"
+            }
+            EdgeCase::EmergencyVisit => "paid: emergency services need no authorization",
         }
     }
 }
@@ -373,6 +392,98 @@ const DX_SUD: &[&str] = &[
 ];
 /// An ICD-9-CM code (major depressive disorder, recurrent, moderate): not ICD-10-CM (CLM-04).
 const ICD9_DX: &str = "29632";
+
+/// Mental-illness principal diagnoses of acute psychiatric stays and ED visits (QM-01).
+const DX_QM_MENTAL: &[&str] = &["F332", "F339", "F209", "F250", "F3113", "F4310", "F329"];
+
+/// What a QM-01 episode is, with day offsets from the month's first day.
+#[derive(Debug, Clone, Copy)]
+enum QualityKind {
+    /// One or more inpatient stays: (admission, discharge).
+    Stay { stays: &'static [(i64, i64)] },
+    /// An ED visit with a mental-illness principal diagnosis.
+    MentalHealthEd(i64),
+    /// An ED visit with an alcohol/other-drug principal diagnosis.
+    AodEd(i64),
+}
+
+/// One QM-01 episode: the events, the follow-up visits (day offsets from the month's first day)
+/// and which hospital (an index into the payable psychiatric hospitals).
+#[derive(Debug, Clone, Copy)]
+struct QualityEpisode {
+    kind: QualityKind,
+    follow_ups: &'static [i64],
+    hospital: usize,
+}
+
+/// The demo's QM-01 episodes (the month's first day is day 0; the default month is October, so
+/// day -23 is September 8). FUH: follow-up 4 days after discharge, 18 days after, never, after a
+/// readmission (the first stay counts for PCR only), 4 days after. FUM and FUA: within 7 days,
+/// within 30, never. The first AOD visit is followed by an assessment and two counseling days
+/// (IET initiation and engagement), the second only after 17 days.
+const QUALITY_EPISODES: &[QualityEpisode] = &[
+    QualityEpisode {
+        kind: QualityKind::Stay {
+            stays: &[(-23, -16)],
+        },
+        follow_ups: &[-12],
+        hospital: 0,
+    },
+    QualityEpisode {
+        kind: QualityKind::Stay {
+            stays: &[(-17, -9)],
+        },
+        follow_ups: &[9],
+        hospital: 1,
+    },
+    QualityEpisode {
+        kind: QualityKind::Stay { stays: &[(1, 8)] },
+        follow_ups: &[],
+        hospital: 0,
+    },
+    QualityEpisode {
+        kind: QualityKind::Stay {
+            stays: &[(-30, -23), (-6, 2)],
+        },
+        follow_ups: &[5],
+        hospital: 2,
+    },
+    QualityEpisode {
+        kind: QualityKind::Stay { stays: &[(11, 18)] },
+        follow_ups: &[22],
+        hospital: 1,
+    },
+    QualityEpisode {
+        kind: QualityKind::MentalHealthEd(-11),
+        follow_ups: &[-7],
+        hospital: 0,
+    },
+    QualityEpisode {
+        kind: QualityKind::MentalHealthEd(0),
+        follow_ups: &[14],
+        hospital: 1,
+    },
+    QualityEpisode {
+        kind: QualityKind::MentalHealthEd(4),
+        follow_ups: &[],
+        hospital: 2,
+    },
+    QualityEpisode {
+        kind: QualityKind::AodEd(-13),
+        follow_ups: &[-9, -1, 6],
+        hospital: 1,
+    },
+    QualityEpisode {
+        kind: QualityKind::AodEd(2),
+        follow_ups: &[19],
+        hospital: 0,
+    },
+    QualityEpisode {
+        kind: QualityKind::AodEd(9),
+        follow_ups: &[],
+        hospital: 2,
+    },
+];
 
 // ---------------------------------------------------------------------------------------------
 // Service menus
@@ -2471,6 +2582,303 @@ impl<'a> Gen<'a> {
         self.taken.insert(m);
     }
 
+    // -------------------------------------------------------------------------------------
+    // QM-01: hospital and emergency-department episodes with their follow-up
+    // -------------------------------------------------------------------------------------
+
+    /// Acute inpatient psychiatric stays and emergency-department visits, with follow-up visits
+    /// 1–7 days after, 8–30 days after or never, and a readmission within 30 days, so that every
+    /// QM-01 measure (FUH, FUM, FUA, IET, PCR) has events and a rate between 0 and 100%. Placed
+    /// relative to the month's first day (stays from about a month before it, as hospitals bill
+    /// after discharge) for adult members on no other claim, covered throughout and with no other
+    /// coverage. Own random stream, and generated last, so the rest of the month is unchanged.
+    fn quality_episodes(&mut self) {
+        let mut rng = ChaCha8Rng::seed_from_u64(self.opts.seed ^ 0x716d_3031_6570_6973);
+        std::mem::swap(&mut self.rng, &mut rng);
+        let rounds = (self.data.population.members.len() / 5_000).clamp(1, 2);
+        for round in 0..rounds {
+            for ep in QUALITY_EPISODES {
+                self.quality_episode(ep, round);
+            }
+        }
+        std::mem::swap(&mut self.rng, &mut rng);
+    }
+
+    /// Psychiatric hospitals payable on every date of `dates`.
+    fn hospitals(&self, dates: &[Date]) -> Vec<usize> {
+        (0..self.provs.len())
+            .filter(|&i| {
+                let p = &self.provs[i].p;
+                p.kind == ProviderKind::Facility
+                    && p.specialty == "psychiatric_hospital"
+                    && dates.iter().all(|&d| self.payable(i, d))
+            })
+            .collect()
+    }
+
+    /// A member for a quality episode: adult on `dates`, covered throughout, no other coverage,
+    /// on no claim yet and not used by an edge case.
+    fn quality_member(&mut self, dates: &[Date], on_claims: &HashSet<String>) -> Option<usize> {
+        let (&first, &last) = (dates.iter().min()?, dates.iter().max()?);
+        let pool: Vec<usize> = (0..self.data.population.members.len())
+            .filter(|&m| {
+                let Some(mm) = self.member(m) else {
+                    return false;
+                };
+                !self.taken.contains(&m)
+                    && !on_claims.contains(mm.member_id.as_str())
+                    && (18..65).contains(&age_on(mm.birth_date, first))
+                    && self.other.get(m).is_some_and(Vec::is_empty)
+                    && self.covered_all(m, first, last)
+            })
+            .collect();
+        pool.choose(&mut self.rng).copied()
+    }
+
+    fn quality_episode(&mut self, ep: &QualityEpisode, round: usize) {
+        let base = self.opts.first;
+        let Some(&last) = self.month.last() else {
+            return;
+        };
+        let at = |n: i64| days(base, n);
+        // The stays or visits, then the follow-up visits.
+        let events: Vec<(Date, Date)> = match ep.kind {
+            QualityKind::Stay { stays } => stays.iter().map(|&(a, d)| (at(a), at(d))).collect(),
+            QualityKind::MentalHealthEd(d) | QualityKind::AodEd(d) => vec![(at(d), at(d))],
+        };
+        let follow_ups: Vec<Date> = ep.follow_ups.iter().map(|&n| at(n)).collect();
+        let mut all: Vec<Date> = events.iter().flat_map(|&(a, d)| [a, d]).collect();
+        all.extend(&follow_ups);
+        let (Some(&first_day), Some(&last_day)) = (all.iter().min(), all.iter().max()) else {
+            return;
+        };
+        // Inside what the files can carry: nothing after the month, nothing beyond timely filing.
+        let tf = i64::from(self.plan.config.timely_filing.days);
+        if last_day > last || first_day < days(self.opts.received_by, -(tf - 10)) {
+            return;
+        }
+        let on_claims: HashSet<String> = self
+            .out
+            .professional
+            .iter()
+            .chain(&self.out.institutional)
+            .filter_map(|c| c.subscriber.person.id.clone())
+            .collect();
+        let span = date_range(first_day, last_day);
+        let Some(m) = self.quality_member(&[first_day, last_day], &on_claims) else {
+            return;
+        };
+        let hospitals = self.hospitals(&span);
+        let Some(&fac) = hospitals.get((ep.hospital + round) % hospitals.len().max(1)) else {
+            return;
+        };
+        let aod = matches!(ep.kind, QualityKind::AodEd(_));
+        let codes = if aod { DX_SUD } else { DX_QM_MENTAL };
+        let dx = vec![
+            codes
+                .choose(&mut self.rng)
+                .copied()
+                .unwrap_or("F332")
+                .to_owned(),
+        ];
+        let mut made = false;
+        for &(from, to) in &events {
+            made |= match ep.kind {
+                QualityKind::Stay { .. } => self.inpatient_stay(m, fac, (from, to), &dx),
+                _ => self.ed_visit(m, fac, from, &dx),
+            };
+        }
+        if !made {
+            return;
+        }
+        self.taken.insert(m);
+        // Follow-up: a psychiatric evaluation (FUH, FUM) or an AOD assessment, then counseling
+        // (FUA, IET initiation and engagement).
+        for (k, &d) in follow_ups.iter().enumerate() {
+            let (profile, code, modifier, units) = match (aod, k) {
+                (false, _) => (Profile::Prescriber, "90791", "", 1),
+                (true, 0) => (Profile::Sud, "H0001", "HF", 1),
+                (true, _) => (Profile::Sud, "H0004", "HF", 4),
+            };
+            let billers: Vec<Biller> = self
+                .billers
+                .get(&key(profile))
+                .map(|v| {
+                    v.iter()
+                        .copied()
+                        .filter(|b| {
+                            self.payable(b.billing, d)
+                                && b.rendering.is_none_or(|r| self.payable(r, d))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let Some(&b) = billers.choose(&mut self.rng) else {
+                continue;
+            };
+            let Some((code, mods)) = Self::parse_service(code, modifier) else {
+                continue;
+            };
+            let rnpi = self.rendering_npi(&b);
+            if !self.fits(m, &rnpi, &code, &mods, dec(units), d) {
+                continue;
+            }
+            let Some(it) = self.item(code, mods, dec(units), d) else {
+                continue;
+            };
+            self.record(m, &rnpi, &it);
+            let pos = if aod { "57" } else { "11" };
+            let c = self.prof_claim(m, &b, &[it], &dx, None, None, pos);
+            self.push(ClaimKind::Professional, c, &[]);
+        }
+    }
+
+    /// The 837I header every hospital claim shares: member, facility, diagnoses, and an
+    /// attending psychiatrist payable on every date of `dates` (the hospital's own first).
+    fn hospital_claim(&mut self, m: usize, fac: usize, dx: &[String], dates: &[Date]) -> Claim {
+        let mut c = self.base_claim(ClaimKind::Institutional, m, fac, None, dx);
+        let fits = |g: &Self, i: usize| {
+            g.provs[i].p.specialty == "psychiatrist" && dates.iter().all(|&d| g.payable(i, d))
+        };
+        let g: &Self = self;
+        let attending = g.provs[fac]
+            .staff
+            .iter()
+            .copied()
+            .find(|&s| fits(g, s))
+            .or_else(|| (0..g.provs.len()).find(|&i| fits(g, i)));
+        if let Some(a) = attending.and_then(|a| self.provider_entity(a, "71", "AT")) {
+            c.providers.push(a);
+        }
+        c.facility_qualifier = "A".into();
+        c.admission_type = Some("1".into());
+        c.admission_source = Some("1".into());
+        c.patient_status = Some("01".into());
+        c
+    }
+
+    /// An acute inpatient psychiatric stay from `admission` to `discharge` (837I, bill type 111,
+    /// per diem H2013 with psychiatric room and board, the discharge day not billed), an emergency
+    /// admission notified to the plan and authorized for its days (UM-07, UM-04).
+    fn inpatient_stay(
+        &mut self,
+        m: usize,
+        fac: usize,
+        (admission, discharge): (Date, Date),
+        dx: &[String],
+    ) -> bool {
+        let billed_to = days(discharge, -1);
+        let Some((code, mods)) = Self::parse_service("H2013", "") else {
+            return false;
+        };
+        let Some(svc) = self.plan.services.get(&code, &mods, admission) else {
+            return false;
+        };
+        // Semi-private psychiatric room and board where the plan lists it.
+        let revenue = svc
+            .revenue_codes
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .find(|r| r == "0124")
+            .or_else(|| svc.revenue_codes.first().map(|r| r.as_str().to_owned()));
+        let Some(revenue) = revenue else {
+            return false;
+        };
+        let Some(rate) = self.rate(&code, &mods, admission) else {
+            return false;
+        };
+        if billed_to < admission {
+            return false;
+        }
+        let units = dec(date_range(admission, billed_to).len() as u32);
+        let pa = self.authorize(m, fac, &code, &mods, (admission, billed_to), units);
+        let mut c = self.hospital_claim(m, fac, dx, &date_range(admission, discharge));
+        c.health_codes.push(HealthCode {
+            qualifier: "ABJ".into(),
+            code: dx[0].clone(),
+            ..HealthCode::default()
+        });
+        c.facility_code = "11".into();
+        c.dates.push(period_ref("434", admission, discharge));
+        c.dates.push(DateRef {
+            qualifier: "435".into(),
+            format: "DT".into(),
+            value: format!("{}2200", d8(admission)),
+        });
+        if let Some(pa) = &pa {
+            c.refs.push(Ref {
+                qualifier: "G1".into(),
+                value: pa.clone(),
+            });
+        }
+        let per_day = (rate * Decimal::new(self.rng.gen_range(115..=140), 2)).ceil();
+        c.lines.push(ServiceLine {
+            line_number: 1,
+            revenue_code: Some(revenue),
+            procedure: Some(Procedure {
+                qualifier: "HC".into(),
+                code: code.as_str().to_owned(),
+                modifiers: vec![],
+                description: None,
+            }),
+            charge: per_day * units,
+            unit_basis: "DA".into(),
+            units: Some(units),
+            dates: vec![period_ref("472", admission, billed_to)],
+            ..ServiceLine::default()
+        });
+        c.total_charge = per_day * units;
+        self.push(ClaimKind::Institutional, c, &[EdgeCase::InpatientStay]);
+        true
+    }
+
+    /// An emergency-department visit on `d` (837I, bill type 131, revenue 0450, CPT 99284 or
+    /// 99285), the patient sent home the same day.
+    fn ed_visit(&mut self, m: usize, fac: usize, d: Date, dx: &[String]) -> bool {
+        let level = if self.rng.gen_bool(0.6) {
+            "99284"
+        } else {
+            "99285"
+        };
+        let Some((code, mods)) = Self::parse_service(level, "") else {
+            return false;
+        };
+        let Some(it) = self.item(code, mods, Decimal::ONE, d) else {
+            return false;
+        };
+        let mut c = self.hospital_claim(m, fac, dx, &[d]);
+        // Reason for the unscheduled visit (HI*APR), as the 837I asks of ED claims.
+        c.health_codes.push(HealthCode {
+            qualifier: "APR".into(),
+            code: dx[0].clone(),
+            ..HealthCode::default()
+        });
+        c.facility_code = "13".into();
+        c.dates.push(DateRef {
+            qualifier: "434".into(),
+            format: "RD8".into(),
+            value: format!("{}-{}", d8(d), d8(d)),
+        });
+        c.lines.push(ServiceLine {
+            line_number: 1,
+            revenue_code: Some("0450".into()),
+            procedure: Some(Procedure {
+                qualifier: "HC".into(),
+                code: it.code.as_str().to_owned(),
+                modifiers: vec![],
+                description: None,
+            }),
+            charge: it.charge,
+            unit_basis: "UN".into(),
+            units: Some(Decimal::ONE),
+            dates: vec![d8_ref("472", d)],
+            ..ServiceLine::default()
+        });
+        c.total_charge = it.charge;
+        self.push(ClaimKind::Institutional, c, &[EdgeCase::EmergencyVisit]);
+        true
+    }
+
     fn finish(mut self) -> ClaimMonth {
         let mut counts: HashMap<EdgeCase, HashSet<(bool, usize)>> = HashMap::new();
         for l in &self.out.labelled {
@@ -2534,6 +2942,7 @@ pub fn month(data: &DemoData, plan: &Plan, opts: &ClaimMonthOptions) -> ClaimMon
     if !g.month.is_empty() && !g.provs.is_empty() {
         g.ordinary();
         g.edge_cases();
+        g.quality_episodes();
     }
     g.finish()
 }

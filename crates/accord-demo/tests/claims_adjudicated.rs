@@ -269,6 +269,12 @@ fn check(cases: &[EdgeCase], res: &Outcome) {
             BeyondAuthorization => has("CO-198", codes),
             OtherCoveragePaidFirst => !has("CO-22", codes),
             ResidentialPerDiem => true,
+            // QM-01's hospital claims pay whole: emergency admissions and ED visits (UM-07, UM-12).
+            InpatientStay | EmergencyVisit => {
+                *status == ClaimStatus::ProcessedPrimary
+                    && lines.iter().all(|l| *l == LineStatus::Paid)
+                    && codes.is_empty()
+            }
             OtherCoverageNotBilled | AttestationOverdue | UnknownMember | InvalidDiagnosis => true,
         };
         assert!(ok, "{case:?} in {cases:?}: {res:?}");

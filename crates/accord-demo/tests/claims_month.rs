@@ -345,3 +345,56 @@ fn bad_input_gives_fewer_claims_never_a_panic() {
     let tiny = claims::month(&data(50, 3), plan(), &o);
     assert_eq!(tiny.edge_cases.len(), EdgeCase::ALL.len());
 }
+
+/// QM-01: the month carries acute psychiatric stays (837I, bill type 111, psychiatric room and
+/// board, a mental-illness principal diagnosis, the discharge) and ED visits (bill type 131,
+/// revenue 0450) with mental-illness and AOD diagnoses — also in a small population — and the
+/// stays are authorized.
+#[test]
+fn qm_01_hospital_stays_and_ed_visits_are_in_the_month() {
+    for m in [default_month(), &month(600, 11)] {
+        let stays: Vec<&Claim> = m
+            .institutional
+            .iter()
+            .filter(|c| c.bill_type() == "111")
+            .collect();
+        let ed: Vec<&Claim> = m
+            .institutional
+            .iter()
+            .filter(|c| c.bill_type() == "131")
+            .collect();
+        assert!(stays.len() >= 6, "{} stays", stays.len());
+        assert_eq!(stays.len(), m.count(EdgeCase::InpatientStay));
+        assert!(ed.len() >= 6, "{} ED visits", ed.len());
+        assert_eq!(ed.len(), m.count(EdgeCase::EmergencyVisit));
+        for c in &stays {
+            let line = &c.lines[0];
+            assert!(
+                ["0114", "0124", "0134", "0154", "0204"]
+                    .contains(&line.revenue_code.as_deref().unwrap_or("")),
+                "{line:?}"
+            );
+            assert!(c.diagnoses().next().unwrap().code.starts_with('F'));
+            assert_eq!(c.patient_status.as_deref(), Some("01"), "discharged");
+            let pa = c.prior_authorization().expect("authorized stay");
+            assert!(m.authorizations.iter().any(|a| a.id == pa), "{pa}");
+        }
+        let aod = ed
+            .iter()
+            .filter(|c| {
+                let p = &c.diagnoses().next().unwrap().code;
+                ["F10", "F11", "F12", "F14", "F15"]
+                    .iter()
+                    .any(|x| p.starts_with(x))
+            })
+            .count();
+        assert!(
+            aod > 0 && aod < ed.len(),
+            "{aod} of {} ED visits AOD",
+            ed.len()
+        );
+        for c in &ed {
+            assert_eq!(c.lines[0].revenue_code.as_deref(), Some("0450"));
+        }
+    }
+}

@@ -8,8 +8,9 @@
 //!   remittances), [`case_forms`] (filing and acting on cases), [`console`] (claims pend queue,
 //!   peer review).
 //! - [`claims_api`]: claims as JSON, received through the 837 intake.
+//! - [`self_assessment`]: PAY-05's 17-item fiscal-policy self-assessment as a form with its
+//!   score, for a provider (portal) and for the staff reviewing one (console); nothing stored.
 //! - [`part2`]: SEC-02 for claims and remittances seen by a payee that did not bill them.
-//!   status), the staff console (UM queue, decisions).
 //! - [`network`]: the provider network — a provider's own network status, the staff's
 //!   credentialing pipeline (JSON and pages).
 //! - [`auth`]: accounts (argon2), sessions (HttpOnly, SameSite=Strict cookies, CSRF tokens on forms,
@@ -34,6 +35,7 @@ pub mod openapi;
 pub mod pages;
 pub mod part2;
 pub mod portal;
+pub mod self_assessment;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -200,6 +202,14 @@ pub fn router(state: AppState) -> Router {
             get(portal::remittance_file),
         )
         .route("/console/um-queue", get(pages::um_queue_page))
+        .route(
+            "/portal/self-assessment",
+            get(self_assessment::portal_page).post(self_assessment::portal_submit),
+        )
+        .route(
+            "/console/self-assessment",
+            get(self_assessment::console_page).post(self_assessment::console_submit),
+        )
         .route(
             "/api/v1/network/providers/{npi}",
             get(network::provider_record),

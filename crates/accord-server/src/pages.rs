@@ -130,6 +130,10 @@ pub async fn home(caller: Result<Caller, ApiError>) -> Response {
             "<li><a href=\"/portal/cases/new\">File an appeal, a complaint or a claim dispute</a></li>",
         );
         links.push("<li><a href=\"/portal/network\">My network status: credentialing, licence, what is missing</a></li>");
+        links.push("<li><a href=\"/portal/self-assessment\">Fiscal-policy self-assessment (state funds, PAY-05)</a></li>");
+    }
+    if crate::self_assessment::REVIEWERS.contains(&p.role) {
+        links.push("<li><a href=\"/console/self-assessment\">Fiscal-policy self-assessment for a provider under review (PAY-05)</a></li>");
     }
     if matches!(
         p.role,

@@ -1378,6 +1378,22 @@ async fn sec_01_page_access_matrix() {
             format!("/console/cases/{dsp}"),
             [403, 403, 200, 200, 200, 200, 200, 200, 404, 200],
         ),
+        (
+            "/portal/self-assessment".into(),
+            [200, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("/portal/self-assessment?npi={a}"),
+            [200, 404, 403, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/console/self-assessment".into(),
+            [403, 403, 403, 403, 403, 403, 200, 200, 403, 200],
+        ),
+        (
+            format!("/console/self-assessment?npi={a}"),
+            [403, 403, 403, 403, 403, 403, 200, 200, 403, 200],
+        ),
     ];
     for (path, expected) in &rows {
         for ((user, _), want) in USERS.iter().zip(expected) {
@@ -1399,6 +1415,8 @@ async fn sec_01_page_access_matrix() {
         "/portal/claims",
         "/console/claims/pended",
         "/console/peer-review",
+        "/portal/self-assessment",
+        "/console/self-assessment",
     ] {
         let r = http(s.addr, "GET", path, &[], "").await;
         assert_eq!(r.status, 303, "{path}");
@@ -1425,6 +1443,14 @@ async fn sec_01_page_access_matrix() {
         (
             format!("/console/authorizations/{ra}/decision"),
             "csrf=x&verdict=approve".to_owned(),
+        ),
+        (
+            "/portal/self-assessment".to_owned(),
+            format!("csrf=x&npi={a}&item1=yes"),
+        ),
+        (
+            "/console/self-assessment".to_owned(),
+            format!("csrf=x&npi={a}&item1=yes"),
         ),
     ];
     for (path, body) in &posts {
@@ -2019,4 +2045,131 @@ async fn net_07_credentialing_pipeline_lists_applications_matches_and_the_screen
     );
     let home = s.get("prov-a", "/").await;
     assert!(home.body.contains("My network status"), "{}", home.body);
+}
+
+/// PAY-05: the fiscal-policy self-assessment as a form. A provider scores its own answers (kept on
+/// the page), never another provider's; a claims examiner scores them for a provider under
+/// review; a bad answer is a 400 naming the item; nothing needs or changes a stored record.
+#[tokio::test]
+async fn pay_05_self_assessment_form_scores_for_provider_and_staff() {
+    let s = start().await;
+    let (a, b) = (a_npi(), b_npi());
+    // The home page links each audience to its form, and no one else.
+    for (user, portal, console) in [
+        ("prov-a", true, false),
+        ("examiner", false, true),
+        ("auditor", false, true),
+        ("ccm1", false, false),
+        ("state", false, false),
+    ] {
+        let home = s.get(user, "/").await;
+        assert_eq!(
+            home.body.contains("href=\"/portal/self-assessment\""),
+            portal,
+            "{user}: {}",
+            home.body
+        );
+        assert_eq!(
+            home.body.contains("href=\"/console/self-assessment\""),
+            console,
+            "{user}: {}",
+            home.body
+        );
+    }
+    let (cookie, csrf) = sign_in(&s, "prov-a").await;
+    let r = http(
+        s.addr,
+        "GET",
+        "/portal/self-assessment",
+        &[("Cookie", &cookie)],
+        "",
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains(&format!("For NPI {a}")), "{}", r.body);
+    assert_eq!(r.body.matches("type=\"radio\" name=\"item").count(), 17 * 3);
+    let answers =
+        "item1=yes&item2=yes_but&note2=scale+adopted%2C+not+yet+attached&item3=no&item4=yes";
+    let r = post_form(
+        &s,
+        &cookie,
+        "/portal/self-assessment",
+        &format!("csrf={csrf}&npi={a}&{answers}"),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("Score: 5 of 34 points (14.71%)"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("2 of 17 items met"), "{}", r.body);
+    assert!(
+        r.body.contains("scale adopted, not yet attached"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("name=\"item2\" value=\"yes_but\" checked"),
+        "the answers stay on the page: {}",
+        r.body
+    );
+    // Another provider's NPI: the 404 an unknown NPI gets.
+    let r = post_form(
+        &s,
+        &cookie,
+        "/portal/self-assessment",
+        &format!("csrf={csrf}&npi={b}&item1=yes"),
+    )
+    .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert!(!r.body.contains("Score:"), "{}", r.body);
+    // A bad answer names the item.
+    let r = post_form(
+        &s,
+        &cookie,
+        "/portal/self-assessment",
+        &format!("csrf={csrf}&npi={a}&item7=maybe"),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("item7"), "{}", r.body);
+    // Without the session's CSRF token nothing is scored.
+    let r = post_form(
+        &s,
+        &cookie,
+        "/portal/self-assessment",
+        &format!("csrf=wrong&npi={a}&item1=yes"),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+
+    // Staff: any provider on file; an NPI not on file is 404, a malformed one a 400 naming npi.
+    let (cookie, csrf) = sign_in(&s, "examiner").await;
+    let r = post_form(
+        &s,
+        &cookie,
+        "/console/self-assessment",
+        &format!("csrf={csrf}&npi={b}&item1=yes&item5=yes"),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Score: 4 of 34 points"), "{}", r.body);
+    let r = post_form(
+        &s,
+        &cookie,
+        "/console/self-assessment",
+        &format!("csrf={csrf}&npi={}&item1=yes", unknown_npi()),
+    )
+    .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let r = post_form(
+        &s,
+        &cookie,
+        "/console/self-assessment",
+        &format!("csrf={csrf}&npi=12345&item1=yes"),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("npi"), "{}", r.body);
 }
