@@ -21,6 +21,21 @@ use crate::failure::Failure;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// A report piped into `head` or `less` that is closed early ends the command quietly, as for any
+/// Unix tool, instead of a panic ("failed printing to stdout: Broken pipe"): the default action of
+/// SIGPIPE is restored. Not for the commands that serve HTTP (`serve`, `demo`), where a client
+/// hanging up must be an error on that one connection, never the end of the process.
+#[cfg(unix)]
+fn quiet_on_closed_pipe() {
+    // SAFETY: called once at start, before any other thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn quiet_on_closed_pipe() {}
+
 /// Accord: managed behavioral-health care — eligibility, authorizations, claims, remittance,
 /// appeals and the provider network, with every rule explained.
 #[derive(Debug, Parser)]
@@ -110,6 +125,9 @@ fn init_tracing(verbose: u8) {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_) | Command::Demo(_)) {
+        quiet_on_closed_pipe();
+    }
     init_tracing(cli.verbose);
     let result = match cli.command {
         Command::Demo(args) => commands::block_on(commands::demo::run(&cli.db, args)),

@@ -1278,3 +1278,32 @@ fn qm_01_bench_quality_reads_from_a_database_and_reuses_it() {
         text(&other)
     );
 }
+
+/// A reader that stops early (`accord … | head`) ends the command quietly, by SIGPIPE as any Unix
+/// tool, never with a panic and exit code 101 (decision 0029).
+#[cfg(unix)]
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    use std::io::Read as _;
+    use std::os::unix::process::ExitStatusExt as _;
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    // About 1.4 MB of X12, far more than a pipe buffers.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .current_dir(dir.path())
+        .args(["x12", "gen", "--scale", "3000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 3];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"ISA");
+    // The read end is dropped here, as `head` exits.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{:?}", out.status);
+}
