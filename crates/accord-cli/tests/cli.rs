@@ -177,6 +177,79 @@ fn import_all_rows_or_none() {
 }
 
 #[test]
+fn elig_01_rec_01_member_file_with_a_retro_termination_updates_the_span() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = fixture("members-good.csv");
+    let first = accord(dir.path(), &["import", "members", good.to_str().unwrap()]);
+    assert!(first.status.success(), "{}", text(&first));
+    // The state's next file ends M0002's open span after the fact and changes nothing else.
+    let next = std::fs::read_to_string(&good)
+        .unwrap()
+        .replace("2024-03-01,\n", "2024-03-01,2026-02-28\n");
+    assert!(next.contains("2026-02-28"), "{next}");
+    std::fs::write(dir.path().join("next.csv"), next).unwrap();
+    let o = accord(
+        dir.path(),
+        &["import", "members", "next.csv", "--readjudicate"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("imported 0 members with 0 eligibility spans"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains("M0002 ACCORD-IL span from 2024-03-01: end open -> 2026-02-28"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains("no decided claims are affected"),
+        "{}",
+        text(&o)
+    );
+    // A member whose details differ is refused with the column, and nothing changes.
+    let renamed = std::fs::read_to_string(&good)
+        .unwrap()
+        .replace("Bo,Li", "Bo,Lee");
+    std::fs::write(dir.path().join("renamed.csv"), renamed).unwrap();
+    let o = accord(dir.path(), &["import", "members", "renamed.csv"]);
+    assert_eq!(o.status.code(), Some(6), "{}", text(&o));
+    assert!(
+        text(&o).contains("member_id=M0002: last_name differs"),
+        "{}",
+        text(&o)
+    );
+    // Nothing re-decided when nothing changed since tomorrow.
+    let o = accord(
+        dir.path(),
+        &["claims", "readjudicate", "--affected-since", "2099-01-01"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("no decided claims are affected"),
+        "{}",
+        text(&o)
+    );
+    // --rarc goes with --deny only.
+    let o = accord(
+        dir.path(),
+        &[
+            "claims",
+            "examine",
+            "T1",
+            "--approve",
+            "--rarc",
+            "N29",
+            "--reason",
+            "x",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--rarc"), "{}", text(&o));
+}
+
+#[test]
 fn plan_check_names_the_file_and_line() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let ok = accord(&root, &["plan", "check", "plans/demo-illinois-bh"]);

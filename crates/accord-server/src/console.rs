@@ -105,6 +105,7 @@ pub async fn pend_queue_page(
 <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
 <label><input type=\"radio\" name=\"action\" value=\"approve\" checked> Approve</label>\
 <label><input type=\"radio\" name=\"action\" value=\"deny\"> Deny with CARC <input name=\"carc\" size=\"4\" placeholder=\"16\"></label>\
+<label>Remark code (RARC; empty: the plan's for the CARC) <input name=\"rarc\" size=\"5\" placeholder=\"N29\"></label>\
 <label><input type=\"radio\" name=\"action\" value=\"request_records\"> Request records</label>\
 <label>Rates for unpriced lines (LINE=RATE, comma-separated) <input name=\"rates\"></label>\
 <label>Reason (shown to the provider) <input name=\"reason\" required></label>\
@@ -141,6 +142,8 @@ pub struct ExamineFields {
     #[serde(default)]
     carc: String,
     #[serde(default)]
+    rarc: String,
+    #[serde(default)]
     rates: String,
     #[serde(default)]
     reason: String,
@@ -176,8 +179,11 @@ fn action_of(f: &ExamineFields) -> Result<ExaminerAction, ApiError> {
                     "carc: a claim adjustment reason code is required to deny (e.g. 16, 50)",
                 ));
             }
+            let rarc = f.rarc.trim();
             Ok(ExaminerAction::Deny {
                 carc: carc.to_owned(),
+                // Checked against the plan's remark codes by the service.
+                rarc: (!rarc.is_empty()).then(|| rarc.to_owned()),
             })
         }
         "request_records" => Ok(ExaminerAction::RequestRecords),

@@ -1696,17 +1696,31 @@ async fn clm_examiner_pend_queue_needs_a_reason_and_decides() {
         s.store.decision(&t).await.unwrap().unwrap().status,
         "pended"
     );
+    // PAY-06: a remark code the plan does not have is refused; none given, the plan's mapping for
+    // CO-22 (MA04) goes with the denial.
     let r = post_form(
         &s,
         &cookie,
         &examine,
-        &format!("csrf={csrf}&action=deny&carc=22&reason=bill+the+primary+payer+first"),
+        &format!("csrf={csrf}&action=deny&carc=22&rarc=N999&reason=bill+the+primary+payer+first"),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("remark codes"), "{}", r.body);
+    let r = post_form(
+        &s,
+        &cookie,
+        &examine,
+        &format!("csrf={csrf}&action=deny&carc=22&rarc=&reason=bill+the+primary+payer+first"),
     )
     .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(
-        s.store.decision(&t).await.unwrap().unwrap().status,
-        "denied"
+    let denied = s.store.decision(&t).await.unwrap().unwrap();
+    assert_eq!(denied.status, "denied");
+    assert!(
+        denied.decision.contains("\"rarc\":\"MA04\""),
+        "{}",
+        denied.decision
     );
     let q = http(
         s.addr,

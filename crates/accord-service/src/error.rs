@@ -33,6 +33,10 @@ pub enum ServiceError {
     /// The action is not allowed in the record's state.
     #[error("{0}")]
     Refused(String),
+    /// The input disagrees with what is already recorded (e.g. an import that would change a
+    /// member's details, or that changes nothing because it was imported already).
+    #[error("{0}")]
+    Conflict(String),
     /// The user may not take this action (e.g. UM-05: only a psychiatrist denies).
     #[error("{0}")]
     Forbidden(String),
@@ -64,6 +68,7 @@ impl From<&ServiceError> for ErrorCode {
             ServiceError::Invalid { .. } => ErrorCode::InvalidInput,
             ServiceError::NotFound(_) => ErrorCode::NotFound,
             ServiceError::Refused(_) => ErrorCode::RuleViolation,
+            ServiceError::Conflict(_) => ErrorCode::Conflict,
             ServiceError::Forbidden(_) => ErrorCode::Forbidden,
             ServiceError::Form(_) => ErrorCode::InvalidInput,
             ServiceError::ServicePlan(r) => r.into(),

@@ -29,6 +29,10 @@
 //!   sanctions and reinstatement (NET-05), leave, return and resignation (NET-08), exclusion
 //!   screening and review (NET-07), the NET-06 appeal hand-off; each writes the status spans and
 //!   sanctions the standing rule reads, with its events, in one unit of work.
+//! - [`retro`], [`import_changes`] (pure) and [`retro_run`]: retroactive changes (REC-01) — what
+//!   a member or authorization file changes against the records on file, which decided claims a
+//!   change affects, and deciding exactly those again after an import or for the changes logged
+//!   since a date.
 //!
 //! "Now" is always an argument. Rules are in the engines (`accord-claims`, `accord-um`, `accord-cases`) and configuration
 //! (`accord-plan`); this crate only moves data between them and the store.
@@ -40,6 +44,7 @@ pub mod cycle;
 pub mod decide;
 mod error;
 pub mod examine;
+pub mod import_changes;
 pub mod intake;
 pub mod letters;
 pub mod network;
@@ -50,6 +55,7 @@ pub mod reference;
 pub mod remit;
 pub mod reports;
 pub mod retro;
+pub mod retro_run;
 pub mod service_plans;
 pub mod state_funding;
 pub mod um;

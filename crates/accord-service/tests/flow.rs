@@ -327,7 +327,10 @@ async fn examiner_denial_names_the_reason_code() {
             &store,
             &plan,
             "D1",
-            &ExaminerAction::Deny { carc: "16".into() },
+            &ExaminerAction::Deny {
+                carc: "16".into(),
+                rarc: None
+            },
             &empty_reason
         )
         .await
@@ -338,7 +341,10 @@ async fn examiner_denial_names_the_reason_code() {
         &store,
         &plan,
         "D1",
-        &ExaminerAction::Deny { carc: "16".into() },
+        &ExaminerAction::Deny {
+            carc: "16".into(),
+            rarc: None,
+        },
         &who,
     )
     .await
@@ -350,6 +356,104 @@ async fn examiner_denial_names_the_reason_code() {
         dd.lines[0].paid + dd.lines[0].adjusted()
     );
     assert!(store.history_lines().await.expect("h").is_empty());
+}
+
+#[tokio::test]
+async fn pay_06_examiner_denial_carries_the_plans_remark_on_the_835_and_voucher() {
+    use accord_service::examine::{Examiner, ExaminerAction, examine};
+    let plan = plan();
+    let store = seeded_store().await;
+    let held = |t: &str| {
+        let mut l = line(1, "90837", &[], 1, "130", "2026-03-02");
+        l.documentation.start_stop_recorded = Some(false);
+        claim(t, &agency(), Frequency::Original, vec![l])
+    };
+    receive(&store, "000000031", &[held("E1"), held("E2")]).await;
+    adjudicate_pending(&store, &plan, &opts("2026-03-06"), |_| {})
+        .await
+        .expect("adjudicate");
+    let who = Examiner {
+        actor: "kim".into(),
+        reason: "no start/stop times in the records received".into(),
+        today: d("2026-03-09"),
+        at: jiff::Timestamp::from_second(1_773_000_000).expect("ts"),
+    };
+    // A remark code the plan does not have is refused, naming the field; nothing changes.
+    let bad = examine(
+        &store,
+        &plan,
+        "E1",
+        &ExaminerAction::Deny {
+            carc: "16".into(),
+            rarc: Some("MA130".into()),
+        },
+        &who,
+    )
+    .await
+    .expect_err("not a plan remark");
+    assert!(bad.to_string().contains("rarc"), "{bad}");
+    assert_eq!(
+        decision(&store, "E1").await.status,
+        accord_claims::ClaimStatus::Pended
+    );
+    // No remark given: the plan's mapping for CO-16 (N29).
+    let e1 = examine(
+        &store,
+        &plan,
+        "E1",
+        &ExaminerAction::Deny {
+            carc: "16".into(),
+            rarc: None,
+        },
+        &who,
+    )
+    .await
+    .expect("deny");
+    assert_eq!(e1.lines[0].adjustments[0].rarc.as_deref(), Some("N29"));
+    assert!(e1.explain().contains("remark N29"), "{}", e1.explain());
+    // Named by the examiner (any case): one of the plan's codes, here with CO-50.
+    let e2 = examine(
+        &store,
+        &plan,
+        "E2",
+        &ExaminerAction::Deny {
+            carc: "50".into(),
+            rarc: Some("m62".into()),
+        },
+        &who,
+    )
+    .await
+    .expect("deny");
+    assert_eq!(carcs(&e2, 1), ["CO-50"]);
+    assert_eq!(e2.lines[0].adjustments[0].rarc.as_deref(), Some("M62"));
+    // The 835 carries LQ*HE and the voucher the remark's text, as for the engine's denials.
+    let dir = tempfile::tempdir().expect("dir");
+    run_cycle(
+        &store,
+        &plan,
+        &CycleOptions {
+            through: d("2026-03-10"),
+            pay_date: d("2026-03-10"),
+            at: jiff::Timestamp::from_second(1_773_100_000).expect("ts"),
+            actor: "test".into(),
+            out: dir.path().to_path_buf(),
+        },
+    )
+    .await
+    .expect("cycle");
+    let x12 = std::fs::read_to_string(dir.path().join(format!("cycle-0001/835-{}.x12", agency())))
+        .expect("835");
+    assert!(x12.contains("LQ*HE*N29~"), "{x12}");
+    assert!(x12.contains("LQ*HE*M62~"), "{x12}");
+    let voucher = std::fs::read_to_string(
+        dir.path()
+            .join(format!("cycle-0001/voucher-{}.html", agency())),
+    )
+    .expect("voucher");
+    assert!(
+        voucher.contains("Missing documentation/orders/notes/summary/report/chart."),
+        "{voucher}"
+    );
 }
 
 #[tokio::test]

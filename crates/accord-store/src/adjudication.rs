@@ -170,7 +170,7 @@ fn json(c: &Cols<'_>, column: &'static str) -> Result<serde_json::Value, StoreEr
     })
 }
 
-fn read_authorization(row: &AnyRow) -> Result<StoredAuthorization, StoreError> {
+pub(crate) fn read_authorization(row: &AnyRow) -> Result<StoredAuthorization, StoreError> {
     let c = Cols {
         row,
         table: "authorizations",

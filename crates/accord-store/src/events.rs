@@ -37,6 +37,8 @@ pub mod action {
     pub const CLAIM_RECEIVED: &str = "claim_received";
     /// An authorization was recorded (UM-04).
     pub const AUTHORIZATION_ADDED: &str = "authorization_added";
+    /// An authorization's dates, units, services or provider were changed (UM-04, REC-01).
+    pub const AUTHORIZATION_CHANGED: &str = "authorization_changed";
     /// A claim was adjudicated, or decided again (issue 4).
     pub const CLAIM_ADJUDICATED: &str = "claim_adjudicated";
     /// A pended claim was replaced or voided by a later claim before it was paid (CLM-10).
@@ -203,7 +205,7 @@ impl Store {
     }
 }
 
-fn read_event(row: &sqlx::any::AnyRow) -> Result<Event, StoreError> {
+pub(crate) fn read_event(row: &sqlx::any::AnyRow) -> Result<Event, StoreError> {
     let c = Cols {
         row,
         table: "events",

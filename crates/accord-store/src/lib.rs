@@ -22,7 +22,8 @@
 //! disputes, portal tickets, audits: each a JSON document of filing and events), [`network`]
 //! (NET-02..NET-08: record changes, credentialing applications and cycles, exclusion screenings,
 //! and the span/sanction updates that give sanctions, lapses and leave their effect),
-//! [`appointments`] (QM-02/QM-03 appointment-availability records), [`events`].
+//! [`appointments`] (QM-02/QM-03 appointment-availability records), [`events`]; changes to
+//! records on file that imports make and the events since an instant (REC-01) are in `changes`.
 //!
 //! Architecture invariant: only this crate knows SQL. Other crates see domain types and
 //! [`StoreError`], never a table, a column or a query.
@@ -32,6 +33,7 @@ pub mod adjudication;
 pub mod appointments;
 mod bulk;
 pub mod cases;
+mod changes;
 pub mod claims;
 mod codec;
 mod error;

@@ -204,6 +204,7 @@ suite!(
     cases_round_trip_with_an_event_per_change_and_refuse_stale_saves,
     net_05_sanction_lapse_and_leave_write_what_standing_reads_with_events,
     qm_02_appointments_round_trip_by_request_time_and_discharge,
+    rec_01_changed_authorizations_and_the_events_since_an_instant,
 );
 
 /// The one line that says the PostgreSQL half of the suite did not run. Written straight to
@@ -1874,4 +1875,160 @@ async fn qm_02_appointments_round_trip_by_request_time_and_discharge(db: TestDb)
     let mut uow = store.begin("intake", "again", at(T0)).await.unwrap();
     let err = uow.insert_appointments(&records[..1]).await.unwrap_err();
     assert_eq!(ErrorCode::from(&err), ErrorCode::Conflict);
+}
+
+async fn rec_01_changed_authorizations_and_the_events_since_an_instant(db: TestDb) {
+    use accord_store::adjudication::AUTHORIZATION;
+    use accord_store::{
+        HistoryLine, ReceivedFile, StoredAuthorization, StoredClaim, StoredDecision,
+    };
+    use rust_decimal::Decimal;
+    let store = db.store().await;
+    seed_members(&store, &["M1"]).await;
+    let pa = |end: Date, units: i64| StoredAuthorization {
+        auth_id: "PA-1".into(),
+        member_id: "M1".into(),
+        provider_npi: "1234567893".into(),
+        services: vec![("H2017".into(), vec!["HE".into()])],
+        level_of_care: "community_support".into(),
+        start: date(2026, 3, 1),
+        end,
+        units_authorized: Decimal::from(units),
+    };
+    let mut uow = store.begin("um", "issued", at(T0)).await.unwrap();
+    uow.insert_authorizations(&[pa(date(2026, 3, 15), 10)])
+        .await
+        .unwrap();
+    uow.commit().await.unwrap();
+    let later = "2026-01-06T09:00:00.5Z";
+    let mut uow = store.begin("um", "extended", at(later)).await.unwrap();
+    uow.replace_authorization(&pa(date(2026, 3, 31), 20))
+        .await
+        .unwrap();
+    let missing = StoredAuthorization {
+        auth_id: "PA-404".into(),
+        ..pa(date(2026, 3, 31), 20)
+    };
+    let err = uow.replace_authorization(&missing).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+    uow.commit().await.unwrap();
+    assert_eq!(
+        store.authorizations().await.unwrap(),
+        [pa(date(2026, 3, 31), 20)]
+    );
+    let actions = [action::AUTHORIZATION_ADDED, action::AUTHORIZATION_CHANGED];
+    let all = store
+        .events_since(AUTHORIZATION, &actions, at(T0))
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["authorization_added", "authorization_changed"]
+    );
+    // From a moment after the first and before the second (sub-second): only the change, with
+    // the record before and after.
+    let since = store
+        .events_since(AUTHORIZATION, &actions, at("2026-01-06T09:00:00.25Z"))
+        .await
+        .unwrap();
+    assert_eq!(since.len(), 1);
+    assert_eq!(since[0].data["before"]["end"], "2026-03-15");
+    assert_eq!(since[0].data["after"]["units_authorized"], "20");
+    assert!(
+        store
+            .events_since(AUTHORIZATION, &actions, at("2026-01-06T09:00:01Z"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .events_since(MEMBER, &[action::AUTHORIZATION_CHANGED], at(T0))
+            .await
+            .unwrap()
+            .is_empty(),
+        "by entity"
+    );
+
+    // A provider's decided claims: billed by it, or with a line it rendered; not undecided ones.
+    let mut uow = store.begin("intake", "837 received", at(T0)).await.unwrap();
+    uow.record_received_file(&ReceivedFile {
+        sender: "CH".into(),
+        interchange_control: "9".into(),
+        file_name: "b.x12".into(),
+        received_at: "2026-03-05T00:00:00Z".into(),
+        claims: 3,
+    })
+    .await
+    .unwrap();
+    let claim = |t: &str, billing: &str| StoredClaim {
+        tracking: t.into(),
+        sender: "CH".into(),
+        interchange_control: "9".into(),
+        patient_control: format!("P{t}"),
+        member_id: Some("M1".into()),
+        billing_npi: Some(billing.into()),
+        total_charge: Money::from_cents(8_000),
+        status: "accepted".into(),
+        reasons: json!([]),
+        claim: Some(json!({ "tracking": t }).to_string()),
+        received_at: "2026-03-05T00:00:00Z".into(),
+    };
+    let other = npi(2).to_string();
+    uow.insert_claims(&[
+        claim("T1", "1234567893"),
+        claim("T2", &other),
+        claim("T3", "1234567893"),
+    ])
+    .await
+    .unwrap();
+    let decided = |t: &str| StoredDecision {
+        tracking: t.into(),
+        status: "processed_primary".into(),
+        member_id: Some("M1".into()),
+        pay_to_npi: "1234567893".into(),
+        received_on: date(2026, 3, 5),
+        decided_on: date(2026, 3, 6),
+        billed: Money::from_cents(8_000),
+        allowed: Money::from_cents(5_000),
+        paid: Money::from_cents(5_000),
+        net_paid: Money::from_cents(5_000),
+        patient_responsibility: Money::ZERO,
+        clean: true,
+        decision: json!({ "tracking": t }).to_string(),
+        trace: None,
+        cycle: None,
+    };
+    uow.save_decisions(&[decided("T1"), decided("T2")])
+        .await
+        .unwrap();
+    uow.replace_history(
+        &["T2".into()],
+        &[HistoryLine {
+            tracking: "T2".into(),
+            line: 1,
+            member_id: "M1".into(),
+            rendering_npi: "1234567893".into(),
+            procedure: "H2017".into(),
+            modifiers: "HE".into(),
+            service_date: date(2026, 3, 2),
+            units: Decimal::from(4),
+            paid: true,
+            authorizations: vec![],
+        }],
+    )
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    assert_eq!(
+        store
+            .decided_claims_of_provider("1234567893")
+            .await
+            .unwrap(),
+        ["T1", "T2"]
+    );
+    assert_eq!(
+        store.decided_claims_of_provider(&other).await.unwrap(),
+        ["T2"]
+    );
 }

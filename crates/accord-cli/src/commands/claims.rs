@@ -10,6 +10,7 @@ use accord_plan::Plan;
 use accord_service::adjudication::{RunOptions, adjudicate_pending, stored_decision};
 use accord_service::decide::Tally;
 use accord_service::intake::{IntakeReference, Numbering, Submission, submit};
+use accord_service::retro_run::RedecidedFor;
 use anyhow::Context;
 
 use super::open_store;
@@ -57,6 +58,11 @@ pub enum ClaimsCommand {
         /// Every decided claim of this member (e.g. after a retroactive termination).
         #[arg(long)]
         member: Option<String>,
+        /// The decided claims whose facts changed on or after this date (plan time zone):
+        /// eligibility spans added or ended and authorizations added or changed, as the event log
+        /// recorded them; each claim is printed with the change.
+        #[arg(long, value_name = "DATE")]
+        affected_since: Option<Date>,
         /// Plan directory (defaults to the demo plan).
         #[arg(long)]
         plan: Option<PathBuf>,
@@ -77,9 +83,14 @@ pub struct ExamineArgs {
     /// Release the held lines and decide the claim again.
     #[arg(long)]
     approve: bool,
-    /// Deny the held lines with this CARC (group CO), e.g. 16 or 50.
+    /// Deny the held lines with this CARC (group CO), e.g. 16 or 50; the remark code the plan's
+    /// remark_codes.csv maps for it goes on the 835 and voucher (PAY-06).
     #[arg(long, value_name = "CARC")]
     deny: Option<String>,
+    /// With --deny: the remark code (RARC) to send instead of the plan's mapping; it must be one
+    /// of the plan's remark codes.
+    #[arg(long, value_name = "RARC")]
+    rarc: Option<String>,
     /// Ask the provider for records; the claim stays pended.
     #[arg(long)]
     request_records: bool,
@@ -110,14 +121,21 @@ pub async fn run(db: &str, cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
         ClaimsCommand::Readjudicate {
             tracking,
             member,
+            affected_since,
             plan,
             as_of,
-        } => readjudicate(db, tracking, member, plan.as_deref(), as_of).await,
+        } => readjudicate(db, tracking, member, affected_since, plan.as_deref(), as_of).await,
     }
 }
 
 async fn examine(db: &str, args: ExamineArgs) -> anyhow::Result<ExitCode> {
     use accord_service::examine::{Examiner, ExaminerAction, examine};
+    if args.rarc.is_some() && args.deny.is_none() {
+        return Err(anyhow::Error::new(Failure {
+            code: ErrorCode::InvalidInput,
+            message: "--rarc: a remark code goes with --deny CARC only".into(),
+        }));
+    }
     let action = if args.approve {
         let mut rates = Vec::new();
         for r in &args.rate {
@@ -139,7 +157,10 @@ async fn examine(db: &str, args: ExamineArgs) -> anyhow::Result<ExitCode> {
         }
         ExaminerAction::Approve { rates }
     } else if let Some(carc) = args.deny {
-        ExaminerAction::Deny { carc }
+        ExaminerAction::Deny {
+            carc,
+            rarc: args.rarc,
+        }
     } else {
         ExaminerAction::RequestRecords
     };
@@ -274,11 +295,43 @@ async fn readjudicate(
     db: &str,
     mut tracking: Vec<String>,
     member: Option<String>,
+    affected_since: Option<Date>,
     plan_dir: Option<&Path>,
     as_of: Option<Date>,
 ) -> anyhow::Result<ExitCode> {
     let (plan, now, today) = plan_and_clock(plan_dir, as_of)?;
     let store = open_store(db).await?;
+    let opts = RunOptions {
+        today,
+        at: now,
+        actor: "adjudication".into(),
+        page: 5_000,
+    };
+    let mut why: std::collections::HashMap<String, String> = Default::default();
+    if let Some(since) = affected_since {
+        // Changes recorded on or after the start of that day in the plan's time zone.
+        let from = since
+            .to_zoned(plan.time_zone().clone())
+            .map_err(|e| {
+                anyhow::Error::new(Failure {
+                    code: ErrorCode::InvalidInput,
+                    message: format!("--affected-since {since}: {e}"),
+                })
+            })?
+            .timestamp();
+        let found = accord_service::retro_run::affected_since(&store, &plan, from, None)
+            .await
+            .map_err(fail)?;
+        if found.affected.is_empty() && tracking.is_empty() && member.is_none() {
+            store.close().await;
+            println!("no decided claims are affected by changes recorded since {since} (REC-01)");
+            return Ok(ExitCode::SUCCESS);
+        }
+        for a in found.affected {
+            tracking.push(a.tracking.clone());
+            why.insert(a.tracking, a.reason);
+        }
+    }
     if let Some(m) = &member {
         tracking.extend(store.decided_claims_of_member(m).await.map_err(fail)?);
     }
@@ -286,35 +339,47 @@ async fn readjudicate(
         store.close().await;
         return Err(anyhow::Error::new(Failure {
             code: ErrorCode::InvalidInput,
-            message: "name tracking numbers or --member (a member with decided claims)".into(),
+            message:
+                "name tracking numbers, --member (a member with decided claims) or --affected-since DATE"
+                    .into(),
         }));
     }
-    let opts = RunOptions {
-        today,
-        at: now,
-        actor: "adjudication".into(),
-        page: 5_000,
-    };
     let done = accord_service::adjudication::readjudicate(&store, &plan, &tracking, &opts)
         .await
         .map_err(fail)?;
     store.close().await;
-    for r in &done {
+    let done: Vec<RedecidedFor> = done
+        .into_iter()
+        .map(|r| RedecidedFor {
+            reason: why.get(&r.tracking).cloned().unwrap_or_default(),
+            redecided: r,
+        })
+        .collect();
+    print_redecided(&done);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints each claim decided again: old and new outcome, the money, and the change that made it.
+pub(crate) fn print_redecided(done: &[RedecidedFor]) {
+    for d in done {
+        let r = &d.redecided;
         println!(
-            "{}: {} -> {}; paid before {}, change {} {}",
+            "  {}: {} -> {}; paid before {}, change {}{}",
             r.tracking,
             r.before,
             r.after,
             r.paid_before,
             r.net_change,
             if r.net_change.is_negative() {
-                "(overpayment: recovered from later payments, REC-01)"
+                " (overpayment: recovered from later payments, REC-01)"
             } else {
                 ""
             }
         );
+        if !d.reason.is_empty() {
+            println!("      because {}", d.reason);
+        }
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The plan (`--plan`, else the demo plan), the clock, and the decision date: `--as-of`, else today
