@@ -22,7 +22,8 @@
 //! disputes, portal tickets, audits: each a JSON document of filing and events), [`network`]
 //! (NET-02..NET-08: record changes, credentialing applications and cycles, exclusion screenings,
 //! and the span/sanction updates that give sanctions, lapses and leave their effect),
-//! [`appointments`] (QM-02/QM-03 appointment-availability records), [`events`].
+//! [`appointments`] (QM-02/QM-03 appointment-availability records), [`quality`] (paid claims as the
+//! QM-01 measures read them: a compact record per claim, flagged paid with its decision), [`events`].
 //!
 //! Architecture invariant: only this crate knows SQL. Other crates see domain types and
 //! [`StoreError`], never a table, a column or a query.
@@ -41,6 +42,7 @@ pub mod migrate;
 pub mod network;
 pub mod payments;
 pub mod providers;
+pub mod quality;
 pub mod recoveries;
 pub mod service_plans;
 pub mod snapshot;
@@ -58,6 +60,7 @@ pub use error::StoreError;
 pub use events::Event;
 pub use network::{StoredApplication, StoredChange, StoredCycle, StoredMatch, StoredScreening};
 pub use payments::{ClaimDue, PayableClaim, PaymentCycle, ProviderBalance, StoredRemittance};
+pub use quality::{PaidClaim, PaidClaimKind, PaidLine};
 pub use service_plans::{PlanEvent, StoredServicePlan};
 pub use snapshot::Book;
 pub use store::{Store, TableCounts, UnitOfWork};
