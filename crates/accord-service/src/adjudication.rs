@@ -171,6 +171,7 @@ async fn save(
     }
     uow.insert_decisions(&rows).await?;
     uow.mark_superseded(&superseded).await?;
+    uow.mark_reversed(&reversals(&decided)).await?;
     uow.replace_history(&replaced, &lines).await?;
     uow.commit().await?;
     Ok(())
@@ -210,6 +211,7 @@ pub async fn readjudicate(
     let mut out = Vec::new();
     let mut rows = Vec::new();
     let mut lines = Vec::new();
+    let mut reversed = Vec::new();
     for tracking in &sorted {
         let Some(row) = store.decision(tracking).await? else {
             return Err(ServiceError::NotFound(format!(
@@ -296,6 +298,7 @@ pub async fn readjudicate(
             paid_before: row.net_paid,
             net_change: d.stored.net_paid,
         });
+        reversed.extend(reversals(std::slice::from_ref(&d)));
         rows.push(d.stored);
         lines.extend(d.history);
     }
@@ -307,7 +310,21 @@ pub async fn readjudicate(
         )
         .await?;
     uow.save_decisions(&rows).await?;
+    uow.mark_reversed(&reversed).await?;
     uow.replace_history(&sorted, &lines).await?;
     uow.commit().await?;
     Ok(out)
+}
+
+/// CLM-10: `(original, reversing claim)` for each decision that reverses another claim (a claim
+/// decided again that reverses its own payment is left out), so the quality read stops counting
+/// the original in the same unit of work (QM-01).
+fn reversals(decided: &[Decided]) -> Vec<(String, String)> {
+    decided
+        .iter()
+        .filter_map(|d| {
+            let original = d.reversed.as_ref()?;
+            (*original != d.stored.tracking).then(|| (original.clone(), d.stored.tracking.clone()))
+        })
+        .collect()
 }

@@ -1,81 +1,30 @@
 //! The fields of a stored engine claim that the quality measures read, and nothing else.
 //!
-//! `accord report quality` reads every paid claim's JSON. Decoding it into the full
+//! `accord report quality` reads every paid claim. Decoding each into the full
 //! [`accord_claims::Claim`] re-validated every identifier and code and built every field (amounts,
 //! documentation flags, other payer, modifiers) only to drop them; at ten million lines that was
 //! most of the report's time. The claim was validated when it was received and is stored as the
-//! canonical text of each value, so this view takes the same texts as they are: the records it
-//! produces are the ones the full claim produced (a test in `reports` proves it on a claim with
-//! every field the measures read). Malformed JSON is still an error naming the claim.
+//! canonical text of each value, so the narrow view ([`accord_store::PaidClaim`]) takes the same
+//! texts as they are, and the store keeps it apart, as a compact record per claim written with the
+//! claim (`quality_claims`, decision 0031), so the report reads neither the JSON nor the rest of
+//! the claim row. The tests here prove the view gives what the full claim gives; the tests in
+//! `reports` prove the compact read gives what decoding the JSON gives.
 
 use accord_claims::ClaimKind;
-use accord_core::Date;
-use serde::Deserialize;
 
-/// A stored claim, as far as the quality measures need it. Unknown fields are skipped.
-#[derive(Debug, Deserialize)]
-pub(crate) struct PaidClaimView {
-    pub kind: ClaimKind,
-    pub member_id: String,
-    pub billing_npi: String,
-    #[serde(default)]
-    pub rendering_npi: Option<String>,
-    #[serde(default)]
-    pub attending_npi: Option<String>,
-    #[serde(default)]
-    pub place_of_service: Option<String>,
-    #[serde(default)]
-    pub bill_type: Option<String>,
-    #[serde(default)]
-    pub admission_date: Option<Date>,
-    #[serde(default)]
-    pub discharge_date: Option<Date>,
-    #[serde(default)]
-    pub statement_from: Option<Date>,
-    #[serde(default)]
-    pub statement_to: Option<Date>,
-    #[serde(default)]
-    pub diagnoses: Vec<String>,
-    pub lines: Vec<PaidLineView>,
-}
+pub(crate) use accord_store::{PaidClaim as PaidClaimView, PaidLine as PaidLineView};
 
-/// A service line of [`PaidClaimView`].
-#[derive(Debug, Deserialize)]
-pub(crate) struct PaidLineView {
-    pub procedure: String,
-    #[serde(default)]
-    pub revenue_code: Option<String>,
-    pub service_from: Date,
-    #[serde(default)]
-    pub service_to: Option<Date>,
-    #[serde(default)]
-    pub rendering_npi: Option<String>,
-    #[serde(default)]
-    pub place_of_service: Option<String>,
-}
-
-impl PaidClaimView {
-    /// The line's rendering provider: the line's, else the claim's, else the attending, else the
-    /// billing provider (as [`accord_claims::Claim::rendering_for`]).
-    pub fn rendering_for<'c>(&'c self, line: &'c PaidLineView) -> &'c str {
-        line.rendering_npi
-            .as_deref()
-            .or(self.rendering_npi.as_deref())
-            .or(self.attending_npi.as_deref())
-            .unwrap_or(&self.billing_npi)
-    }
-
-    /// The line's place of service, else the claim's (as [`accord_claims::Claim::place_for`]).
-    pub fn place_for<'c>(&'c self, line: &'c PaidLineView) -> Option<&'c str> {
-        line.place_of_service
-            .as_deref()
-            .or(self.place_of_service.as_deref())
+/// The engine's claim kind of a stored claim.
+pub(crate) fn kind_of(view: &PaidClaimView) -> ClaimKind {
+    match view.kind {
+        accord_store::PaidClaimKind::Professional => ClaimKind::Professional,
+        accord_store::PaidClaimKind::Institutional => ClaimKind::Institutional,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use accord_claims::{Claim, ClaimLine, Frequency, LineDocumentation};
+    use accord_claims::{Claim, ClaimKind, ClaimLine, Frequency, LineDocumentation};
     use accord_core::{
         Icd10Code, MemberId, Money, Npi, PlaceOfService, ProcedureCode, RevenueCode, Units,
     };
@@ -142,7 +91,7 @@ mod tests {
             let json = serde_json::to_string(&full).unwrap();
             let full: Claim = serde_json::from_str(&json).unwrap();
             let view: PaidClaimView = serde_json::from_str(&json).unwrap();
-            assert_eq!(view.kind, full.kind);
+            assert_eq!(kind_of(&view), full.kind);
             assert_eq!(view.member_id, full.member_id.as_str());
             assert_eq!(view.billing_npi, full.billing_npi.as_str());
             assert_eq!(view.bill_type, full.bill_type);

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::ServiceError;
-use crate::paid_claim_view::{PaidClaimView, PaidLineView};
+use crate::paid_claim_view::{PaidClaimView, PaidLineView, kind_of};
 
 /// One ranked denial reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -332,81 +332,20 @@ pub async fn load_quality_inputs(
                 .join("; "),
         )
     })?;
-    let book = store.book().await?;
-    let mut index: HashMap<String, u32> = HashMap::new();
-    let mut members = Vec::with_capacity(book.members.len());
-    for m in &book.members {
-        index.insert(m.member_id.to_string(), members.len() as u32);
-        members.push(accord_quality::MemberInfo {
-            id: m.member_id.to_string(),
-            birth_date: m.birth_date,
-        });
+    // Members: ID and birth date only, a page per row through the driver.
+    let people = store.member_birth_dates().await?;
+    let mut index: HashMap<String, u32> = HashMap::with_capacity(people.len());
+    let mut members = Vec::with_capacity(people.len());
+    for (id, birth_date) in people {
+        index.insert(id.clone(), members.len() as u32);
+        members.push(accord_quality::MemberInfo { id, birth_date });
     }
     let mut records: Vec<accord_quality::ServiceRecord> = Vec::new();
     let mut after = String::new();
-    loop {
-        let page = store.paid_claims_after(&after, 5_000).await?;
-        let Some(last) = page.last() else { break };
-        after = last.0.clone();
-        for (tracking, json) in &page {
-            let claim: PaidClaimView = serde_json::from_str(json)
-                .map_err(|e| ServiceError::invalid(format!("claim {tracking}"), "claim", e))?;
-            let Some(&member) = index.get(claim.member_id.as_str()) else {
-                continue;
-            };
-            if let Some(npi) = provider {
-                let npi = npi.as_str();
-                let mine =
-                    |l: &PaidLineView| claim.billing_npi == npi || claim.rendering_for(l) == npi;
-                for l in claim.lines.iter().filter(|l| mine(l)) {
-                    let id = claim.member_id.as_str();
-                    attributed.insert((id.to_owned(), l.service_from));
-                    attributed.insert((id.to_owned(), l.service_to.unwrap_or(l.service_from)));
-                }
-                if claim.billing_npi == npi {
-                    for d in [
-                        claim.admission_date,
-                        claim.discharge_date,
-                        claim.statement_from,
-                        claim.statement_to,
-                    ]
-                    .into_iter()
-                    .flatten()
-                    {
-                        attributed.insert((claim.member_id.clone(), d));
-                    }
-                }
-            }
-            if let (accord_claims::ClaimKind::Institutional, Some(bt)) =
-                (&claim.kind, &claim.bill_type)
-            {
-                let from_d = claim.admission_date.or(claim.statement_from);
-                let to_d = claim.discharge_date.or(claim.statement_to).or(from_d);
-                if let (Some(a), Some(b)) = (from_d, to_d) {
-                    records.push(accord_quality::ServiceRecord {
-                        member,
-                        from: a,
-                        through: b,
-                        procedure: None,
-                        pos: None,
-                        bill_type: Some(bt.chars().take(3).collect()),
-                        revenue: claim.lines.first().and_then(|l| l.revenue_code.clone()),
-                        diagnoses: claim.diagnoses.clone(),
-                    });
-                }
-            }
-            for l in &claim.lines {
-                records.push(accord_quality::ServiceRecord {
-                    member,
-                    from: l.service_from,
-                    through: l.service_to.unwrap_or(l.service_from),
-                    procedure: Some(l.procedure.clone()),
-                    pos: claim.place_for(l).map(str::to_owned),
-                    bill_type: None,
-                    revenue: l.revenue_code.clone(),
-                    diagnoses: claim.diagnoses.clone(),
-                });
-            }
+    while let Some((last, page)) = store.paid_claims_page(&after, QUALITY_PAGE).await? {
+        after = last;
+        for claim in page {
+            add_paid_claim(claim, &index, provider, &mut records, &mut attributed);
         }
     }
     records.sort_by_key(|r| r.member);
@@ -416,6 +355,84 @@ pub async fn load_quality_inputs(
         value_sets: vs,
         attributed,
     })
+}
+
+/// Paid claims per page of the quality read: one row of about 3 MB through the driver.
+const QUALITY_PAGE: i64 = 20_000;
+
+/// A paid claim's service records (an institutional claim's stay, then each line) and, with a
+/// provider asked for, the (member, date) pairs of that provider's services. A claim of a member
+/// not on file is skipped.
+fn add_paid_claim(
+    claim: PaidClaimView,
+    index: &HashMap<String, u32>,
+    provider: Option<&accord_core::Npi>,
+    records: &mut Vec<accord_quality::ServiceRecord>,
+    attributed: &mut HashSet<(String, Date)>,
+) {
+    let Some(&member) = index.get(claim.member_id.as_str()) else {
+        return;
+    };
+    if let Some(npi) = provider {
+        let npi = npi.as_str();
+        let mine = |l: &PaidLineView| claim.billing_npi == npi || claim.rendering_for(l) == npi;
+        for l in claim.lines.iter().filter(|l| mine(l)) {
+            let id = claim.member_id.as_str();
+            attributed.insert((id.to_owned(), l.service_from));
+            attributed.insert((id.to_owned(), l.service_to.unwrap_or(l.service_from)));
+        }
+        if claim.billing_npi == npi {
+            for d in [
+                claim.admission_date,
+                claim.discharge_date,
+                claim.statement_from,
+                claim.statement_to,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                attributed.insert((claim.member_id.clone(), d));
+            }
+        }
+    }
+    if let (accord_claims::ClaimKind::Institutional, Some(bt)) = (kind_of(&claim), &claim.bill_type)
+    {
+        let from_d = claim.admission_date.or(claim.statement_from);
+        let to_d = claim.discharge_date.or(claim.statement_to).or(from_d);
+        if let (Some(a), Some(b)) = (from_d, to_d) {
+            records.push(accord_quality::ServiceRecord {
+                member,
+                from: a,
+                through: b,
+                procedure: None,
+                pos: None,
+                bill_type: Some(bt.chars().take(3).collect()),
+                revenue: claim.lines.first().and_then(|l| l.revenue_code.clone()),
+                diagnoses: claim.diagnoses.clone(),
+            });
+        }
+    }
+    let claim_pos = claim.place_of_service;
+    let mut diagnoses = Some(claim.diagnoses);
+    let last = claim.lines.len().saturating_sub(1);
+    for (i, l) in claim.lines.into_iter().enumerate() {
+        // The claim's diagnoses go to every line: cloned for all but the last, which takes them.
+        let dx = if i == last {
+            diagnoses.take().unwrap_or_default()
+        } else {
+            diagnoses.clone().unwrap_or_default()
+        };
+        records.push(accord_quality::ServiceRecord {
+            member,
+            from: l.service_from,
+            through: l.service_to.unwrap_or(l.service_from),
+            procedure: Some(l.procedure),
+            pos: l.place_of_service.or_else(|| claim_pos.clone()),
+            bill_type: None,
+            revenue: l.revenue_code,
+            diagnoses: dx,
+        });
+    }
 }
 
 #[cfg(test)]

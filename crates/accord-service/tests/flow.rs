@@ -639,3 +639,146 @@ async fn clm_10_a_pended_claim_voided_before_payment_leaves_the_queue_unpaid() {
     assert_eq!(r.cycle.total, Money::ZERO);
     assert_eq!(r.plan.payees[0].claims, ["V1"]);
 }
+
+/// QM-01 with CLM-10: after a correction and a void, the quality measures read the corrected
+/// claim once and neither original (the originals keep their paid decisions; the reversal is on
+/// the new claims' decisions). The compact read gives, claim for claim, what decoding the paid
+/// claims' JSON gives, less the originals reversed; `load_quality_inputs` turns exactly the
+/// correction's lines into service records and attributes only its dates to the agency.
+#[tokio::test]
+async fn qm_01_clm_10_quality_inputs_read_a_correction_once_and_no_voided_claim() {
+    use accord_service::reports::load_quality_inputs;
+    let plan = plan();
+    let store = seeded_store().await;
+    let l = |code: &str, dos: &str| line(1, code, &[], 1, "130", dos);
+    receive(
+        &store,
+        "000000060",
+        &[
+            claim(
+                "K1",
+                &agency(),
+                Frequency::Original,
+                vec![l("90837", "2026-03-02")],
+            ),
+            claim(
+                "K2",
+                &agency(),
+                Frequency::Original,
+                vec![l("90834", "2026-03-03")],
+            ),
+            claim(
+                "K3",
+                &agency2(),
+                Frequency::Original,
+                vec![l("90832", "2026-03-04")],
+            ),
+        ],
+    )
+    .await;
+    adjudicate_pending(&store, &plan, &opts("2026-03-06"), |_| {})
+        .await
+        .expect("adjudicate");
+    let dir = tempfile::tempdir().expect("dir");
+    run_cycle(
+        &store,
+        &plan,
+        &CycleOptions {
+            through: d("2026-03-10"),
+            pay_date: d("2026-03-10"),
+            at: jiff::Timestamp::from_second(1_772_900_000).expect("ts"),
+            actor: "test".into(),
+            out: dir.path().to_path_buf(),
+        },
+    )
+    .await
+    .expect("cycle");
+    receive(
+        &store,
+        "000000061",
+        &[
+            claim(
+                "K4",
+                &agency(),
+                Frequency::Corrected {
+                    original: "K1".into(),
+                },
+                vec![l("90837", "2026-03-05")],
+            ),
+            claim(
+                "K5",
+                &agency(),
+                Frequency::Void {
+                    original: "K2".into(),
+                },
+                vec![l("90834", "2026-03-03")],
+            ),
+        ],
+    )
+    .await;
+    adjudicate_pending(&store, &plan, &opts("2026-03-12"), |_| {})
+        .await
+        .expect("adjudicate corrections");
+    let k4 = decision(&store, "K4").await;
+    assert_eq!(k4.lines[0].status, LineStatus::Paid, "{}", k4.explain());
+    assert_eq!(
+        decision(&store, "K5")
+            .await
+            .reversal
+            .map(|r| r.original_tracking),
+        Some("K2".into())
+    );
+
+    // The old read: every paid claim's JSON. It still holds both originals.
+    let mut via_json = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = store.paid_claims_after(&after, 2).await.expect("page");
+        let Some(last) = page.last() else { break };
+        after = last.0.clone();
+        for (t, json) in page {
+            let c: accord_store::PaidClaim = serde_json::from_str(&json).expect("view");
+            via_json.push((t, c));
+        }
+    }
+    let json_trackings: Vec<&str> = via_json.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(json_trackings, ["K1", "K2", "K3", "K4"]);
+    // The quality read: the same claims, field for field, without the reversed originals.
+    let mut read = Vec::new();
+    let mut after = String::new();
+    while let Some((last, page)) = store.paid_claims_page(&after, 2).await.expect("page") {
+        after = last;
+        read.extend(page);
+    }
+    let expected: Vec<accord_store::PaidClaim> = via_json
+        .into_iter()
+        .filter(|(t, _)| t != "K1" && t != "K2")
+        .map(|(_, c)| c)
+        .collect();
+    assert_eq!(read, expected);
+
+    let input = load_quality_inputs(&store, &plan, Some(&agency()))
+        .await
+        .expect("inputs");
+    assert_eq!(input.members.len(), 1);
+    assert_eq!(input.members[0].birth_date, d("1990-05-05"));
+    let services: Vec<(Option<&str>, String)> = input
+        .records
+        .iter()
+        .map(|r| (r.procedure.as_deref(), r.from.to_string()))
+        .collect();
+    assert_eq!(
+        services,
+        [
+            (Some("90832"), "2026-03-04".to_owned()),
+            (Some("90837"), "2026-03-05".to_owned())
+        ]
+    );
+    let mut attributed: Vec<String> = input
+        .attributed
+        .iter()
+        .map(|(_, d)| d.to_string())
+        .collect();
+    attributed.sort();
+    assert_eq!(attributed, ["2026-03-05"]);
+}

@@ -355,7 +355,8 @@ impl UnitOfWork {
     }
 
     /// Stores decisions (a claim decided again replaces its row), one `claim_adjudicated` event
-    /// each, under this unit of work's actor and reason.
+    /// each, under this unit of work's actor and reason. The quality read's `paid` flag follows
+    /// the new status.
     pub async fn save_decisions(&mut self, decisions: &[StoredDecision]) -> Result<(), StoreError> {
         self.delete_where(
             "decision_traces",
@@ -407,6 +408,13 @@ impl UnitOfWork {
             "decision_traces",
             &["tracking", "trace"],
             traces,
+        )
+        .await?;
+        // QM-01: the quality read follows the claim's current decision.
+        self.flag_paid_claims(
+            decisions
+                .iter()
+                .map(|d| (d.tracking.as_str(), crate::quality::is_paid(&d.status))),
         )
         .await?;
         let events = decisions
@@ -478,6 +486,8 @@ impl UnitOfWork {
                 .await
                 .map_err(|e| StoreError::from_write("decisions", e))?;
         }
+        self.flag_paid_claims(trackings.iter().map(|t| (t.as_str(), false)))
+            .await?;
         let events = trackings
             .iter()
             .map(|t| {

@@ -151,7 +151,8 @@ impl UnitOfWork {
         .await
     }
 
-    /// CLM-01: stores claims with their tracking numbers, one `claim_received` event each.
+    /// CLM-01: stores claims with their tracking numbers, one `claim_received` event each, and for
+    /// each claim with engine JSON its `quality_claims` record (not paid until decided so).
     pub async fn insert_claims(&mut self, claims: &[StoredClaim]) -> Result<(), StoreError> {
         unique_in_batch(
             "claims",
@@ -176,6 +177,13 @@ impl UnitOfWork {
             })
             .collect();
         bulk::insert_rows(&mut self.tx, self.backend, "claims", CLAIM_COLUMNS, rows).await?;
+        // QM-01: the compact record the quality measures read, flagged paid with the decision.
+        let quality = crate::quality::rows_of(
+            claims
+                .iter()
+                .filter_map(|c| Some((c.tracking.as_str(), c.claim.as_deref()?))),
+        );
+        crate::quality::insert(&mut self.tx, self.backend, quality).await?;
         let events = claims
             .iter()
             .map(|c| {

@@ -22,8 +22,10 @@
 //! disputes, portal tickets, audits: each a JSON document of filing and events), [`network`]
 //! (NET-02..NET-08: record changes, credentialing applications and cycles, exclusion screenings,
 //! and the span/sanction updates that give sanctions, lapses and leave their effect),
-//! [`appointments`] (QM-02/QM-03 appointment-availability records), [`events`]; changes to
-//! records on file that imports make and the events since an instant (REC-01) are in `changes`.
+//! [`appointments`] (QM-02/QM-03 appointment-availability records), [`quality`] (paid claims as the
+//! QM-01 measures read them: a compact record per claim, flagged paid with its decision), [`events`];
+//! changes to records on file that imports make and the events since an instant (REC-01) are in
+//! `changes`.
 //!
 //! Architecture invariant: only this crate knows SQL. Other crates see domain types and
 //! [`StoreError`], never a table, a column or a query.
@@ -43,6 +45,7 @@ pub mod migrate;
 pub mod network;
 pub mod payments;
 pub mod providers;
+pub mod quality;
 pub mod recoveries;
 pub mod service_plans;
 pub mod snapshot;
@@ -60,6 +63,7 @@ pub use error::StoreError;
 pub use events::Event;
 pub use network::{StoredApplication, StoredChange, StoredCycle, StoredMatch, StoredScreening};
 pub use payments::{ClaimDue, PayableClaim, PaymentCycle, ProviderBalance, StoredRemittance};
+pub use quality::{PaidClaim, PaidClaimKind, PaidLine};
 pub use service_plans::{PlanEvent, StoredServicePlan};
 pub use snapshot::Book;
 pub use store::{Store, TableCounts, UnitOfWork};

@@ -30,8 +30,13 @@ macro_rules! migrations {
     };
 }
 
-const SQLITE: &[Migration] = migrations!("sqlite": (1, "0001_initial"), (2, "0002_events_by_entity"), (3, "0003_claims"), (4, "0004_adjudication"), (5, "0005_service_plans"), (6, "0006_um"), (7, "0007_cases"), (8, "0008_access"), (9, "0009_network"), (10, "0010_appointments"), (12, "0012_screening_schedule"), (13, "0013_decision_traces"));
-const POSTGRES: &[Migration] = migrations!("postgres": (1, "0001_initial"), (2, "0002_events_by_entity"), (3, "0003_claims"), (4, "0004_adjudication"), (5, "0005_service_plans"), (6, "0006_um"), (7, "0007_cases"), (8, "0008_access"), (9, "0009_network"), (10, "0010_appointments"), (12, "0012_screening_schedule"), (13, "0013_decision_traces"));
+const SQLITE: &[Migration] = migrations!("sqlite": (1, "0001_initial"), (2, "0002_events_by_entity"), (3, "0003_claims"), (4, "0004_adjudication"), (5, "0005_service_plans"), (6, "0006_um"), (7, "0007_cases"), (8, "0008_access"), (9, "0009_network"), (10, "0010_appointments"), (12, "0012_screening_schedule"), (13, "0013_decision_traces"), (14, "0014_quality_claims"));
+const POSTGRES: &[Migration] = migrations!("postgres": (1, "0001_initial"), (2, "0002_events_by_entity"), (3, "0003_claims"), (4, "0004_adjudication"), (5, "0005_service_plans"), (6, "0006_um"), (7, "0007_cases"), (8, "0008_access"), (9, "0009_network"), (10, "0010_appointments"), (12, "0012_screening_schedule"), (13, "0013_decision_traces"), (14, "0014_quality_claims"));
+
+/// The migration that adds `quality_claims`; a database that already holds claims gets their
+/// records from their stored JSON in the migration's own transaction (Rust, not SQL: the compact
+/// record is [`crate::quality::encode`]).
+const QUALITY_CLAIMS: i64 = 14;
 
 /// The migrations of a backend, in version order.
 pub fn migrations(backend: Backend) -> &'static [Migration] {
@@ -101,6 +106,17 @@ pub(crate) async fn run(
         // Plain text, no parameters: PostgreSQL runs it with the simple protocol, which allows a
         // file of several statements.
         (&mut *tx).execute(m.sql).await.map_err(fail)?;
+        if m.version == QUALITY_CLAIMS {
+            crate::quality::backfill(&mut tx, backend)
+                .await
+                .map_err(|e| StoreError::Migration {
+                    version: m.version,
+                    reason: format!(
+                        "{}: filling quality_claims from the stored claims: {e}",
+                        m.name
+                    ),
+                })?;
+        }
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) \
              VALUES ($1, $2, $3, $4)",

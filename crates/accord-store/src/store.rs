@@ -57,6 +57,7 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("exclusion_matches", &["match_id"]),
     ("appointments", &["appointment_id"]),
     ("exclusion_screened", &["screening_id", "npi"]),
+    ("quality_claims", &["tracking"]),
 ];
 
 /// Set on every SQLite connection: WAL (readers do not block the writer), foreign keys enforced,

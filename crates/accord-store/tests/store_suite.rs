@@ -205,6 +205,7 @@ suite!(
     net_05_sanction_lapse_and_leave_write_what_standing_reads_with_events,
     qm_02_appointments_round_trip_by_request_time_and_discharge,
     rec_01_changed_authorizations_and_the_events_since_an_instant,
+    qm_01_quality_read_follows_decisions_reversals_and_is_backfilled,
 );
 
 /// The one line that says the PostgreSQL half of the suite did not run. Written straight to
@@ -759,7 +760,7 @@ async fn counts_are_per_table_and_display(db: TestDb) {
     assert_eq!(c.get("sanctions"), 0);
     assert_eq!(c.total(), 6);
     let shown = c.to_string();
-    assert_eq!(shown.lines().count(), 34, "{shown}");
+    assert_eq!(shown.lines().count(), 35, "{shown}");
     assert!(shown.lines().next().unwrap().starts_with("members"));
     assert!(shown.contains("eligibility_spans"));
 }
@@ -823,12 +824,12 @@ async fn older_database_is_upgraded_on_connect(db: TestDb) {
         .into_iter()
         .map(|(v, _)| v)
         .collect();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14]);
     assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
     assert_eq!(store.events_for(MEMBER, "M1").await.unwrap().len(), 1);
     // Connecting again changes nothing.
     let again = db.store().await;
-    assert_eq!(again.applied_migrations().await.unwrap().len(), 12);
+    assert_eq!(again.applied_migrations().await.unwrap().len(), 13);
 }
 
 async fn bulk_insert_spans_many_chunks(db: TestDb) {
@@ -853,6 +854,245 @@ async fn bulk_insert_spans_many_chunks(db: TestDb) {
     assert_eq!(c.get("eligibility_spans"), 2 * n);
     assert_eq!(c.get("events"), 3 * n);
     assert_eq!(store.eligibility(&mid("B003499")).await.unwrap().len(), 2);
+}
+
+/// The claims the quality read gives, in order, `page` claims at a time.
+async fn quality_read(store: &Store, page: i64) -> Vec<accord_store::PaidClaim> {
+    let mut out = Vec::new();
+    let mut after = String::new();
+    while let Some((last, claims)) = store.paid_claims_page(&after, page).await.unwrap() {
+        assert!(claims.len() as i64 <= page);
+        after = last;
+        out.extend(claims);
+    }
+    out
+}
+
+/// The same claims read the old way: every paid claim's JSON, decoded.
+async fn json_read(store: &Store) -> Vec<(String, accord_store::PaidClaim)> {
+    let mut out = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = store.paid_claims_after(&after, 2).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = last.0.clone();
+        for (t, json) in page {
+            out.push((t, serde_json::from_str(&json).unwrap()));
+        }
+    }
+    out
+}
+
+/// QM-01 (with CLM-10): the quality read (`quality_claims`) gives exactly the paid claims the
+/// JSON read gives, field for field, in tracking order and across pages; it follows each claim's
+/// current decision (paid in, denied or superseded out, paid again in), drops a claim a corrected
+/// or void claim reversed while its correction is read once, ignores a claim reversing its own
+/// payment; and a database made before migration 0014 gets the same rows when it is upgraded.
+async fn qm_01_quality_read_follows_decisions_reversals_and_is_backfilled(db: TestDb) {
+    use accord_store::{PaidClaimKind, ReceivedFile, StoredClaim, StoredDecision};
+    let store = db.store().await;
+    seed_members(&store, &["M1", "M2"]).await;
+    let claim_json = |t: &str, member: &str, code: &str| {
+        let institutional = t == "Q2";
+        json!({
+            "tracking": t, "kind": if institutional { "institutional" } else { "professional" },
+            "frequency": "original", "member_id": member, "billing_npi": "1234567893",
+            "attending_npi": if institutional { json!("1245319599") } else { json!(null) },
+            "place_of_service": if institutional { json!(null) } else { json!("11") },
+            "bill_type": if institutional { json!("0111") } else { json!(null) },
+            "admission_date": if institutional { json!("2026-03-01") } else { json!(null) },
+            "discharge_date": if institutional { json!("2026-03-04") } else { json!(null) },
+            "received": "2026-03-05", "diagnoses": ["F32.1", "F10.20"],
+            "emergency": false, "unknown_field": {"kept": "out"},
+            "lines": [
+                {"number": 1, "procedure": code, "modifiers": ["HE"], "units": "4",
+                 "charge": "80.00", "service_from": "2026-03-02",
+                 "revenue_code": if institutional { json!("0100") } else { json!(null) },
+                 "service_to": if institutional { json!("2026-03-04") } else { json!(null) },
+                 "rendering_npi": "1679576722", "place_of_service": null},
+                {"number": 2, "procedure": code, "units": "1", "charge": "20.00",
+                 "service_from": "2026-03-03", "place_of_service": "53"}
+            ]
+        })
+        .to_string()
+    };
+    let claims = [
+        ("Q1", "M1", "H0004"),
+        ("Q2", "M2", "99223"),
+        ("Q3", "M1", "H0031"),
+        ("Q4", "M2", "H2019"),
+        ("Q5", "M1", "T1016"),
+        ("Q6", "M1", "H0036"),
+    ];
+    let mut uow = store.begin("intake", "837 received", at(T0)).await.unwrap();
+    uow.record_received_file(&ReceivedFile {
+        sender: "CH".into(),
+        interchange_control: "9".into(),
+        file_name: "q.x12".into(),
+        received_at: "2026-03-05T00:00:00Z".into(),
+        claims: 7,
+    })
+    .await
+    .unwrap();
+    let stored = |t: &str, json: Option<String>| StoredClaim {
+        tracking: t.into(),
+        sender: "CH".into(),
+        interchange_control: "9".into(),
+        patient_control: format!("P{t}"),
+        member_id: Some("M1".into()),
+        billing_npi: Some("1234567893".into()),
+        total_charge: Money::from_cents(10_000),
+        status: if json.is_some() {
+            "accepted"
+        } else {
+            "rejected"
+        }
+        .into(),
+        reasons: json!([]),
+        claim: json,
+        received_at: "2026-03-05T00:00:00Z".into(),
+    };
+    let mut rows: Vec<StoredClaim> = claims
+        .iter()
+        .map(|(t, m, c)| stored(t, Some(claim_json(t, m, c))))
+        .collect();
+    rows.push(stored("Q7", None));
+    uow.insert_claims(&rows).await.unwrap();
+    uow.commit().await.unwrap();
+    assert_eq!(store.counts().await.unwrap().get("quality_claims"), 6);
+    assert!(
+        quality_read(&store, 10).await.is_empty(),
+        "nothing paid yet"
+    );
+
+    let decided = |t: &str, status: &str| StoredDecision {
+        tracking: t.into(),
+        status: status.into(),
+        member_id: Some("M1".into()),
+        pay_to_npi: "1234567893".into(),
+        received_on: date(2026, 3, 5),
+        decided_on: date(2026, 3, 6),
+        billed: Money::from_cents(10_000),
+        allowed: Money::ZERO,
+        paid: Money::ZERO,
+        net_paid: Money::ZERO,
+        patient_responsibility: Money::ZERO,
+        clean: true,
+        decision: json!({ "tracking": t, "status": status, "reversal": null }).to_string(),
+        trace: None,
+        cycle: None,
+    };
+    let mut uow = store.begin("adjudication", "run", at(T0)).await.unwrap();
+    uow.insert_decisions(&[
+        decided("Q1", "processed_primary"),
+        decided("Q2", "processed_secondary"),
+        decided("Q3", "denied"),
+        decided("Q4", "pended"),
+        decided("Q5", "processed_primary"),
+        decided("Q6", "processed_primary"),
+    ])
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    let tracked = |claims: &[accord_store::PaidClaim]| -> Vec<String> {
+        claims
+            .iter()
+            .map(|c| c.lines[0].procedure.clone())
+            .collect()
+    };
+    // Paid claims only, in tracking order, whatever the page size; field for field what the JSON
+    // gives.
+    for page in [1, 2, 3, 100] {
+        assert_eq!(
+            tracked(&quality_read(&store, page).await),
+            ["H0004", "99223", "T1016", "H0036"],
+            "page {page}"
+        );
+    }
+    let via_json: Vec<_> = json_read(&store)
+        .await
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    assert_eq!(quality_read(&store, 3).await, via_json);
+    let stay = &via_json[1];
+    assert_eq!(stay.kind, PaidClaimKind::Institutional);
+    assert_eq!(stay.bill_type.as_deref(), Some("0111"));
+    assert_eq!(stay.discharge_date, Some(date(2026, 3, 4)));
+    assert_eq!(stay.rendering_for(&stay.lines[1]), "1245319599");
+    assert_eq!(stay.place_for(&stay.lines[1]), Some("53"));
+
+    // Decided again: Q1 denied leaves, Q3 paid enters, Q4 superseded stays out; Q5 reversed by a
+    // corrected claim (Q6 stands in for it) leaves; a claim reversing its own payment stays.
+    let mut uow = store.begin("adjudication", "again", at(T0)).await.unwrap();
+    uow.save_decisions(&[decided("Q1", "denied"), decided("Q3", "processed_primary")])
+        .await
+        .unwrap();
+    uow.mark_superseded(&["Q4".into()]).await.unwrap();
+    uow.mark_reversed(&[("Q5".into(), "Q6".into()), ("Q6".into(), "Q6".into())])
+        .await
+        .unwrap();
+    uow.commit().await.unwrap();
+    assert_eq!(
+        tracked(&quality_read(&store, 2).await),
+        ["99223", "H0031", "H0036"]
+    );
+    // The JSON read still gives the reversed original; the quality read is the JSON read without
+    // it.
+    let via_json: Vec<_> = json_read(&store)
+        .await
+        .into_iter()
+        .filter(|(t, _)| t != "Q5")
+        .map(|(_, c)| c)
+        .collect();
+    assert_eq!(quality_read(&store, 2).await, via_json);
+    // Paid again after a denial: read again, once.
+    let mut uow = store.begin("examiner", "release", at(T0)).await.unwrap();
+    uow.save_decisions(&[decided("Q1", "processed_primary")])
+        .await
+        .unwrap();
+    uow.commit().await.unwrap();
+    let now = quality_read(&store, 2).await;
+    assert_eq!(tracked(&now), ["H0004", "99223", "H0031", "H0036"]);
+
+    // Members for the measures: ID and birth date, by ID.
+    let people = store.member_birth_dates().await.unwrap();
+    assert_eq!(people.len(), 2);
+    assert_eq!(people[0].0, "M1");
+    assert_eq!(
+        people[0].1,
+        store
+            .get_member(&mid("M1"))
+            .await
+            .unwrap()
+            .unwrap()
+            .birth_date
+    );
+
+    // Q5's reversal is written in a decision's JSON, as the engine writes it.
+    let mut uow = store.begin("adjudication", "void", at(T0)).await.unwrap();
+    uow.save_decisions(&[StoredDecision {
+        decision: json!({"tracking": "Q6", "reversal": {"original_tracking": "Q5", "paid": "0"}})
+            .to_string(),
+        ..decided("Q6", "processed_primary")
+    }])
+    .await
+    .unwrap();
+    uow.commit().await.unwrap();
+    let digest = store.content_digest().await.unwrap();
+    store.close().await;
+
+    // A database from before migration 0014: the upgrade fills the table from the claims, the
+    // decisions' status and their reversals, and the read is the same.
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    sqlx::raw_sql("DROP TABLE quality_claims; DELETE FROM schema_migrations WHERE version = 14")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let upgraded = db.store().await;
+    assert_eq!(quality_read(&upgraded, 2).await, now);
+    assert_eq!(upgraded.content_digest().await.unwrap(), digest);
 }
 
 // ---------------------------------------------------------------------------------------------
