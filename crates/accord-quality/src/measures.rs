@@ -56,33 +56,85 @@ struct Classified {
     flags: u8,
 }
 
+/// The codes of one service, borrowed: what [`classify_codes`] reads. A reader that holds the
+/// codes as text (the database's page of paid claims) classifies without copying them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServiceCodes<'a> {
+    /// HCPCS/CPT code.
+    pub procedure: Option<&'a str>,
+    /// Place of service.
+    pub pos: Option<&'a str>,
+    /// Bill type, first three digits.
+    pub bill_type: Option<&'a str>,
+    /// Revenue code.
+    pub revenue: Option<&'a str>,
+}
+
+/// A service reduced to what the measures ask of it: the member, its dates and what the value
+/// sets say it is. 16 bytes and no text, so ten million fit in 160 MB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClassifiedRecord {
+    /// Index of the member in the member list.
+    pub member: u32,
+    /// Date of service, or admission date for a stay.
+    pub from: Date,
+    /// Last date, or discharge date for a stay.
+    pub through: Date,
+    /// What the value sets make of its codes (opaque; from [`classify_codes`]).
+    pub flags: u8,
+}
+
+impl ClassifiedRecord {
+    /// QM-01: `r` classified by the value sets.
+    pub fn of(r: &ServiceRecord, vs: &ValueSets) -> ClassifiedRecord {
+        ClassifiedRecord {
+            member: r.member,
+            from: r.from,
+            through: r.through,
+            flags: classify(r, vs),
+        }
+    }
+}
+
 fn classify(r: &ServiceRecord, vs: &ValueSets) -> u8 {
-    let has = |set, sys, v: &Option<String>| v.as_deref().is_some_and(|c| vs.contains(set, sys, c));
+    let codes = ServiceCodes {
+        procedure: r.procedure.as_deref(),
+        pos: r.pos.as_deref(),
+        bill_type: r.bill_type.as_deref(),
+        revenue: r.revenue.as_deref(),
+    };
+    classify_codes(&codes, &r.diagnoses, vs)
+}
+
+/// QM-01: what the value sets make of one service's codes and its diagnoses (principal first,
+/// without dots): the flags a [`ClassifiedRecord`] carries.
+pub fn classify_codes<S: AsRef<str>>(c: &ServiceCodes<'_>, diagnoses: &[S], vs: &ValueSets) -> u8 {
+    let has = |set, sys, v: Option<&str>| v.is_some_and(|c| vs.contains(set, sys, c));
     let mut f = 0;
-    if has(ValueSet::AcuteInpatient, CodeSystem::BillType, &r.bill_type)
-        || has(ValueSet::AcuteInpatient, CodeSystem::Revenue, &r.revenue)
-        || has(ValueSet::AcuteInpatient, CodeSystem::Pos, &r.pos)
+    if has(ValueSet::AcuteInpatient, CodeSystem::BillType, c.bill_type)
+        || has(ValueSet::AcuteInpatient, CodeSystem::Revenue, c.revenue)
+        || has(ValueSet::AcuteInpatient, CodeSystem::Pos, c.pos)
     {
         f |= INPATIENT;
     }
     if f & INPATIENT == 0
-        && (has(ValueSet::EdVisit, CodeSystem::CptHcpcs, &r.procedure)
-            || has(ValueSet::EdVisit, CodeSystem::Pos, &r.pos)
-            || has(ValueSet::EdVisit, CodeSystem::Revenue, &r.revenue))
+        && (has(ValueSet::EdVisit, CodeSystem::CptHcpcs, c.procedure)
+            || has(ValueSet::EdVisit, CodeSystem::Pos, c.pos)
+            || has(ValueSet::EdVisit, CodeSystem::Revenue, c.revenue))
     {
         f |= ED;
     }
-    if let Some(p) = r.diagnoses.first() {
-        if vs.contains(ValueSet::MentalIllness, CodeSystem::Icd10, p) {
+    if let Some(p) = diagnoses.first() {
+        if vs.contains(ValueSet::MentalIllness, CodeSystem::Icd10, p.as_ref()) {
             f |= MH_PRINCIPAL;
         }
-        if vs.contains(ValueSet::AodDependence, CodeSystem::Icd10, p) {
+        if vs.contains(ValueSet::AodDependence, CodeSystem::Icd10, p.as_ref()) {
             f |= AOD_PRINCIPAL;
         }
     }
-    if r.diagnoses
+    if diagnoses
         .iter()
-        .any(|d| vs.contains(ValueSet::AodDependence, CodeSystem::Icd10, d))
+        .any(|d| vs.contains(ValueSet::AodDependence, CodeSystem::Icd10, d.as_ref()))
     {
         f |= AOD_ANY;
     }
@@ -90,11 +142,11 @@ fn classify(r: &ServiceRecord, vs: &ValueSets) -> u8 {
         if has(
             ValueSet::MentalHealthFollowUp,
             CodeSystem::CptHcpcs,
-            &r.procedure,
+            c.procedure,
         ) {
             f |= MH_FOLLOW_UP;
         }
-        if has(ValueSet::AodTreatment, CodeSystem::CptHcpcs, &r.procedure) {
+        if has(ValueSet::AodTreatment, CodeSystem::CptHcpcs, c.procedure) {
             f |= AOD_TREATMENT;
         }
     }
@@ -365,6 +417,21 @@ pub fn measure(
     vs: &ValueSets,
     period: Period,
 ) -> QualityReport {
+    let classified: Vec<ClassifiedRecord> = records
+        .iter()
+        .map(|r| ClassifiedRecord::of(r, vs))
+        .collect();
+    measure_classified(members, &classified, period)
+}
+
+/// QM-01: [`measure`] over records already classified ([`ClassifiedRecord::of`] or
+/// [`classify_codes`]), grouped by member (each member's records consecutive, in any order
+/// within the member). The same rates as [`measure`] over the records they came from.
+pub fn measure_classified(
+    members: &[MemberInfo],
+    records: &[ClassifiedRecord],
+    period: Period,
+) -> QualityReport {
     let mut all = All::default();
     let mut buf: Vec<Classified> = Vec::new();
     let mut i = 0;
@@ -376,7 +443,7 @@ pub fn measure(
             buf.push(Classified {
                 from: r.from,
                 through: r.through,
-                flags: classify(r, vs),
+                flags: r.flags,
             });
             i += 1;
         }
@@ -439,14 +506,22 @@ pub fn measure(
 /// principal mental-illness or AOD diagnosis, as (member index, discharge date), by member then
 /// date.
 pub fn behavioral_discharges(records: &[ServiceRecord], vs: &ValueSets) -> Vec<(u32, Date)> {
+    let classified: Vec<ClassifiedRecord> = records
+        .iter()
+        .map(|r| ClassifiedRecord::of(r, vs))
+        .collect();
+    behavioral_discharges_classified(&classified)
+}
+
+/// [`behavioral_discharges`] over records already classified.
+pub fn behavioral_discharges_classified(records: &[ClassifiedRecord]) -> Vec<(u32, Date)> {
     let mut by_member: std::collections::BTreeMap<u32, Vec<Classified>> = Default::default();
     for r in records {
-        let flags = classify(r, vs);
-        if flags & INPATIENT != 0 {
+        if r.flags & INPATIENT != 0 {
             by_member.entry(r.member).or_default().push(Classified {
                 from: r.from,
                 through: r.through,
-                flags,
+                flags: r.flags,
             });
         }
     }

@@ -242,3 +242,35 @@ fn synthetic_histories_produce_every_rate() {
         assert_eq!(rate.members.len() as u64, rate.denominator);
     }
 }
+
+/// The database read classifies each service as it reads it ([`measure_classified`]); the
+/// rates, and the member-level lists behind them, are those [`measure`] gives over the same
+/// services with their codes (20,000 synthetic members with stays, ED visits and AOD episodes),
+/// and so are the QM-03 discharges.
+#[test]
+fn qm_01_measures_over_classified_records_equal_the_measures_over_the_records() {
+    use accord_quality::{
+        ClassifiedRecord, behavioral_discharges, behavioral_discharges_classified,
+        measure_classified,
+    };
+    let vs = vs();
+    let (members, records) = accord_quality::bench::histories(20_000, 200_000, 7, 2026);
+    let period = Period {
+        start: Date::new(2026, 1, 1).unwrap(),
+        end: Date::new(2026, 12, 31).unwrap(),
+    };
+    let classified: Vec<ClassifiedRecord> = records
+        .iter()
+        .map(|r| ClassifiedRecord::of(r, &vs))
+        .collect();
+    let by_codes = measure(&members, &records, &vs, period);
+    assert!(
+        by_codes.rates.iter().all(|r| r.denominator > 0),
+        "{by_codes:?}"
+    );
+    assert_eq!(measure_classified(&members, &classified, period), by_codes);
+    assert_eq!(
+        behavioral_discharges_classified(&classified),
+        behavioral_discharges(&records, &vs)
+    );
+}

@@ -90,7 +90,7 @@ pub async fn load_access_report(
         }
     }
     let input = load_quality_inputs(store, plan, None).await?;
-    let found = accord_quality::behavioral_discharges(&input.records, &input.value_sets);
+    let found = accord_quality::behavioral_discharges_classified(&input.records);
     let discharges: Vec<accord_quality::access::Discharge<'_>> = found
         .iter()
         .filter_map(|&(m, date)| {

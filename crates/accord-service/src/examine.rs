@@ -153,11 +153,19 @@ pub async fn examine(
                 .reversal
                 .as_ref()
                 .map(|r| r.original_tracking.clone());
+            // CLM-10: a released correction or void reverses its original; the quality measures
+            // stop reading the original in the same unit of work (as a run does).
+            let reversal: Vec<(String, String)> = reversed
+                .iter()
+                .filter(|o| o.as_str() != tracking)
+                .map(|o| (o.clone(), tracking.to_owned()))
+                .collect();
             let mut decided = stored_form(&mut scratch, &claim, decision, reversed, who.today);
             // Examined claims are not clean (PAY-07 counts them apart).
             decided.stored.clean = false;
             uow.save_decisions(std::slice::from_ref(&decided.stored))
                 .await?;
+            uow.mark_reversed(&reversal).await?;
             uow.replace_history(&[tracking.to_owned()], &decided.history)
                 .await?;
             decided.decision

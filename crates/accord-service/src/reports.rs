@@ -250,10 +250,9 @@ pub async fn load_provider_quality(
     to: Date,
 ) -> Result<accord_quality::provider::ProviderQuality, ServiceError> {
     let input = load_quality_inputs(store, plan, Some(npi)).await?;
-    let report = accord_quality::measure(
+    let report = accord_quality::measure_classified(
         &input.members,
         &input.records,
-        &input.value_sets,
         accord_quality::Period {
             start: from,
             end: to,
@@ -284,10 +283,9 @@ pub async fn load_quality_report(
     to: Date,
 ) -> Result<accord_quality::QualityReport, ServiceError> {
     let input = load_quality_inputs(store, plan, None).await?;
-    Ok(accord_quality::measure(
+    Ok(accord_quality::measure_classified(
         &input.members,
         &input.records,
-        &input.value_sets,
         accord_quality::Period {
             start: from,
             end: to,
@@ -298,10 +296,11 @@ pub async fn load_quality_report(
 /// What the quality measures read: the members, the service records of paid claims (grouped by
 /// member) and the plan's value sets.
 pub struct QualityInputs {
-    /// Members, indexed by `ServiceRecord::member`.
+    /// Members, indexed by `ClassifiedRecord::member`.
     pub members: Vec<accord_quality::MemberInfo>,
-    /// Service records, sorted by member.
-    pub records: Vec<accord_quality::ServiceRecord>,
+    /// Service records, classified by the value sets as they are read (no codes kept), sorted by
+    /// member.
+    pub records: Vec<accord_quality::ClassifiedRecord>,
     /// `value_sets.csv`.
     pub value_sets: accord_quality::ValueSets,
     /// With a provider asked for: (member ID, date) of every service on that provider's paid
@@ -340,12 +339,12 @@ pub async fn load_quality_inputs(
         index.insert(id.clone(), members.len() as u32);
         members.push(accord_quality::MemberInfo { id, birth_date });
     }
-    let mut records: Vec<accord_quality::ServiceRecord> = Vec::new();
+    let mut records: Vec<accord_quality::ClassifiedRecord> = Vec::new();
     let mut after = String::new();
     while let Some((last, page)) = store.paid_claims_page(&after, QUALITY_PAGE).await? {
         after = last;
         for claim in page {
-            add_paid_claim(claim, &index, provider, &mut records, &mut attributed);
+            add_paid_claim(&claim, &index, provider, &vs, &mut records, &mut attributed);
         }
     }
     records.sort_by_key(|r| r.member);
@@ -360,14 +359,15 @@ pub async fn load_quality_inputs(
 /// Paid claims per page of the quality read: one row of about 3 MB through the driver.
 const QUALITY_PAGE: i64 = 20_000;
 
-/// A paid claim's service records (an institutional claim's stay, then each line) and, with a
-/// provider asked for, the (member, date) pairs of that provider's services. A claim of a member
-/// not on file is skipped.
+/// A paid claim's service records (an institutional claim's stay, then each line), classified
+/// by the value sets from the claim's own text, and, with a provider asked for, the (member,
+/// date) pairs of that provider's services. A claim of a member not on file is skipped.
 fn add_paid_claim(
-    claim: PaidClaimView,
+    claim: &PaidClaimView,
     index: &HashMap<String, u32>,
     provider: Option<&accord_core::Npi>,
-    records: &mut Vec<accord_quality::ServiceRecord>,
+    vs: &accord_quality::ValueSets,
+    records: &mut Vec<accord_quality::ClassifiedRecord>,
     attributed: &mut HashSet<(String, Date)>,
 ) {
     let Some(&member) = index.get(claim.member_id.as_str()) else {
@@ -395,42 +395,42 @@ fn add_paid_claim(
             }
         }
     }
-    if let (accord_claims::ClaimKind::Institutional, Some(bt)) = (kind_of(&claim), &claim.bill_type)
+    let dx = claim.diagnoses.as_slice();
+    if let (accord_claims::ClaimKind::Institutional, Some(bt)) = (kind_of(claim), &claim.bill_type)
     {
         let from_d = claim.admission_date.or(claim.statement_from);
         let to_d = claim.discharge_date.or(claim.statement_to).or(from_d);
         if let (Some(a), Some(b)) = (from_d, to_d) {
-            records.push(accord_quality::ServiceRecord {
+            // The bill type's first three digits (facility, care, frequency's class).
+            let bill_type = bt.get(..3).unwrap_or(bt.as_str());
+            let codes = accord_quality::ServiceCodes {
+                bill_type: Some(bill_type),
+                revenue: claim.lines.first().and_then(|l| l.revenue_code.as_deref()),
+                ..Default::default()
+            };
+            records.push(accord_quality::ClassifiedRecord {
                 member,
                 from: a,
                 through: b,
-                procedure: None,
-                pos: None,
-                bill_type: Some(bt.chars().take(3).collect()),
-                revenue: claim.lines.first().and_then(|l| l.revenue_code.clone()),
-                diagnoses: claim.diagnoses.clone(),
+                flags: accord_quality::classify_codes(&codes, dx, vs),
             });
         }
     }
-    let claim_pos = claim.place_of_service;
-    let mut diagnoses = Some(claim.diagnoses);
-    let last = claim.lines.len().saturating_sub(1);
-    for (i, l) in claim.lines.into_iter().enumerate() {
-        // The claim's diagnoses go to every line: cloned for all but the last, which takes them.
-        let dx = if i == last {
-            diagnoses.take().unwrap_or_default()
-        } else {
-            diagnoses.clone().unwrap_or_default()
+    for l in &claim.lines {
+        let codes = accord_quality::ServiceCodes {
+            procedure: Some(l.procedure.as_str()),
+            pos: l
+                .place_of_service
+                .as_deref()
+                .or(claim.place_of_service.as_deref()),
+            bill_type: None,
+            revenue: l.revenue_code.as_deref(),
         };
-        records.push(accord_quality::ServiceRecord {
+        records.push(accord_quality::ClassifiedRecord {
             member,
             from: l.service_from,
             through: l.service_to.unwrap_or(l.service_from),
-            procedure: Some(l.procedure),
-            pos: l.place_of_service.or_else(|| claim_pos.clone()),
-            bill_type: None,
-            revenue: l.revenue_code,
-            diagnoses: dx,
+            flags: accord_quality::classify_codes(&codes, dx, vs),
         });
     }
 }

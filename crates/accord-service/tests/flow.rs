@@ -762,17 +762,31 @@ async fn qm_01_clm_10_quality_inputs_read_a_correction_once_and_no_voided_claim(
         .expect("inputs");
     assert_eq!(input.members.len(), 1);
     assert_eq!(input.members[0].birth_date, d("1990-05-05"));
-    let services: Vec<(Option<&str>, String)> = input
-        .records
+    // K3 (90832 on March 4) and K4 (90837 on March 5), classified as they were read; not K1
+    // (March 2) or K2 (March 3), which were reversed.
+    let services: Vec<String> = input.records.iter().map(|r| r.from.to_string()).collect();
+    assert_eq!(services, ["2026-03-04", "2026-03-05"]);
+    // Classified from the stored text exactly as the measures classify the service with its codes.
+    let with_codes: Vec<accord_quality::ClassifiedRecord> = expected
         .iter()
-        .map(|r| (r.procedure.as_deref(), r.from.to_string()))
+        .flat_map(|c| {
+            c.lines.iter().map(|l| accord_quality::ServiceRecord {
+                member: 0,
+                from: l.service_from,
+                through: l.service_to.unwrap_or(l.service_from),
+                procedure: Some(l.procedure.clone()),
+                pos: l.place_of_service.clone().or(c.place_of_service.clone()),
+                bill_type: None,
+                revenue: l.revenue_code.clone(),
+                diagnoses: c.diagnoses.clone(),
+            })
+        })
+        .map(|r| accord_quality::ClassifiedRecord::of(&r, &input.value_sets))
         .collect();
-    assert_eq!(
-        services,
-        [
-            (Some("90832"), "2026-03-04".to_owned()),
-            (Some("90837"), "2026-03-05".to_owned())
-        ]
+    assert_eq!(input.records, with_codes);
+    assert!(
+        input.records.iter().all(|r| r.flags != 0),
+        "psychotherapy is a follow-up visit"
     );
     let mut attributed: Vec<String> = input
         .attributed

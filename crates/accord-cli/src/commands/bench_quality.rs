@@ -97,7 +97,7 @@ pub async fn run(opts: StoreBenchOptions) -> anyhow::Result<()> {
         end: jiff::civil::date(2026, 12, 31),
     };
     let t = Instant::now();
-    let report = accord_quality::measure(&input.members, &input.records, &input.value_sets, period);
+    let report = accord_quality::measure_classified(&input.members, &input.records, period);
     let measured = t.elapsed().as_secs_f64();
     println!(
         "Quality measures from {:?} ({}): {} members, {} service records",
