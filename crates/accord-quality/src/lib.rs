@@ -25,8 +25,8 @@ pub mod value_sets;
 
 pub use access::{AccessReport, Appointment, Urgency, access_report};
 pub use measures::{
-    ClassifiedRecord, MemberInfo, Period, QualityReport, Rate, ServiceCodes, ServiceRecord,
-    behavioral_discharges, behavioral_discharges_classified, classify_codes, measure,
-    measure_classified,
+    ClassifiedRecord, Classifier, MemberInfo, Period, QualityReport, Rate, ServiceCodes,
+    ServiceRecord, behavioral_discharges, behavioral_discharges_classified, classify_codes,
+    measure, measure_classified,
 };
 pub use value_sets::{CodeSystem, ValueSet, ValueSetError, ValueSets};

@@ -153,6 +153,139 @@ pub fn classify_codes<S: AsRef<str>>(c: &ServiceCodes<'_>, diagnoses: &[S], vs: 
     f
 }
 
+/// [`classify_codes`] with a memory: what the value sets make of each code is asked once per
+/// distinct code, not once per service. Ten million services carry a few thousand distinct codes,
+/// so a reader classifying as it reads spends its time reading. Codes of up to eight bytes (every
+/// CPT, HCPCS, ICD-10, place of service, bill type and revenue code) are remembered; a longer
+/// text is looked up every time. Same flags as [`classify_codes`], always.
+#[derive(Debug)]
+pub struct Classifier<'v> {
+    vs: &'v ValueSets,
+    /// Per code system, a code's bytes → its value-set memberships ([`memberships`]).
+    seen: [std::collections::HashMap<u64, u8, BuildPacked>; 5],
+}
+
+impl<'v> Classifier<'v> {
+    /// A classifier over `vs`, remembering nothing yet.
+    pub fn new(vs: &'v ValueSets) -> Self {
+        Classifier {
+            vs,
+            seen: Default::default(),
+        }
+    }
+
+    /// The flags [`classify_codes`] gives for these codes and diagnoses.
+    pub fn classify<S: AsRef<str>>(&mut self, c: &ServiceCodes<'_>, diagnoses: &[S]) -> u8 {
+        let mut of = |system: CodeSystem, code: Option<&str>| match code {
+            None => 0,
+            Some(code) => self.memberships(system, code),
+        };
+        let bill = of(CodeSystem::BillType, c.bill_type);
+        let revenue = of(CodeSystem::Revenue, c.revenue);
+        let pos = of(CodeSystem::Pos, c.pos);
+        let procedure = of(CodeSystem::CptHcpcs, c.procedure);
+        let mut f = 0;
+        if (bill | revenue | pos) & IN_ACUTE_INPATIENT != 0 {
+            f |= INPATIENT;
+        }
+        if f & INPATIENT == 0 && (procedure | pos | revenue) & IN_ED_VISIT != 0 {
+            f |= ED;
+        }
+        if let Some(p) = diagnoses.first() {
+            let m = self.memberships(CodeSystem::Icd10, p.as_ref());
+            if m & IN_MENTAL_ILLNESS != 0 {
+                f |= MH_PRINCIPAL;
+            }
+            if m & IN_AOD_DEPENDENCE != 0 {
+                f |= AOD_PRINCIPAL;
+            }
+        }
+        if diagnoses
+            .iter()
+            .any(|d| self.memberships(CodeSystem::Icd10, d.as_ref()) & IN_AOD_DEPENDENCE != 0)
+        {
+            f |= AOD_ANY;
+        }
+        if f & (INPATIENT | ED) == 0 {
+            if procedure & IN_MH_FOLLOW_UP != 0 {
+                f |= MH_FOLLOW_UP;
+            }
+            if procedure & IN_AOD_TREATMENT != 0 {
+                f |= AOD_TREATMENT;
+            }
+        }
+        f
+    }
+
+    fn memberships(&mut self, system: CodeSystem, code: &str) -> u8 {
+        let Some(key) = packed(code) else {
+            return memberships(self.vs, system, code);
+        };
+        let vs = self.vs;
+        *self.seen[system as usize]
+            .entry(key)
+            .or_insert_with(|| memberships(vs, system, code))
+    }
+}
+
+const IN_MENTAL_ILLNESS: u8 = 1 << ValueSet::MentalIllness as u8;
+const IN_AOD_DEPENDENCE: u8 = 1 << ValueSet::AodDependence as u8;
+const IN_ACUTE_INPATIENT: u8 = 1 << ValueSet::AcuteInpatient as u8;
+const IN_ED_VISIT: u8 = 1 << ValueSet::EdVisit as u8;
+const IN_MH_FOLLOW_UP: u8 = 1 << ValueSet::MentalHealthFollowUp as u8;
+const IN_AOD_TREATMENT: u8 = 1 << ValueSet::AodTreatment as u8;
+
+/// The value sets `code` (of `system`) is in, one bit per [`ValueSet`].
+fn memberships(vs: &ValueSets, system: CodeSystem, code: &str) -> u8 {
+    ValueSet::ALL
+        .into_iter()
+        .filter(|set| vs.contains(*set, system, code))
+        .fold(0, |m, set| m | 1 << set as u8)
+}
+
+/// A code of up to eight bytes as one number (its length in the top byte would be redundant: no
+/// code holds a NUL byte, so the zero padding cannot collide with a shorter code).
+fn packed(code: &str) -> Option<u64> {
+    let b = code.as_bytes();
+    if b.len() > 8 || b.contains(&0) {
+        return None;
+    }
+    let mut buf = [0u8; 8];
+    buf[..b.len()].copy_from_slice(b);
+    Some(u64::from_le_bytes(buf))
+}
+
+/// Hashes a packed code with one multiplication (the keys are few and not chosen by an
+/// attacker: they are the codes of the plan's own paid claims).
+#[derive(Debug, Clone, Copy, Default)]
+struct BuildPacked;
+
+impl std::hash::BuildHasher for BuildPacked {
+    type Hasher = PackedHasher;
+    fn build_hasher(&self) -> PackedHasher {
+        PackedHasher(0)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct PackedHasher(u64);
+
+impl std::hash::Hasher for PackedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 =
+                (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        let n = (n ^ (n >> 33)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = n ^ (n >> 29);
+    }
+}
+
 /// The measurement period and the choices a plan may set.
 #[derive(Debug, Clone, Copy)]
 pub struct Period {

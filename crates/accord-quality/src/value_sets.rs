@@ -8,8 +8,6 @@
 //! as text). Code systems: `icd10` (no dot), `cpt_hcpcs`, `pos`, `bill_type` (first three digits),
 //! `revenue`.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 /// The value sets the measures use.
@@ -84,14 +82,18 @@ impl CodeSystem {
 
 #[derive(Debug, Clone, Default)]
 struct Matcher {
-    exact: std::collections::HashSet<String>,
+    /// Sorted, no duplicates: a value set holds tens to hundreds of codes, where a binary search
+    /// beats hashing the code (the quality read asks about ten times per service).
+    exact: Vec<String>,
     prefixes: Vec<String>,
     ranges: Vec<(String, String)>,
 }
 
 impl Matcher {
     fn matches(&self, code: &str) -> bool {
-        self.exact.contains(code)
+        self.exact
+            .binary_search_by(|c| c.as_str().cmp(code))
+            .is_ok()
             || self.prefixes.iter().any(|p| code.starts_with(p.as_str()))
             || self
                 .ranges
@@ -113,16 +115,33 @@ pub struct ValueSetError {
 }
 
 /// Loaded value sets.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ValueSets {
-    sets: HashMap<(ValueSet, CodeSystemKey), Matcher>,
+    /// One matcher per value set and code system, at [`slot`].
+    sets: Vec<Matcher>,
+    /// Which value sets have a row in the file.
+    listed: [bool; ValueSet::ALL.len()],
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct CodeSystemKey(u8);
+/// Code systems, for [`slot`].
+const SYSTEMS: usize = 5;
+const _: () = assert!(
+    CodeSystem::Revenue as usize + 1 == SYSTEMS,
+    "a code system was added"
+);
 
-fn key(c: CodeSystem) -> CodeSystemKey {
-    CodeSystemKey(c as u8)
+/// Where a value set's codes of one system are: an index, so a lookup hashes nothing.
+fn slot(set: ValueSet, system: CodeSystem) -> usize {
+    set as usize * SYSTEMS + system as usize
+}
+
+impl Default for ValueSets {
+    fn default() -> Self {
+        ValueSets {
+            sets: vec![Matcher::default(); ValueSet::ALL.len() * SYSTEMS],
+            listed: [false; ValueSet::ALL.len()],
+        }
+    }
 }
 
 impl ValueSets {
@@ -179,7 +198,8 @@ impl ValueSets {
                 }
                 continue;
             };
-            let m = out.sets.entry((set, key(system))).or_default();
+            out.listed[set as usize] = true;
+            let m = &mut out.sets[slot(set, system)];
             for c in rec
                 .get(2)
                 .unwrap_or("")
@@ -200,12 +220,16 @@ impl ValueSets {
                         m.ranges.push((a.to_owned(), b.to_owned()));
                     }
                 } else {
-                    m.exact.insert(c);
+                    m.exact.push(c);
                 }
             }
         }
+        for m in &mut out.sets {
+            m.exact.sort_unstable();
+            m.exact.dedup();
+        }
         for set in ValueSet::ALL {
-            if !out.sets.keys().any(|(s, _)| *s == set) {
+            if !out.listed[set as usize] {
                 errors.push(ValueSetError {
                     line: 0,
                     field: "value_set".into(),
@@ -222,8 +246,6 @@ impl ValueSets {
 
     /// True when `code` (of `system`) is in `set`.
     pub fn contains(&self, set: ValueSet, system: CodeSystem, code: &str) -> bool {
-        self.sets
-            .get(&(set, key(system)))
-            .is_some_and(|m| m.matches(code))
+        self.sets[slot(set, system)].matches(code)
     }
 }

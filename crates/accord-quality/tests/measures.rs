@@ -273,4 +273,72 @@ fn qm_01_measures_over_classified_records_equal_the_measures_over_the_records() 
         behavioral_discharges_classified(&classified),
         behavioral_discharges(&records, &vs)
     );
+    // The classifier that remembers each code's value sets gives every record the same flags.
+    let mut classifier = accord_quality::Classifier::new(&vs);
+    for (r, c) in records.iter().zip(&classified) {
+        let codes = accord_quality::ServiceCodes {
+            procedure: r.procedure.as_deref(),
+            pos: r.pos.as_deref(),
+            bill_type: r.bill_type.as_deref(),
+            revenue: r.revenue.as_deref(),
+        };
+        assert_eq!(classifier.classify(&codes, &r.diagnoses), c.flags, "{r:?}");
+    }
+}
+
+/// The remembering classifier agrees with the value sets on every code they list and on codes
+/// they do not, across every code system, including a code longer than eight bytes.
+#[test]
+fn qm_01_classifier_remembers_exactly_what_the_value_sets_say() {
+    let vs = vs();
+    let mut classifier = accord_quality::Classifier::new(&vs);
+    let codes = [
+        "90837",
+        "99284",
+        "H0004",
+        "H2013",
+        "0124",
+        "0450",
+        "111",
+        "131",
+        "21",
+        "23",
+        "51",
+        "F329",
+        "F1020",
+        "F1120",
+        "Z0000",
+        "F20",
+        "ABCDEFGHIJ",
+        "",
+        "1",
+        "0114",
+    ];
+    for _ in 0..2 {
+        for a in codes {
+            for b in ["F329", "F1020", "Z0000", "ABCDEFGHIJ"] {
+                let c = accord_quality::ServiceCodes {
+                    procedure: Some(a),
+                    pos: Some(a),
+                    bill_type: Some(a),
+                    revenue: Some(a),
+                };
+                let dx = [a, b];
+                assert_eq!(
+                    classifier.classify(&c, &dx),
+                    accord_quality::classify_codes(&c, &dx, &vs),
+                    "{a} {b}"
+                );
+                let c = accord_quality::ServiceCodes {
+                    procedure: Some(a),
+                    ..Default::default()
+                };
+                assert_eq!(
+                    classifier.classify(&c, &[b]),
+                    accord_quality::classify_codes(&c, &[b], &vs),
+                    "{a} {b}"
+                );
+            }
+        }
+    }
 }

@@ -340,11 +340,30 @@ pub async fn load_quality_inputs(
         members.push(accord_quality::MemberInfo { id, birth_date });
     }
     let mut records: Vec<accord_quality::ClassifiedRecord> = Vec::new();
-    let mut after = String::new();
-    while let Some((last, page)) = store.paid_claims_page(&after, QUALITY_PAGE).await? {
-        after = last;
+    // The next page is read and decoded by a task while this one is classified: the database
+    // and the decoding use one core, the classification the other. Two pages at most are in
+    // memory.
+    let fetch = |after: String| {
+        let store = store.clone();
+        tokio::spawn(async move { store.paid_claims_page(&after, QUALITY_PAGE).await })
+    };
+    let mut classifier = accord_quality::Classifier::new(&vs);
+    let mut next = Some(fetch(String::new()));
+    while let Some(task) = next.take() {
+        let read = task
+            .await
+            .map_err(|e| ServiceError::invalid("quality read", "page", e))??;
+        let Some((last, page)) = read else { break };
+        next = Some(fetch(last));
         for claim in page {
-            add_paid_claim(&claim, &index, provider, &vs, &mut records, &mut attributed);
+            add_paid_claim(
+                &claim,
+                &index,
+                provider,
+                &mut classifier,
+                &mut records,
+                &mut attributed,
+            );
         }
     }
     records.sort_by_key(|r| r.member);
@@ -366,7 +385,7 @@ fn add_paid_claim(
     claim: &PaidClaimView,
     index: &HashMap<String, u32>,
     provider: Option<&accord_core::Npi>,
-    vs: &accord_quality::ValueSets,
+    classifier: &mut accord_quality::Classifier<'_>,
     records: &mut Vec<accord_quality::ClassifiedRecord>,
     attributed: &mut HashSet<(String, Date)>,
 ) {
@@ -412,7 +431,7 @@ fn add_paid_claim(
                 member,
                 from: a,
                 through: b,
-                flags: accord_quality::classify_codes(&codes, dx, vs),
+                flags: classifier.classify(&codes, dx),
             });
         }
     }
@@ -430,7 +449,7 @@ fn add_paid_claim(
             member,
             from: l.service_from,
             through: l.service_to.unwrap_or(l.service_from),
-            flags: accord_quality::classify_codes(&codes, dx, vs),
+            flags: classifier.classify(&codes, dx),
         });
     }
 }
