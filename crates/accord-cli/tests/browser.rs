@@ -241,7 +241,13 @@ async fn provider_and_reviewer_click_through_the_portal() {
     // Claims with their explanation.
     c.goto(&format!("{base}/portal/claims")).await.unwrap();
     shot(&c, "provider-claims").await;
-    click_then(&c, Locator::Css("tbody a"), Locator::Id("explanation")).await;
+    // The newest accepted claim (a rejected one explains its rejection instead).
+    click_then(
+        &c,
+        Locator::XPath("//tbody/tr[td[4]='accepted']/td[1]/a"),
+        Locator::Id("explanation"),
+    )
+    .await;
     let why = c
         .find(Locator::Id("explanation"))
         .await

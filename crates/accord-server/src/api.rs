@@ -652,7 +652,76 @@ pub async fn claim(
             .map_or(c.status.clone(), |s| s.status.clone()),
         member_id: c.member_id.clone(),
         billing_npi: c.billing_npi.clone(),
-        explanation: decision.as_ref().map(|d| d.explain()),
+        explanation: decision
+            .as_ref()
+            .map(|d| d.explain())
+            .or_else(|| rejection_explained(&c)),
         decision: decision.as_ref().and_then(|d| serde_json::to_value(d).ok()),
     }))
+}
+
+/// CLM-01, CLM-03: a claim rejected at intake has no decision; its explanation is the rejection
+/// itself, each reason with the element at fault, as its 277CA said — never "not decided yet".
+fn rejection_explained(c: &accord_store::StoredClaim) -> Option<String> {
+    if c.status != "rejected" {
+        return None;
+    }
+    let reasons: Vec<String> = c
+        .reasons
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let text = |k: &str| r.get(k).and_then(|v| v.as_str()).unwrap_or("");
+            match (text("element"), text("message")) {
+                ("", m) => format!("- {m}"),
+                (e, m) => format!("- {e}: {m}"),
+            }
+        })
+        .collect();
+    Some(format!(
+        "Rejected at intake (CLM-01): stored with this tracking number, not adjudicated. \
+         Correct and resubmit it as a new claim.\n{}",
+        reasons.join("\n")
+    ))
+}
+
+#[cfg(test)]
+mod rejection_tests {
+    use super::*;
+
+    fn stored(status: &str, reasons: serde_json::Value) -> accord_store::StoredClaim {
+        accord_store::StoredClaim {
+            tracking: "202611020002270".into(),
+            sender: "S".into(),
+            interchange_control: "1".into(),
+            patient_control: "P1".into(),
+            member_id: Some("974066164".into()),
+            billing_npi: Some("1234567893".into()),
+            total_charge: accord_core::Money::ZERO,
+            status: status.into(),
+            reasons,
+            claim: None,
+            received_at: "2026-11-02T15:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn clm_01_a_rejected_claim_is_explained_by_its_rejection() {
+        let c = stored(
+            "rejected",
+            serde_json::json!([{"category": "A7", "element": "2010BA NM109 (member ID)",
+                "message": "member ID 974066164 is not found (CLM-04)"}]),
+        );
+        let text = rejection_explained(&c).expect("explained");
+        assert!(text.starts_with("Rejected at intake (CLM-01)"), "{text}");
+        assert!(
+            text.ends_with("- 2010BA NM109 (member ID): member ID 974066164 is not found (CLM-04)"),
+            "{text}"
+        );
+        assert_eq!(
+            rejection_explained(&stored("accepted", serde_json::json!([]))),
+            None
+        );
+    }
 }
