@@ -38,7 +38,7 @@ fn demo_plan_loads_with_its_settings() {
     assert!(cs.copay.is_zero() && cs.deductible.is_zero());
     let summary = p.summary().to_string();
     assert!(summary.contains("ACCORD-IL"), "{summary}");
-    assert!(summary.contains("services:           22"), "{summary}");
+    assert!(summary.contains("services:           25"), "{summary}");
 }
 
 #[test]
@@ -276,7 +276,7 @@ fn every_error_in_every_file_is_reported_together() {
         "services.csv:9: places_of_service: \"5X\" must be a two-digit code",
         "auth_grid.csv: file is missing",
         "fee_schedule.csv:13: unit: \"minute\" is not a unit",
-        "fee_schedule.csv:28: effective_from: 90853 (2025-01-01 onward) overlaps line 27 (2024-07-01 onward)",
+        "fee_schedule.csv:29: effective_from: 90853 (2025-01-01 onward) overlaps line 28 (2024-07-01 onward)",
         "ncci_ptp.csv:6: Effective Date: \"2013010\" is not a date",
         "mue.csv:13: MUE Values: \"lots\" is not a whole number",
     ];
