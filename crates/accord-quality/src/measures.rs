@@ -97,56 +97,63 @@ impl ClassifiedRecord {
 }
 
 fn classify(r: &ServiceRecord, vs: &ValueSets) -> u8 {
-    let codes = ServiceCodes {
+    classify_codes(&codes_of(r), &r.diagnoses, vs)
+}
+
+fn codes_of(r: &ServiceRecord) -> ServiceCodes<'_> {
+    ServiceCodes {
         procedure: r.procedure.as_deref(),
         pos: r.pos.as_deref(),
         bill_type: r.bill_type.as_deref(),
         revenue: r.revenue.as_deref(),
-    };
-    classify_codes(&codes, &r.diagnoses, vs)
+    }
 }
 
 /// QM-01: what the value sets make of one service's codes and its diagnoses (principal first,
 /// without dots): the flags a [`ClassifiedRecord`] carries.
 pub fn classify_codes<S: AsRef<str>>(c: &ServiceCodes<'_>, diagnoses: &[S], vs: &ValueSets) -> u8 {
-    let has = |set, sys, v: Option<&str>| v.is_some_and(|c| vs.contains(set, sys, c));
+    flags(|system, code| memberships(vs, system, code), c, diagnoses)
+}
+
+/// The one statement of what makes a service a stay, an ED visit, a follow-up or an AOD service,
+/// given the value sets each code is in (`member_of`, one bit per [`ValueSet`]).
+fn flags<S: AsRef<str>>(
+    mut member_of: impl FnMut(CodeSystem, &str) -> u8,
+    c: &ServiceCodes<'_>,
+    diagnoses: &[S],
+) -> u8 {
+    let mut of = |system: CodeSystem, code: Option<&str>| code.map_or(0, |c| member_of(system, c));
+    let bill = of(CodeSystem::BillType, c.bill_type);
+    let revenue = of(CodeSystem::Revenue, c.revenue);
+    let pos = of(CodeSystem::Pos, c.pos);
+    let procedure = of(CodeSystem::CptHcpcs, c.procedure);
     let mut f = 0;
-    if has(ValueSet::AcuteInpatient, CodeSystem::BillType, c.bill_type)
-        || has(ValueSet::AcuteInpatient, CodeSystem::Revenue, c.revenue)
-        || has(ValueSet::AcuteInpatient, CodeSystem::Pos, c.pos)
-    {
+    if (bill | revenue | pos) & IN_ACUTE_INPATIENT != 0 {
         f |= INPATIENT;
     }
-    if f & INPATIENT == 0
-        && (has(ValueSet::EdVisit, CodeSystem::CptHcpcs, c.procedure)
-            || has(ValueSet::EdVisit, CodeSystem::Pos, c.pos)
-            || has(ValueSet::EdVisit, CodeSystem::Revenue, c.revenue))
-    {
+    if f & INPATIENT == 0 && (procedure | pos | revenue) & IN_ED_VISIT != 0 {
         f |= ED;
     }
     if let Some(p) = diagnoses.first() {
-        if vs.contains(ValueSet::MentalIllness, CodeSystem::Icd10, p.as_ref()) {
+        let m = of(CodeSystem::Icd10, Some(p.as_ref()));
+        if m & IN_MENTAL_ILLNESS != 0 {
             f |= MH_PRINCIPAL;
         }
-        if vs.contains(ValueSet::AodDependence, CodeSystem::Icd10, p.as_ref()) {
+        if m & IN_AOD_DEPENDENCE != 0 {
             f |= AOD_PRINCIPAL;
         }
     }
     if diagnoses
         .iter()
-        .any(|d| vs.contains(ValueSet::AodDependence, CodeSystem::Icd10, d.as_ref()))
+        .any(|d| of(CodeSystem::Icd10, Some(d.as_ref())) & IN_AOD_DEPENDENCE != 0)
     {
         f |= AOD_ANY;
     }
     if f & (INPATIENT | ED) == 0 {
-        if has(
-            ValueSet::MentalHealthFollowUp,
-            CodeSystem::CptHcpcs,
-            c.procedure,
-        ) {
+        if procedure & IN_MH_FOLLOW_UP != 0 {
             f |= MH_FOLLOW_UP;
         }
-        if has(ValueSet::AodTreatment, CodeSystem::CptHcpcs, c.procedure) {
+        if procedure & IN_AOD_TREATMENT != 0 {
             f |= AOD_TREATMENT;
         }
     }
@@ -176,45 +183,17 @@ impl<'v> Classifier<'v> {
 
     /// The flags [`classify_codes`] gives for these codes and diagnoses.
     pub fn classify<S: AsRef<str>>(&mut self, c: &ServiceCodes<'_>, diagnoses: &[S]) -> u8 {
-        let mut of = |system: CodeSystem, code: Option<&str>| match code {
-            None => 0,
-            Some(code) => self.memberships(system, code),
-        };
-        let bill = of(CodeSystem::BillType, c.bill_type);
-        let revenue = of(CodeSystem::Revenue, c.revenue);
-        let pos = of(CodeSystem::Pos, c.pos);
-        let procedure = of(CodeSystem::CptHcpcs, c.procedure);
-        let mut f = 0;
-        if (bill | revenue | pos) & IN_ACUTE_INPATIENT != 0 {
-            f |= INPATIENT;
+        flags(|system, code| self.memberships(system, code), c, diagnoses)
+    }
+
+    /// `r` classified ([`ClassifiedRecord::of`], remembering its codes).
+    pub fn record(&mut self, r: &ServiceRecord) -> ClassifiedRecord {
+        ClassifiedRecord {
+            member: r.member,
+            from: r.from,
+            through: r.through,
+            flags: self.classify(&codes_of(r), &r.diagnoses),
         }
-        if f & INPATIENT == 0 && (procedure | pos | revenue) & IN_ED_VISIT != 0 {
-            f |= ED;
-        }
-        if let Some(p) = diagnoses.first() {
-            let m = self.memberships(CodeSystem::Icd10, p.as_ref());
-            if m & IN_MENTAL_ILLNESS != 0 {
-                f |= MH_PRINCIPAL;
-            }
-            if m & IN_AOD_DEPENDENCE != 0 {
-                f |= AOD_PRINCIPAL;
-            }
-        }
-        if diagnoses
-            .iter()
-            .any(|d| self.memberships(CodeSystem::Icd10, d.as_ref()) & IN_AOD_DEPENDENCE != 0)
-        {
-            f |= AOD_ANY;
-        }
-        if f & (INPATIENT | ED) == 0 {
-            if procedure & IN_MH_FOLLOW_UP != 0 {
-                f |= MH_FOLLOW_UP;
-            }
-            if procedure & IN_AOD_TREATMENT != 0 {
-                f |= AOD_TREATMENT;
-            }
-        }
-        f
     }
 
     fn memberships(&mut self, system: CodeSystem, code: &str) -> u8 {
