@@ -308,7 +308,9 @@ impl Store {
     }
 
     /// The engine claims (JSON text) of claims paid as primary or secondary, at most `limit` after
-    /// tracking number `after` (quality measures read paid claims).
+    /// tracking number `after`. The quality measures read `quality_claims` instead
+    /// ([`Store::paid_claims_page`]); this JSON path is what tests check that table against (it
+    /// still lists originals a correction or void reversed, which the table leaves out).
     pub async fn paid_claims_after(
         &self,
         after: &str,
