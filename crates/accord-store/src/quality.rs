@@ -25,7 +25,7 @@
 //! A stored claim whose JSON does not give these fields (which intake never stores) gets a record
 //! that names the problem, and reading it while the claim is paid is [`StoreError::Invalid`]
 //! naming the claim, as decoding its JSON was. Databases made before migration 0014 are filled
-//! from the stored claims when the migration runs ([`backfill`]), in its transaction: records
+//! from the stored claims when the migration runs (`backfill`), in its transaction: records
 //! from the claims' JSON, the flag from the decisions' status, and the reversals from the
 //! decisions that carry one (the only place the store reads a decision's JSON).
 //!
