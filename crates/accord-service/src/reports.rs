@@ -11,7 +11,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::ServiceError;
-use crate::paid_claim_view::{PaidClaimView, PaidLineView, kind_of};
+use crate::paid_claim_view::kind_of;
+use accord_store::{PaidClaim, PaidLine};
 
 /// One ranked denial reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -345,7 +346,7 @@ pub async fn load_quality_inputs(
     // memory.
     let fetch = |after: String| {
         let store = store.clone();
-        tokio::spawn(async move { store.paid_claims_page(&after, QUALITY_PAGE).await })
+        tokio::spawn(async move { store.quality_page(&after, QUALITY_PAGE).await })
     };
     let mut classifier = accord_quality::Classifier::new(&vs);
     let mut next = Some(fetch(String::new()));
@@ -353,9 +354,9 @@ pub async fn load_quality_inputs(
         let read = task
             .await
             .map_err(|e| ServiceError::invalid("quality read", "page", e))??;
-        let Some((last, page)) = read else { break };
-        next = Some(fetch(last));
-        for claim in page {
+        let Some(page) = read else { break };
+        next = Some(fetch(page.last.clone()));
+        for (_, claim) in page.claims()? {
             add_paid_claim(
                 &claim,
                 &index,
@@ -378,29 +379,35 @@ pub async fn load_quality_inputs(
 /// Paid claims per page of the quality read: one row of about 3 MB through the driver.
 const QUALITY_PAGE: i64 = 20_000;
 
+/// An optional text as `&str`.
+fn text<S: AsRef<str>>(s: &Option<S>) -> Option<&str> {
+    s.as_ref().map(AsRef::as_ref)
+}
+
 /// A paid claim's service records (an institutional claim's stay, then each line), classified
 /// by the value sets from the claim's own text, and, with a provider asked for, the (member,
 /// date) pairs of that provider's services. A claim of a member not on file is skipped.
-fn add_paid_claim(
-    claim: &PaidClaimView,
+fn add_paid_claim<S: AsRef<str>>(
+    claim: &PaidClaim<S>,
     index: &HashMap<String, u32>,
     provider: Option<&accord_core::Npi>,
     classifier: &mut accord_quality::Classifier<'_>,
     records: &mut Vec<accord_quality::ClassifiedRecord>,
     attributed: &mut HashSet<(String, Date)>,
 ) {
-    let Some(&member) = index.get(claim.member_id.as_str()) else {
+    let id = claim.member_id.as_ref();
+    let Some(&member) = index.get(id) else {
         return;
     };
+    let billing = claim.billing_npi.as_ref();
     if let Some(npi) = provider {
         let npi = npi.as_str();
-        let mine = |l: &PaidLineView| claim.billing_npi == npi || claim.rendering_for(l) == npi;
+        let mine = |l: &PaidLine<S>| billing == npi || claim.rendering_for(l) == npi;
         for l in claim.lines.iter().filter(|l| mine(l)) {
-            let id = claim.member_id.as_str();
             attributed.insert((id.to_owned(), l.service_from));
             attributed.insert((id.to_owned(), l.service_to.unwrap_or(l.service_from)));
         }
-        if claim.billing_npi == npi {
+        if billing == npi {
             for d in [
                 claim.admission_date,
                 claim.discharge_date,
@@ -410,21 +417,22 @@ fn add_paid_claim(
             .into_iter()
             .flatten()
             {
-                attributed.insert((claim.member_id.clone(), d));
+                attributed.insert((id.to_owned(), d));
             }
         }
     }
     let dx = claim.diagnoses.as_slice();
-    if let (accord_claims::ClaimKind::Institutional, Some(bt)) = (kind_of(claim), &claim.bill_type)
+    if let (accord_claims::ClaimKind::Institutional, Some(bt)) =
+        (kind_of(claim.kind), text(&claim.bill_type))
     {
         let from_d = claim.admission_date.or(claim.statement_from);
         let to_d = claim.discharge_date.or(claim.statement_to).or(from_d);
         if let (Some(a), Some(b)) = (from_d, to_d) {
             // The bill type's first three digits (facility, care, frequency's class).
-            let bill_type = bt.get(..3).unwrap_or(bt.as_str());
+            let bill_type = bt.get(..3).unwrap_or(bt);
             let codes = accord_quality::ServiceCodes {
                 bill_type: Some(bill_type),
-                revenue: claim.lines.first().and_then(|l| l.revenue_code.as_deref()),
+                revenue: claim.lines.first().and_then(|l| text(&l.revenue_code)),
                 ..Default::default()
             };
             records.push(accord_quality::ClassifiedRecord {
@@ -437,13 +445,10 @@ fn add_paid_claim(
     }
     for l in &claim.lines {
         let codes = accord_quality::ServiceCodes {
-            procedure: Some(l.procedure.as_str()),
-            pos: l
-                .place_of_service
-                .as_deref()
-                .or(claim.place_of_service.as_deref()),
+            procedure: Some(l.procedure.as_ref()),
+            pos: claim.place_for(l),
             bill_type: None,
-            revenue: l.revenue_code.as_deref(),
+            revenue: text(&l.revenue_code),
         };
         records.push(accord_quality::ClassifiedRecord {
             member,

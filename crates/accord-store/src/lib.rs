@@ -63,7 +63,7 @@ pub use error::StoreError;
 pub use events::Event;
 pub use network::{StoredApplication, StoredChange, StoredCycle, StoredMatch, StoredScreening};
 pub use payments::{ClaimDue, PayableClaim, PaymentCycle, ProviderBalance, StoredRemittance};
-pub use quality::{PaidClaim, PaidClaimKind, PaidLine};
+pub use quality::{PaidClaim, PaidClaimKind, PaidClaimRef, PaidLine, QualityPage};
 pub use service_plans::{PlanEvent, StoredServicePlan};
 pub use snapshot::Book;
 pub use store::{Store, TableCounts, UnitOfWork};

@@ -36,6 +36,8 @@
 //! rendering, place of service. An absent value is empty; a present text is escaped (`%`, control
 //! characters as `%XX`) and an empty one is written `%`. Dates are ISO-8601.
 
+use std::borrow::Cow;
+
 use accord_core::Date;
 use serde::Deserialize;
 use sqlx::AnyConnection;
@@ -69,26 +71,30 @@ pub enum PaidClaimKind {
 
 /// A stored claim, as far as the quality measures need it: the texts the engine claim's JSON
 /// holds (each value's canonical text, validated at intake). Unknown JSON fields are skipped.
+///
+/// The texts are `S`: owned (`String`, the default, as decoded from JSON or by [`decode`]) or
+/// borrowed from a page of records ([`PaidClaimRef`], from [`QualityPage::claims`]), so the
+/// report reads ten million lines without a `String` per field.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct PaidClaim {
+pub struct PaidClaim<S = String> {
     /// Professional or institutional.
     pub kind: PaidClaimKind,
     /// Member ID.
-    pub member_id: String,
+    pub member_id: S,
     /// Billing NPI.
-    pub billing_npi: String,
+    pub billing_npi: S,
     /// Claim-level rendering NPI.
     #[serde(default)]
-    pub rendering_npi: Option<String>,
+    pub rendering_npi: Option<S>,
     /// Attending NPI (837I).
     #[serde(default)]
-    pub attending_npi: Option<String>,
+    pub attending_npi: Option<S>,
     /// Claim-level place of service.
     #[serde(default)]
-    pub place_of_service: Option<String>,
+    pub place_of_service: Option<S>,
     /// Type of bill (837I).
     #[serde(default)]
-    pub bill_type: Option<String>,
+    pub bill_type: Option<S>,
     /// Admission date (837I).
     #[serde(default)]
     pub admission_date: Option<Date>,
@@ -103,19 +109,19 @@ pub struct PaidClaim {
     pub statement_to: Option<Date>,
     /// ICD-10-CM diagnoses, principal first.
     #[serde(default)]
-    pub diagnoses: Vec<String>,
+    pub diagnoses: Vec<S>,
     /// Service lines.
-    pub lines: Vec<PaidLine>,
+    pub lines: Vec<PaidLine<S>>,
 }
 
 /// A service line of [`PaidClaim`].
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct PaidLine {
+pub struct PaidLine<S = String> {
     /// HCPCS/CPT code.
-    pub procedure: String,
+    pub procedure: S,
     /// Revenue code (837I).
     #[serde(default)]
-    pub revenue_code: Option<String>,
+    pub revenue_code: Option<S>,
     /// First date of service.
     pub service_from: Date,
     /// Last date of service, when a range.
@@ -123,28 +129,67 @@ pub struct PaidLine {
     pub service_to: Option<Date>,
     /// The line's rendering NPI.
     #[serde(default)]
-    pub rendering_npi: Option<String>,
+    pub rendering_npi: Option<S>,
     /// The line's place of service.
     #[serde(default)]
-    pub place_of_service: Option<String>,
+    pub place_of_service: Option<S>,
 }
 
-impl PaidClaim {
+/// A [`PaidClaim`] whose texts borrow a page's text (unescaped into a `String` only where the
+/// record escaped them).
+pub type PaidClaimRef<'p> = PaidClaim<Cow<'p, str>>;
+
+impl<S: AsRef<str>> PaidClaim<S> {
     /// The line's rendering provider: the line's, else the claim's, else the attending, else the
     /// billing provider (as the engine claim's `rendering_for`).
-    pub fn rendering_for<'c>(&'c self, line: &'c PaidLine) -> &'c str {
+    pub fn rendering_for<'c>(&'c self, line: &'c PaidLine<S>) -> &'c str {
         line.rendering_npi
-            .as_deref()
-            .or(self.rendering_npi.as_deref())
-            .or(self.attending_npi.as_deref())
+            .as_ref()
+            .or(self.rendering_npi.as_ref())
+            .or(self.attending_npi.as_ref())
             .unwrap_or(&self.billing_npi)
+            .as_ref()
     }
 
     /// The line's place of service, else the claim's (as the engine claim's `place_for`).
-    pub fn place_for<'c>(&'c self, line: &'c PaidLine) -> Option<&'c str> {
+    pub fn place_for<'c>(&'c self, line: &'c PaidLine<S>) -> Option<&'c str> {
         line.place_of_service
-            .as_deref()
-            .or(self.place_of_service.as_deref())
+            .as_ref()
+            .or(self.place_of_service.as_ref())
+            .map(AsRef::as_ref)
+    }
+}
+
+impl PaidClaimRef<'_> {
+    /// The same claim with texts of its own.
+    pub fn into_owned(self) -> PaidClaim {
+        let own = |s: Cow<'_, str>| s.into_owned();
+        PaidClaim {
+            kind: self.kind,
+            member_id: own(self.member_id),
+            billing_npi: own(self.billing_npi),
+            rendering_npi: self.rendering_npi.map(own),
+            attending_npi: self.attending_npi.map(own),
+            place_of_service: self.place_of_service.map(own),
+            bill_type: self.bill_type.map(own),
+            admission_date: self.admission_date,
+            discharge_date: self.discharge_date,
+            statement_from: self.statement_from,
+            statement_to: self.statement_to,
+            diagnoses: self.diagnoses.into_iter().map(own).collect(),
+            lines: self
+                .lines
+                .into_iter()
+                .map(|l| PaidLine {
+                    procedure: own(l.procedure),
+                    revenue_code: l.revenue_code.map(own),
+                    service_from: l.service_from,
+                    service_to: l.service_to,
+                    rendering_npi: l.rendering_npi.map(own),
+                    place_of_service: l.place_of_service.map(own),
+                })
+                .collect(),
+        }
     }
 }
 
@@ -179,16 +224,16 @@ fn put_date(out: &mut String, d: Option<Date>) {
 }
 
 /// The compact record of a claim (see the module header).
-pub fn encode_claim(c: &PaidClaim) -> String {
+pub fn encode_claim<S: AsRef<str>>(c: &PaidClaim<S>) -> String {
     let mut out = String::with_capacity(64 + 48 * c.lines.len());
-    put_text(&mut out, &c.member_id);
+    put_text(&mut out, c.member_id.as_ref());
     out.push(FIELD_SEP);
     out.push(match c.kind {
         PaidClaimKind::Professional => 'P',
         PaidClaimKind::Institutional => 'I',
     });
     out.push(FIELD_SEP);
-    put_text(&mut out, &c.billing_npi);
+    put_text(&mut out, c.billing_npi.as_ref());
     for o in [
         &c.rendering_npi,
         &c.attending_npi,
@@ -196,7 +241,7 @@ pub fn encode_claim(c: &PaidClaim) -> String {
         &c.bill_type,
     ] {
         out.push(FIELD_SEP);
-        put_opt(&mut out, o.as_deref());
+        put_opt(&mut out, o.as_ref().map(AsRef::as_ref));
     }
     for d in [
         c.admission_date,
@@ -212,21 +257,21 @@ pub fn encode_claim(c: &PaidClaim) -> String {
         if i > 0 {
             out.push(LIST_SEP);
         }
-        put_text(&mut out, dx);
+        put_text(&mut out, dx.as_ref());
     }
     for l in &c.lines {
         out.push(PART_SEP);
-        put_text(&mut out, &l.procedure);
+        put_text(&mut out, l.procedure.as_ref());
         out.push(FIELD_SEP);
-        put_opt(&mut out, l.revenue_code.as_deref());
+        put_opt(&mut out, l.revenue_code.as_ref().map(AsRef::as_ref));
         out.push(FIELD_SEP);
         put_date(&mut out, Some(l.service_from));
         out.push(FIELD_SEP);
         put_date(&mut out, l.service_to);
         out.push(FIELD_SEP);
-        put_opt(&mut out, l.rendering_npi.as_deref());
+        put_opt(&mut out, l.rendering_npi.as_ref().map(AsRef::as_ref));
         out.push(FIELD_SEP);
-        put_opt(&mut out, l.place_of_service.as_deref());
+        put_opt(&mut out, l.place_of_service.as_ref().map(AsRef::as_ref));
     }
     out
 }
@@ -251,12 +296,12 @@ pub fn encode(claim_json: &str) -> String {
 // Decoding
 // ---------------------------------------------------------------------------------------------
 
-fn unescape(s: &str) -> Result<String, String> {
+fn unescape(s: &str) -> Result<Cow<'_, str>, String> {
     if !s.contains('%') {
-        return Ok(s.to_owned());
+        return Ok(Cow::Borrowed(s));
     }
     if s == "%" {
-        return Ok(String::new());
+        return Ok(Cow::Borrowed(""));
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -270,17 +315,17 @@ fn unescape(s: &str) -> Result<String, String> {
         rest = &rest[i + 3..];
     }
     out.push_str(rest);
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
-fn text(s: &str, what: &str) -> Result<String, String> {
+fn text<'p>(s: &'p str, what: &str) -> Result<Cow<'p, str>, String> {
     if s.is_empty() {
         return Err(format!("{what} is missing"));
     }
     unescape(s)
 }
 
-fn opt(s: &str) -> Result<Option<String>, String> {
+fn opt(s: &str) -> Result<Option<Cow<'_, str>>, String> {
     if s.is_empty() {
         Ok(None)
     } else {
@@ -333,6 +378,11 @@ fn fields<'a, const N: usize>(part: &'a str, what: &str) -> Result<[&'a str; N],
 
 /// Reads a compact record back (the reverse of [`encode_claim`]); the error says what is wrong.
 pub fn decode(record: &str) -> Result<PaidClaim, String> {
+    decode_in_place(record).map(PaidClaimRef::into_owned)
+}
+
+/// [`decode`], the texts borrowing `record`.
+pub fn decode_in_place(record: &str) -> Result<PaidClaimRef<'_>, String> {
     if let Some(reason) = record.strip_prefix(BROKEN) {
         return Err(format!(
             "the stored claim does not give the measures' fields: {reason}"
@@ -400,15 +450,15 @@ pub fn decode(record: &str) -> Result<PaidClaim, String> {
 // Writing
 // ---------------------------------------------------------------------------------------------
 
-/// The `quality_claims` rows of claims received (those with engine JSON), not paid yet.
-pub(crate) fn rows_of<'c>(claims: impl Iterator<Item = (&'c str, &'c str)>) -> Vec<Vec<Value>> {
+/// The `quality_claims` rows of claims received (those with engine JSON), not paid yet: each
+/// claim's compact record, as given, or else encoded from its JSON.
+pub(crate) fn rows_of<'c>(
+    claims: impl Iterator<Item = (&'c str, &'c str, Option<&'c str>)>,
+) -> Vec<Vec<Value>> {
     claims
-        .map(|(tracking, json)| {
-            vec![
-                Value::text(tracking),
-                Value::int(0),
-                Value::text(encode(json)),
-            ]
+        .map(|(tracking, json, record)| {
+            let record = record.map_or_else(|| encode(json), str::to_owned);
+            vec![Value::text(tracking), Value::int(0), Value::text(record)]
         })
         .collect()
 }
@@ -500,7 +550,7 @@ pub(crate) async fn backfill(conn: &mut AnyConnection, backend: Backend) -> Resu
             };
             claims.push((c.text("tracking")?, c.text("claim")?));
         }
-        let rows = rows_of(claims.iter().map(|(t, j)| (t.as_str(), j.as_str())));
+        let rows = rows_of(claims.iter().map(|(t, j)| (t.as_str(), j.as_str(), None)));
         insert(conn, backend, rows).await?;
     }
     sqlx::query(&format!(
@@ -645,13 +695,28 @@ impl Store {
     /// Claims paid as primary or secondary (their current decision) and not reversed by a
     /// corrected or void claim (CLM-10), among the next `limit` claims after tracking number
     /// `after`, by tracking number, as the quality measures read them: the last tracking number
-    /// the page covered and its claims (possibly none), or `None` past the last claim. Without reversals, the same claims as
-    /// [`Store::paid_claims_after`], from `quality_claims` instead of the JSON.
+    /// the page covered and its claims (possibly none), or `None` past the last claim. Without
+    /// reversals, the same claims as [`Store::paid_claims_after`], from `quality_claims` instead
+    /// of the JSON. [`Store::quality_page`] reads the same page without a `String` per field.
     pub async fn paid_claims_page(
         &self,
         after: &str,
         limit: i64,
     ) -> Result<Option<(String, Vec<PaidClaim>)>, StoreError> {
+        let Some(page) = self.quality_page(after, limit).await? else {
+            return Ok(None);
+        };
+        let claims = page.claims()?.into_iter().map(|(_, c)| c.into_owned());
+        Ok(Some((page.last.clone(), claims.collect())))
+    }
+
+    /// The page [`Store::paid_claims_page`] reads, as the one text the database gives; its
+    /// claims are decoded in place by [`QualityPage::claims`].
+    pub async fn quality_page(
+        &self,
+        after: &str,
+        limit: i64,
+    ) -> Result<Option<QualityPage>, StoreError> {
         // The inner query is a bare range of the primary key (`tracking > $1 ORDER BY tracking
         // LIMIT $2`), so both planners serve it from the key's index whatever their statistics
         // say (with a filter on `paid` inside it, PostgreSQL right after a bulk load estimated a
@@ -687,15 +752,50 @@ impl Store {
             return Ok(None);
         };
         // A range with no paid claim in it: an empty page, and the next one starts after it.
-        let Some(page) = c.opt_text("page")? else {
-            return Ok(Some((last, Vec::new())));
+        let Some(text) = c.opt_text("page")? else {
+            return Ok(Some(QualityPage {
+                after: after.to_owned(),
+                last,
+                count: 0,
+                text: String::new(),
+            }));
         };
-        let n: usize = c.small("n")?;
-        let mut claims: Vec<(&str, PaidClaim)> = Vec::with_capacity(n);
+        let count: usize = c.small("n")?;
+        Ok(Some(QualityPage {
+            after: after.to_owned(),
+            last,
+            count,
+            text,
+        }))
+    }
+}
+
+/// A page of the quality read ([`Store::quality_page`]): the records of its paid claims, as one
+/// text.
+#[derive(Debug, Clone)]
+pub struct QualityPage {
+    after: String,
+    /// The last tracking number the page covered; the next page starts after it.
+    pub last: String,
+    /// How many paid claims the database counted in the page.
+    count: usize,
+    /// `tracking U+001F record`, separated by U+001D.
+    text: String,
+}
+
+impl QualityPage {
+    /// The page's claims by tracking number, their texts borrowing the page. A record that does
+    /// not decode, or a page that does not hold as many as the database counted, is
+    /// [`StoreError::Invalid`] naming the claim or the range.
+    pub fn claims(&self) -> Result<Vec<(&str, PaidClaimRef<'_>)>, StoreError> {
+        if self.count == 0 {
+            return Ok(Vec::new());
+        }
+        let mut claims: Vec<(&str, PaidClaimRef<'_>)> = Vec::with_capacity(self.count);
         let mut in_order = true;
-        for item in page.split(CLAIM_SEP) {
+        for item in self.text.split(CLAIM_SEP) {
             let (tracking, record) = item.split_once(FIELD_SEP).unwrap_or(("", item));
-            let claim = decode(record).map_err(|reason| StoreError::Invalid {
+            let claim = decode_in_place(record).map_err(|reason| StoreError::Invalid {
                 table: TABLE,
                 column: "record",
                 value: tracking.to_owned(),
@@ -707,15 +807,15 @@ impl Store {
         if !in_order {
             claims.sort_by(|a, b| a.0.cmp(b.0));
         }
-        if claims.len() != n {
+        if claims.len() != self.count {
             return Err(StoreError::Invalid {
                 table: TABLE,
                 column: "record",
-                value: format!("claims after {after} through {last}"),
-                reason: format!("{n} records read as {}", claims.len()),
+                value: format!("claims after {} through {}", self.after, self.last),
+                reason: format!("{} records read as {}", self.count, claims.len()),
             });
         }
-        Ok(Some((last, claims.into_iter().map(|(_, c)| c).collect())))
+        Ok(claims)
     }
 }
 
@@ -794,6 +894,46 @@ mod tests {
         assert!(err.contains("missing field"), "{err}");
         assert!(decode("M1\u{1f}X").is_err());
         assert!(decode(&format!("{}\u{1e}H0004", encode_claim(&claim()))).is_err());
+    }
+
+    /// QM-01: a page's claims decode in place: plain texts borrow the page, escaped ones are
+    /// unescaped; out-of-order records come back by tracking number; a count the page does not
+    /// hold is an error naming the range.
+    #[test]
+    fn qm_01_page_claims_borrow_the_page() {
+        let mut odd = claim();
+        odd.member_id = "M%1".into();
+        let text = format!(
+            "T2{FIELD_SEP}{}{CLAIM_SEP}T1{FIELD_SEP}{}",
+            encode_claim(&odd),
+            encode_claim(&claim())
+        );
+        let page = |count| QualityPage {
+            after: "T0".into(),
+            last: "T9".into(),
+            count,
+            text: text.clone(),
+        };
+        let full = page(2);
+        let claims = full.claims().unwrap();
+        let tracking: Vec<&str> = claims.iter().map(|(t, _)| *t).collect();
+        assert_eq!(tracking, ["T1", "T2"]);
+        assert!(matches!(claims[0].1.member_id, Cow::Borrowed("M1001")));
+        assert!(matches!(
+            claims[0].1.lines[0].procedure,
+            Cow::Borrowed("H0004")
+        ));
+        assert!(matches!(&claims[1].1.member_id, Cow::Owned(m) if m == "M%1"));
+        assert_eq!(claims[0].1.clone().into_owned(), claim());
+        assert_eq!(claims[1].1.clone().into_owned(), odd);
+        let err = page(3).claims().unwrap_err().to_string();
+        assert!(err.contains("T0") && err.contains("T9"), "{err}");
+        let empty = QualityPage {
+            count: 0,
+            text: String::new(),
+            ..page(0)
+        };
+        assert!(empty.claims().unwrap().is_empty());
     }
 
     #[test]
