@@ -12,6 +12,7 @@ use accord_x12::write::Envelope;
 use serde_json::json;
 
 use crate::ServiceError;
+use crate::paid_claim_view::quality_record;
 use crate::reference::Reference;
 
 /// The numbering a run of submissions continues: tracking numbers follow the claims on record,
@@ -205,7 +206,7 @@ pub async fn submit<R: std::io::Read>(
     let mut acks: Vec<ClaimAcknowledgment> = Vec::new();
     // The interchange being read: (sender, ISA13), whether it is new, and its claims so far.
     let mut current: Option<((String, String), bool, u64)> = None;
-    let mut batch: Vec<StoredClaim> = Vec::with_capacity(CLAIMS_PER_INSERT);
+    let mut batch = Batch::default();
     for c in accord_x12::Reader837::new(open().map_err(io)?).map_while(Result::ok) {
         out.claims_read += 1;
         let sender = c
@@ -283,6 +284,8 @@ pub async fn submit<R: std::io::Read>(
         let (status, reasons, claim_json, ack_status) = match &outcome {
             Ok(engine) => {
                 out.accepted += 1;
+                // QM-01: the quality record from the claim in hand, not from its JSON.
+                batch.records.push(Some(quality_record(engine)));
                 (
                     "accepted",
                     json!([]),
@@ -292,6 +295,7 @@ pub async fn submit<R: std::io::Read>(
             }
             Err(problems) => {
                 out.rejected += 1;
+                batch.records.push(None);
                 let category = if problems.iter().all(|p| p.category == Category::A6) {
                     "A6"
                 } else if problems.iter().any(|p| p.category == Category::A7) {
@@ -311,7 +315,7 @@ pub async fn submit<R: std::io::Read>(
                 )
             }
         };
-        batch.push(StoredClaim {
+        batch.claims.push(StoredClaim {
             tracking: tracking.clone(),
             sender: key.0.clone(),
             interchange_control: key.1.clone(),
@@ -329,9 +333,8 @@ pub async fn submit<R: std::io::Read>(
         if let Some(a) = acks.last_mut() {
             a.claims.push(ClaimAck::from_claim(&c, ack_status, pcn));
         }
-        if batch.len() >= CLAIMS_PER_INSERT {
-            uow.insert_claims(&batch).await?;
-            batch.clear();
+        if batch.claims.len() >= CLAIMS_PER_INSERT {
+            batch.store(&mut uow).await?;
         }
     }
     finish_interchange(&mut uow, &mut batch, current.take()).await?;
@@ -350,16 +353,33 @@ pub async fn submit<R: std::io::Read>(
     Ok(out)
 }
 
+/// Claims read and not stored yet, with the quality record of each accepted one.
+#[derive(Default)]
+struct Batch {
+    claims: Vec<StoredClaim>,
+    records: Vec<Option<String>>,
+}
+
+impl Batch {
+    /// Stores the claims held and empties the batch.
+    async fn store(&mut self, uow: &mut accord_store::UnitOfWork) -> Result<(), ServiceError> {
+        if !self.claims.is_empty() {
+            uow.insert_claims_with_records(&self.claims, &self.records)
+                .await?;
+        }
+        self.claims.clear();
+        self.records.clear();
+        Ok(())
+    }
+}
+
 /// Stores the claims still buffered and the interchange's claim count.
 async fn finish_interchange(
     uow: &mut accord_store::UnitOfWork,
-    batch: &mut Vec<StoredClaim>,
+    batch: &mut Batch,
     current: Option<((String, String), bool, u64)>,
 ) -> Result<(), ServiceError> {
-    if !batch.is_empty() {
-        uow.insert_claims(batch).await?;
-        batch.clear();
-    }
+    batch.store(uow).await?;
     if let Some(((sender, icn), true, n)) = current {
         uow.set_received_file_claims(&sender, &icn, n).await?;
     }

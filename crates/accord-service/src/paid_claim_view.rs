@@ -12,14 +12,52 @@
 
 use accord_claims::ClaimKind;
 
-pub(crate) use accord_store::{PaidClaim as PaidClaimView, PaidLine as PaidLineView};
+#[cfg(test)]
+use accord_store::PaidClaim as PaidClaimView;
 
-/// The engine's claim kind of a stored claim.
-pub(crate) fn kind_of(view: &PaidClaimView) -> ClaimKind {
-    match view.kind {
+/// The engine's claim kind of a stored claim's kind.
+pub(crate) fn kind_of(kind: accord_store::PaidClaimKind) -> ClaimKind {
+    match kind {
         accord_store::PaidClaimKind::Professional => ClaimKind::Professional,
         accord_store::PaidClaimKind::Institutional => ClaimKind::Institutional,
     }
+}
+
+/// QM-01: the compact quality record of an engine claim, as `accord_store::quality::encode`
+/// makes it from the claim's JSON, built from the claim's own texts (intake holds the claim, so
+/// the store need not decode the JSON it is given).
+pub(crate) fn quality_record(c: &accord_claims::Claim) -> String {
+    let kind = match c.kind {
+        ClaimKind::Professional => accord_store::PaidClaimKind::Professional,
+        ClaimKind::Institutional => accord_store::PaidClaimKind::Institutional,
+    };
+    let view: accord_store::PaidClaim<&str> = accord_store::PaidClaim {
+        kind,
+        member_id: c.member_id.as_str(),
+        billing_npi: c.billing_npi.as_str(),
+        rendering_npi: c.rendering_npi.as_ref().map(|n| n.as_str()),
+        attending_npi: c.attending_npi.as_ref().map(|n| n.as_str()),
+        place_of_service: c.place_of_service.as_ref().map(|p| p.as_str()),
+        bill_type: c.bill_type.as_deref(),
+        admission_date: c.admission_date,
+        discharge_date: c.discharge_date,
+        statement_from: c.statement_from,
+        statement_to: c.statement_to,
+        diagnoses: c.diagnoses.iter().map(|d| d.as_str()).collect(),
+        lines: c
+            .lines
+            .iter()
+            .map(|l| accord_store::PaidLine {
+                procedure: l.procedure.as_str(),
+                revenue_code: l.revenue_code.as_ref().map(|r| r.as_str()),
+                service_from: l.service_from,
+                service_to: l.service_to,
+                rendering_npi: l.rendering_npi.as_ref().map(|n| n.as_str()),
+                place_of_service: l.place_of_service.as_ref().map(|p| p.as_str()),
+            })
+            .collect(),
+    };
+    accord_store::quality::encode_claim(&view)
 }
 
 #[cfg(test)]
@@ -91,7 +129,7 @@ mod tests {
             let json = serde_json::to_string(&full).unwrap();
             let full: Claim = serde_json::from_str(&json).unwrap();
             let view: PaidClaimView = serde_json::from_str(&json).unwrap();
-            assert_eq!(kind_of(&view), full.kind);
+            assert_eq!(kind_of(view.kind), full.kind);
             assert_eq!(view.member_id, full.member_id.as_str());
             assert_eq!(view.billing_npi, full.billing_npi.as_str());
             assert_eq!(view.bill_type, full.bill_type);
@@ -135,6 +173,29 @@ mod tests {
         assert_eq!(view.place_for(&view.lines[0]), Some("11"));
         assert_eq!(view.place_for(&view.lines[1]), Some("21"));
         assert_eq!(view.lines[1].procedure, "H0004");
+    }
+
+    /// QM-01: the record intake builds from the engine claim is, byte for byte, the record the
+    /// store encodes from the claim's JSON, for both kinds and for claims with and without the
+    /// optional fields.
+    #[test]
+    fn qm_01_record_from_the_claim_is_the_record_from_its_json() {
+        for kind in [ClaimKind::Professional, ClaimKind::Institutional] {
+            let mut bare = claim(kind);
+            bare.attending_npi = None;
+            bare.place_of_service = None;
+            bare.bill_type = None;
+            bare.admission_date = None;
+            bare.diagnoses.clear();
+            bare.lines.truncate(1);
+            bare.lines[0].revenue_code = None;
+            for c in [claim(kind), bare] {
+                let json = serde_json::to_string(&c).unwrap();
+                let record = quality_record(&c);
+                assert_eq!(record, accord_store::quality::encode(&json));
+                assert!(!record.starts_with('!'), "{record}");
+            }
+        }
     }
 
     /// Malformed JSON is an error, not a skipped claim.

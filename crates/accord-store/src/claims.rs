@@ -152,8 +152,31 @@ impl UnitOfWork {
     }
 
     /// CLM-01: stores claims with their tracking numbers, one `claim_received` event each, and for
-    /// each claim with engine JSON its `quality_claims` record (not paid until decided so).
+    /// each claim with engine JSON its `quality_claims` record (not paid until decided so),
+    /// encoded from that JSON.
     pub async fn insert_claims(&mut self, claims: &[StoredClaim]) -> Result<(), StoreError> {
+        self.insert_claims_with_records(claims, &vec![None; claims.len()])
+            .await
+    }
+
+    /// [`UnitOfWork::insert_claims`], with each claim's quality record given by the caller
+    /// (`records[i]` for `claims[i]`: intake encodes it from the engine claim it holds, with
+    /// [`crate::quality::encode_claim`], rather than have the store decode the JSON it was just
+    /// given). `None` for a claim with JSON falls back to decoding it; a record for a claim
+    /// without JSON is ignored. Lengths that differ are [`StoreError::Invalid`].
+    pub async fn insert_claims_with_records(
+        &mut self,
+        claims: &[StoredClaim],
+        records: &[Option<String>],
+    ) -> Result<(), StoreError> {
+        if records.len() != claims.len() {
+            return Err(StoreError::Invalid {
+                table: "quality_claims",
+                column: "record",
+                value: format!("{} records", records.len()),
+                reason: format!("{} claims were given", claims.len()),
+            });
+        }
         unique_in_batch(
             "claims",
             claims.iter().map(|c| format!("tracking={}", c.tracking)),
@@ -178,11 +201,10 @@ impl UnitOfWork {
             .collect();
         bulk::insert_rows(&mut self.tx, self.backend, "claims", CLAIM_COLUMNS, rows).await?;
         // QM-01: the compact record the quality measures read, flagged paid with the decision.
-        let quality = crate::quality::rows_of(
-            claims
-                .iter()
-                .filter_map(|c| Some((c.tracking.as_str(), c.claim.as_deref()?))),
-        );
+        let quality =
+            crate::quality::rows_of(claims.iter().zip(records).filter_map(|(c, r)| {
+                Some((c.tracking.as_str(), c.claim.as_deref()?, r.as_deref()))
+            }));
         crate::quality::insert(&mut self.tx, self.backend, quality).await?;
         let events = claims
             .iter()
