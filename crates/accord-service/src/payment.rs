@@ -56,15 +56,7 @@ pub async fn run_cycle(
     let number = store.next_cycle().await?;
     // The arithmetic needs only amounts and dates; each payee's claims are read in full when its
     // 835 is written, so memory follows the largest payee, not the cycle.
-    let decisions = store.payable_due(opts.through).await?;
-    let due: std::collections::HashSet<&str> =
-        decisions.iter().map(|p| p.tracking.as_str()).collect();
-    let waiting: Vec<_> = store
-        .clean_unremitted()
-        .await?
-        .into_iter()
-        .filter(|d| !due.contains(d.tracking.as_str()))
-        .collect();
+    let (decisions, waiting) = store.payable_and_waiting(opts.through).await?;
     let open = store.open_balances().await?;
     let rules = CycleRules {
         demand_after_days: plan.config.recovery.demand_after_days,
@@ -224,7 +216,11 @@ pub async fn run_cycle(
         .await?;
     uow.record_cycle(&cycle, &remittances, &remitted).await?;
     uow.save_balances(&cycle_plan.balances).await?;
+    let marking = t.elapsed();
+    let t = std::time::Instant::now();
     uow.save_remittance_files(&kept).await?;
+    let keeping = t.elapsed();
+    let t = std::time::Instant::now();
     uow.commit().await?;
     // Where the time went, for `-v` and the benchmark notes in docs/performance.md.
     tracing::info!(
@@ -232,7 +228,9 @@ pub async fn run_cycle(
         ?reading,
         ?decoding,
         ?writing,
-        recording = ?t.elapsed(),
+        ?marking,
+        ?keeping,
+        committing = ?t.elapsed(),
         claims = cycle_plan.claim_count(),
         "payment cycle"
     );

@@ -200,7 +200,8 @@ pub struct RemittanceFile {
 }
 
 impl UnitOfWork {
-    /// PAY-06: keeps the files a cycle sent (835s and vouchers), in the cycle's unit of work.
+    /// PAY-06: keeps the files a cycle sent (835s and vouchers), in the cycle's unit of work,
+    /// each compressed (migration 0015: `content` empty, the file in `packed`).
     pub async fn save_remittance_files(
         &mut self,
         files: &[RemittanceFile],
@@ -212,7 +213,8 @@ impl UnitOfWork {
                     Value::int(f.cycle),
                     Value::text(f.pay_to_npi.as_str()),
                     Value::text(f.kind.as_str()),
-                    Value::text(f.content.as_str()),
+                    Value::text(""),
+                    Value::Blob(crate::codec::pack(&f.content)),
                 ]
             })
             .collect();
@@ -220,7 +222,7 @@ impl UnitOfWork {
             &mut self.tx,
             self.backend,
             "remittance_files",
-            &["cycle", "pay_to_npi", "kind", "content"],
+            &["cycle", "pay_to_npi", "kind", "content", "packed"],
             rows,
         )
         .await
@@ -263,7 +265,7 @@ impl Store {
         Ok(out)
     }
 
-    /// One remittance file as sent.
+    /// One remittance file as sent (unpacked, or as a row from before migration 0015 holds it).
     pub async fn remittance_file(
         &self,
         cycle: i64,
@@ -271,22 +273,24 @@ impl Store {
         kind: &str,
     ) -> Result<Option<String>, StoreError> {
         let row = sqlx::query(
-            "SELECT content FROM remittance_files WHERE cycle = $1 AND pay_to_npi = $2 AND kind = $3",
+            "SELECT content, packed FROM remittance_files WHERE cycle = $1 AND pay_to_npi = $2 AND kind = $3",
         )
         .bind(cycle)
         .bind(npi)
         .bind(kind)
         .fetch_optional(&self.pool)
         .await?;
-        match row {
-            None => Ok(None),
-            Some(r) => Ok(Some(
-                Cols {
-                    row: &r,
-                    table: "remittance_files",
-                }
-                .text("content")?,
-            )),
+        let Some(row) = row else { return Ok(None) };
+        let c = Cols {
+            row: &row,
+            table: "remittance_files",
+        };
+        match c.opt_blob("packed")? {
+            Some(bytes) => {
+                let key = format!("cycle {cycle}, {npi}, {kind}");
+                crate::codec::unpack("remittance_files", "packed", &key, &bytes).map(Some)
+            }
+            None => c.text("content").map(Some),
         }
     }
 

@@ -19,7 +19,8 @@ pub(crate) enum Value {
     Text(Option<String>),
     /// An integer, or NULL.
     Int(Option<i64>),
-    /// Bytes (BLOB on SQLite, BYTEA on PostgreSQL): only compressed decision traces.
+    /// Bytes (BLOB on SQLite, BYTEA on PostgreSQL): compressed texts ([`pack`]), decision traces
+    /// and remittance files.
     Blob(Vec<u8>),
 }
 
@@ -42,6 +43,29 @@ impl Value {
     pub(crate) fn opt_money(m: Option<Money>) -> Value {
         Value::Text(m.map(money_text))
     }
+}
+
+/// A long text compressed for storage (a size-prefixed LZ4 block of its UTF-8 bytes).
+pub(crate) fn pack(text: &str) -> Vec<u8> {
+    lz4_flex::compress_prepend_size(text.as_bytes())
+}
+
+/// A text [`pack`]ed back; bytes that are not a packed text are [`StoreError::Invalid`] naming
+/// the table, column and row.
+pub(crate) fn unpack(
+    table: &'static str,
+    column: &'static str,
+    row: &str,
+    bytes: &[u8],
+) -> Result<String, StoreError> {
+    let invalid = |reason: String| StoreError::Invalid {
+        table,
+        column,
+        value: row.to_owned(),
+        reason,
+    };
+    let raw = lz4_flex::decompress_size_prepended(bytes).map_err(|e| invalid(e.to_string()))?;
+    String::from_utf8(raw).map_err(|e| invalid(e.to_string()))
 }
 
 /// Binds values in order onto a query.

@@ -315,6 +315,39 @@ impl Store {
         rows.iter().map(read_due).collect()
     }
 
+    /// PAY-06 and PAY-07 in one read of the decisions no cycle has remitted: what
+    /// [`Store::payable_due`] gives for `through`, and the clean claims decided after it that
+    /// [`Store::clean_unremitted`] would add (by received date, then tracking number). A payment
+    /// cycle needs both; one scan instead of two.
+    pub async fn payable_and_waiting(
+        &self,
+        through: Date,
+    ) -> Result<(Vec<ClaimDue>, Vec<ClaimDue>), StoreError> {
+        let rows = sqlx::query(
+            "SELECT tracking, pay_to_npi, received_on, net_paid, clean, decided_on FROM decisions \
+             WHERE cycle IS NULL AND status NOT IN ('pended', 'rejected', 'superseded') \
+             ORDER BY pay_to_npi, tracking",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let (mut due, mut waiting) = (Vec::new(), Vec::new());
+        for row in &rows {
+            let decided_on = Cols {
+                row,
+                table: "decisions",
+            }
+            .date("decided_on")?;
+            let d = read_due(row)?;
+            if decided_on <= through {
+                due.push(d);
+            } else if d.clean {
+                waiting.push(d);
+            }
+        }
+        waiting.sort_by(|a, b| (a.received_on, &a.tracking).cmp(&(b.received_on, &b.tracking)));
+        Ok((due, waiting))
+    }
+
     /// [`Store::payable_due`] for one payee, with what its 835 needs of each claim and member
     /// (decisions without the traces stored apart: a remittance never reads them).
     pub async fn payable_for(

@@ -13,19 +13,12 @@ const EMPTY_TRACE_END: &str = "\"trace\":[]}";
 
 /// The trace's JSON, compressed for storage (size-prefixed LZ4 block).
 pub(crate) fn pack(trace_json: &str) -> Vec<u8> {
-    lz4_flex::compress_prepend_size(trace_json.as_bytes())
+    crate::codec::pack(trace_json)
 }
 
 /// The trace's JSON back from storage.
 pub(crate) fn unpack(tracking: &str, bytes: &[u8]) -> Result<String, StoreError> {
-    let invalid = |reason: String| StoreError::Invalid {
-        table: "decision_traces",
-        column: "trace",
-        value: tracking.to_owned(),
-        reason,
-    };
-    let raw = lz4_flex::decompress_size_prepended(bytes).map_err(|e| invalid(e.to_string()))?;
-    String::from_utf8(raw).map_err(|e| invalid(e.to_string()))
+    crate::codec::unpack("decision_traces", "trace", tracking, bytes)
 }
 
 /// The whole decision: `decision` (stored with an empty trace) with `trace_json` put in its place.

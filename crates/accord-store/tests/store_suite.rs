@@ -206,6 +206,7 @@ suite!(
     qm_02_appointments_round_trip_by_request_time_and_discharge,
     rec_01_changed_authorizations_and_the_events_since_an_instant,
     qm_01_quality_read_follows_decisions_reversals_and_is_backfilled,
+    pay_06_remittance_files_are_kept_packed_and_read_back_as_sent,
 );
 
 /// The one line that says the PostgreSQL half of the suite did not run. Written straight to
@@ -824,12 +825,12 @@ async fn older_database_is_upgraded_on_connect(db: TestDb) {
         .into_iter()
         .map(|(v, _)| v)
         .collect();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15]);
     assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
     assert_eq!(store.events_for(MEMBER, "M1").await.unwrap().len(), 1);
     // Connecting again changes nothing.
     let again = db.store().await;
-    assert_eq!(again.applied_migrations().await.unwrap().len(), 13);
+    assert_eq!(again.applied_migrations().await.unwrap().len(), 14);
 }
 
 async fn bulk_insert_spans_many_chunks(db: TestDb) {
@@ -1093,6 +1094,71 @@ async fn qm_01_quality_read_follows_decisions_reversals_and_is_backfilled(db: Te
     let upgraded = db.store().await;
     assert_eq!(quality_read(&upgraded, 2).await, now);
     assert_eq!(upgraded.content_digest().await.unwrap(), digest);
+}
+
+/// PAY-06: the files a cycle sent are kept compressed (migration 0015) and read back byte for
+/// byte; a row kept before that migration (text in `content`, nothing packed) still reads.
+async fn pay_06_remittance_files_are_kept_packed_and_read_back_as_sent(db: TestDb) {
+    let store = db.store().await;
+    let payee = npi(100_000_001).as_str().to_owned();
+    let x12 = "ISA*00*~".repeat(2_000);
+    let html = "<p>Łukasz – paid 19.00</p>\n".repeat(500);
+    let file = |kind: &str, content: &str| accord_store::RemittanceFile {
+        cycle: 1,
+        pay_to_npi: payee.clone(),
+        kind: kind.into(),
+        content: content.into(),
+    };
+    let mut uow = store.begin("payer", "cycle 1", at(T0)).await.unwrap();
+    uow.save_remittance_files(&[file("835", &x12), file("voucher", &html)])
+        .await
+        .unwrap();
+    uow.commit().await.unwrap();
+    assert_eq!(
+        store.remittance_file(1, &payee, "835").await.unwrap(),
+        Some(x12.clone())
+    );
+    assert_eq!(
+        store.remittance_file(1, &payee, "voucher").await.unwrap(),
+        Some(html.clone())
+    );
+    assert_eq!(store.remittance_file(2, &payee, "835").await.unwrap(), None);
+
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    // Kept packed: nothing in `content`, and far fewer bytes than the text.
+    let row = sqlx::query("SELECT content, packed FROM remittance_files WHERE kind = '835'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    use sqlx::Row as _;
+    assert_eq!(row.get::<String, _>("content"), "");
+    let packed: Vec<u8> = row.get("packed");
+    assert!(packed.len() * 10 < x12.len(), "{} bytes", packed.len());
+    // A row from before migration 0015.
+    sqlx::query(
+        "INSERT INTO remittance_files (cycle, pay_to_npi, kind, content) \
+         VALUES (0, $1, '835', 'ISA*old~')",
+    )
+    .bind(payee.as_str())
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    assert_eq!(
+        store.remittance_file(0, &payee, "835").await.unwrap(),
+        Some("ISA*old~".to_owned())
+    );
+    let listed: Vec<(i64, String)> = store
+        .remittance_files_for(std::slice::from_ref(&payee))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.cycle, f.kind))
+        .collect();
+    assert_eq!(
+        listed,
+        [(1, "835".into()), (1, "voucher".into()), (0, "835".into())]
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1450,6 +1516,25 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
     // The payable list joins the member's name; a recorded cycle takes the claims off it.
     let due = store.payable_due(date(2026, 3, 10)).await.unwrap();
     assert_eq!(due.len(), 2);
+    // PAY-06/PAY-07: the one-scan read gives what the two reads give, on either side of the
+    // decision date (2026-03-06): due through the 10th; waiting (clean, decided later) through
+    // the 5th.
+    for (through, due_n, waiting_n) in [(date(2026, 3, 10), 2, 0), (date(2026, 3, 5), 0, 2)] {
+        let (due, waiting) = store.payable_and_waiting(through).await.unwrap();
+        let tracking = |v: &[accord_store::ClaimDue]| -> Vec<String> {
+            v.iter().map(|d| d.tracking.clone()).collect()
+        };
+        let clean: Vec<String> = tracking(&store.clean_unremitted().await.unwrap())
+            .into_iter()
+            .filter(|t| !tracking(&due).contains(t))
+            .collect();
+        assert_eq!(
+            tracking(&due),
+            tracking(&store.payable_due(through).await.unwrap())
+        );
+        assert_eq!(tracking(&waiting), clean);
+        assert_eq!((due.len(), waiting.len()), (due_n, waiting_n), "{through}");
+    }
     let payable = store
         .payable_for("1234567893", date(2026, 3, 10))
         .await
