@@ -123,6 +123,24 @@ pub fn write_277ca(acks: &[ClaimAcknowledgment], env: &Envelope) -> String {
     w.out
 }
 
+/// The claims grouped by billing provider (name, NPI) for the 2000C loops: providers in order of
+/// first appearance, each provider's claims in their order. One pass with an index, so a file of
+/// a million claims from ten thousand providers is not ten billion comparisons.
+fn by_billing_provider(claims: &[ClaimAck]) -> Vec<((&str, &str), Vec<&ClaimAck>)> {
+    let mut index: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::new();
+    let mut groups: Vec<((&str, &str), Vec<&ClaimAck>)> = Vec::new();
+    for c in claims {
+        let key = (c.billing_name.as_str(), c.billing_npi.as_str());
+        let i = *index.entry(key).or_insert_with(|| {
+            groups.push((key, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(c);
+    }
+    groups
+}
+
 fn write_set(w: &mut X12Writer, a: &ClaimAcknowledgment, control: &str, env: &Envelope) {
     let (accepted, rejected): (Vec<&ClaimAck>, Vec<&ClaimAck>) = a
         .claims
@@ -185,25 +203,10 @@ fn write_set(w: &mut X12Writer, a: &ClaimAcknowledgment, control: &str, env: &En
     if !rejected.is_empty() {
         w.seg(&["AMT", "YY", &money(sum(&rejected))]);
     }
-    // 2000C per billing provider, in order of first appearance.
-    let mut providers: Vec<(&str, &str)> = vec![];
-    for c in &a.claims {
-        if !providers
-            .iter()
-            .any(|p| p.1 == c.billing_npi && p.0 == c.billing_name)
-        {
-            providers.push((&c.billing_name, &c.billing_npi));
-        }
-    }
     let mut hl = 2;
-    for (name, npi) in providers {
+    for ((name, npi), claims) in by_billing_provider(&a.claims) {
         hl += 1;
         let provider_hl = hl;
-        let claims: Vec<&ClaimAck> = a
-            .claims
-            .iter()
-            .filter(|c| c.billing_name == name && c.billing_npi == npi)
-            .collect();
         let acc: Vec<&ClaimAck> = claims
             .iter()
             .copied()
@@ -458,4 +461,51 @@ pub fn read_277ca(input: &[u8]) -> Result<Vec<ClaimAcknowledgment>, Read277Error
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ack(n: u32, name: &str, npi: &str) -> ClaimAck {
+        ClaimAck {
+            claim_id: format!("PCN{n}"),
+            payer_claim_control: None,
+            charge: Decimal::ONE,
+            patient_last: "DOE".into(),
+            patient_first: None,
+            member_id: "M1".into(),
+            billing_name: name.into(),
+            billing_npi: npi.into(),
+            service_from: jiff::civil::date(2026, 3, 1),
+            service_to: jiff::civil::date(2026, 3, 1),
+            bill_type: None,
+            status: ClaimAckStatus::Accepted,
+        }
+    }
+
+    /// Providers come in order of first appearance, each with its claims in file order; the same
+    /// NPI under another name is another 2000C.
+    #[test]
+    fn claims_group_by_billing_provider_in_order_of_first_appearance() {
+        let claims = [
+            ack(1, "B", "2"),
+            ack(2, "A", "1"),
+            ack(3, "B", "2"),
+            ack(4, "A", "2"),
+            ack(5, "A", "1"),
+        ];
+        let groups: Vec<((&str, &str), Vec<&str>)> = by_billing_provider(&claims)
+            .into_iter()
+            .map(|(k, v)| (k, v.iter().map(|c| c.claim_id.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (("B", "2"), vec!["PCN1", "PCN3"]),
+                (("A", "1"), vec!["PCN2", "PCN5"]),
+                (("A", "2"), vec!["PCN4"]),
+            ]
+        );
+    }
 }
