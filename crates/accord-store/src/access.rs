@@ -199,12 +199,48 @@ pub struct RemittanceFile {
     pub content: String,
 }
 
+/// A [`RemittanceFile`] compressed as the store keeps it ([`RemittanceFile::packed`]): a payment
+/// cycle packs each file as soon as it is written, so it holds about a tenth of the bytes until
+/// the cycle is recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackedRemittanceFile {
+    /// Cycle number.
+    pub cycle: i64,
+    /// Payee.
+    pub pay_to_npi: String,
+    /// `835` or `voucher`.
+    pub kind: String,
+    /// The file's text, LZ4-compressed (size-prefixed block).
+    packed: Vec<u8>,
+}
+
+impl RemittanceFile {
+    /// The file packed for [`UnitOfWork::save_packed_remittance_files`].
+    pub fn packed(&self) -> PackedRemittanceFile {
+        PackedRemittanceFile {
+            cycle: self.cycle,
+            pay_to_npi: self.pay_to_npi.clone(),
+            kind: self.kind.clone(),
+            packed: crate::codec::pack(&self.content),
+        }
+    }
+}
+
 impl UnitOfWork {
     /// PAY-06: keeps the files a cycle sent (835s and vouchers), in the cycle's unit of work,
     /// each compressed (migration 0015: `content` empty, the file in `packed`).
     pub async fn save_remittance_files(
         &mut self,
         files: &[RemittanceFile],
+    ) -> Result<(), StoreError> {
+        let packed: Vec<PackedRemittanceFile> = files.iter().map(RemittanceFile::packed).collect();
+        self.save_packed_remittance_files(&packed).await
+    }
+
+    /// [`UnitOfWork::save_remittance_files`] for files already packed.
+    pub async fn save_packed_remittance_files(
+        &mut self,
+        files: &[PackedRemittanceFile],
     ) -> Result<(), StoreError> {
         let rows = files
             .iter()
@@ -214,7 +250,7 @@ impl UnitOfWork {
                     Value::text(f.pay_to_npi.as_str()),
                     Value::text(f.kind.as_str()),
                     Value::text(""),
-                    Value::Blob(crate::codec::pack(&f.content)),
+                    Value::Blob(f.packed.clone()),
                 ]
             })
             .collect();

@@ -54,7 +54,7 @@ mod traces;
 pub mod um;
 mod url;
 
-pub use access::{AccessRecord, RemittanceFile, StoredAccount};
+pub use access::{AccessRecord, PackedRemittanceFile, RemittanceFile, StoredAccount};
 pub use adjudication::{HistoryLine, StoredAuthorization, StoredDecision};
 pub use appointments::StoredAppointment;
 pub use cases::{CaseEvent, StoredCase};
