@@ -58,28 +58,26 @@ pub async fn adjudicate_pending(
     let loaded = t0.elapsed();
     let (mut reading, mut deciding, mut saving) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let mut tally = Tally::default();
+    let mut after = String::new();
     // Deciding (CPU) and saving (the database) overlap: a page is saved by a task while the next
     // is decided. One page at most is in flight; its decisions stay readable here until saved,
     // for a corrected or void claim whose original is in it.
     let mut in_flight: Option<(SaveTask, Arc<Vec<Decided>>)> = None;
-    // Reading (the database) and decoding the next page also overlap deciding this one: the next
-    // page starts after this page's last claim, and no claim after it has a decision yet.
-    let limit = opts.page.max(1);
-    let fetch = |after: String| tokio::spawn(read_page(store.clone(), after, limit));
-    let mut next = Some(fetch(String::new()));
-    while let Some(task) = next.take() {
+    loop {
         let t = std::time::Instant::now();
-        let page = task
-            .await
-            .map_err(|e| ServiceError::invalid("adjudication run", "read", e))??;
+        let page = store
+            .claims_awaiting_decision(&after, opts.page.max(1))
+            .await?;
         reading += t.elapsed();
         let t = std::time::Instant::now();
         let Some((last, _)) = page.last() else {
             break;
         };
-        next = Some(fetch(last.clone()));
+        after = last.clone();
         let mut decided: Vec<Decided> = Vec::with_capacity(page.len());
-        for (_, claim) in page {
+        for (tracking, json) in page {
+            let claim: Claim = serde_json::from_str(&json)
+                .map_err(|e| ServiceError::invalid(format!("claim {tracking}"), "claim", e))?;
             let original = match claim.frequency.original() {
                 None => None,
                 // An original in this page or the page being saved is not committed yet.
@@ -125,22 +123,6 @@ pub async fn adjudicate_pending(
         "adjudication run"
     );
     Ok(tally)
-}
-
-/// The next page of claims awaiting a decision after tracking number `after`, decoded.
-async fn read_page(
-    store: Store,
-    after: String,
-    limit: u32,
-) -> Result<Vec<(String, Claim)>, ServiceError> {
-    let page = store.claims_awaiting_decision(&after, limit).await?;
-    page.into_iter()
-        .map(|(tracking, json)| {
-            let claim: Claim = serde_json::from_str(&json)
-                .map_err(|e| ServiceError::invalid(format!("claim {tracking}"), "claim", e))?;
-            Ok((tracking, claim))
-        })
-        .collect()
 }
 
 /// The current decision on claim `tracking`, as the engine's value.
