@@ -461,41 +461,9 @@ async fn rec_01_retro_termination_turns_a_paid_claim_into_an_overpayment_recover
     use accord_service::adjudication::readjudicate;
     let plan = plan();
     let store = seeded_store().await;
-    let t1016 = |day: &str| line(1, "T1016", &["HE"], 4, "80", day);
-    receive(
-        &store,
-        "000000040",
-        &[
-            claim(
-                "R1",
-                &agency(),
-                Frequency::Original,
-                vec![t1016("2026-03-02")],
-            ),
-            claim(
-                "R2",
-                &agency(),
-                Frequency::Original,
-                vec![t1016("2026-02-20")],
-            ),
-        ],
-    )
-    .await;
-    adjudicate_pending(&store, &plan, &opts("2026-03-06"), |_| {})
-        .await
-        .expect("adjudicate");
     let dir = tempfile::tempdir().expect("dir");
-    let cycle = |through: &str| CycleOptions {
-        through: d(through),
-        pay_date: d(through),
-        at: jiff::Timestamp::from_second(1_772_900_000).expect("ts"),
-        actor: "test".into(),
-        out: dir.path().to_path_buf(),
-    };
-    let c1 = run_cycle(&store, &plan, &cycle("2026-03-10"))
-        .await
-        .expect("cycle 1");
-    assert_eq!(c1.cycle.total, Money::parse("152").expect("m"));
+    let cycle = |through: &str| cycle_through(dir.path(), through);
+    two_t1016_claims_paid_in_cycle_one(&store, &plan, "000000040", dir.path()).await;
 
     // The state's file ends the member's eligibility on 2026-02-28, after the fact (ELIG-01).
     let mut uow = store

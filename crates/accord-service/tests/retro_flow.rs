@@ -8,7 +8,7 @@ use accord_claims::{Frequency, LineStatus};
 use accord_core::Money;
 use accord_import::{Format, read_authorizations, read_members};
 use accord_service::adjudication::adjudicate_pending;
-use accord_service::payment::{CycleOptions, run_cycle};
+use accord_service::payment::run_cycle;
 use accord_service::retro_run::{ImportBy, affected_since, import_authorizations, import_members};
 use accord_store::StoredAuthorization;
 use jiff::Timestamp;
@@ -38,41 +38,10 @@ fn member_file(end: &str) -> String {
 async fn elig_01_rec_01_retro_termination_import_reverses_the_affected_paid_claim_only() {
     let plan = plan();
     let store = seeded_store().await;
-    let t1016 = |day: &str| line(1, "T1016", &["HE"], 4, "80", day);
-    receive(
-        &store,
-        "000000050",
-        &[
-            claim(
-                "R1",
-                &agency(),
-                Frequency::Original,
-                vec![t1016("2026-03-02")],
-            ),
-            claim(
-                "R2",
-                &agency(),
-                Frequency::Original,
-                vec![t1016("2026-02-20")],
-            ),
-        ],
-    )
-    .await;
-    adjudicate_pending(&store, &plan, &opts("2026-03-06"), |_| {})
-        .await
-        .expect("adjudicate");
     let dir = tempfile::tempdir().expect("dir");
-    let cycle = |through: &str| CycleOptions {
-        through: d(through),
-        pay_date: d(through),
-        at: Timestamp::from_second(1_772_900_000).expect("ts"),
-        actor: "test".into(),
-        out: dir.path().to_path_buf(),
-    };
-    let c1 = run_cycle(&store, &plan, &cycle("2026-03-10"))
-        .await
-        .expect("cycle 1");
-    assert_eq!(c1.cycle.total, Money::parse("152").expect("m"));
+    let cycle = |through: &str| cycle_through(dir.path(), through);
+    two_t1016_claims_paid_in_cycle_one(&store, &plan, "000000050", dir.path()).await;
+    let t1016 = |day: &str| line(1, "T1016", &["HE"], 4, "80", day);
     let r2_before = store.decision("R2").await.expect("q").expect("R2");
 
     // The state's file ends M1001's coverage on 2026-02-28 (ELIG-01), imported with re-decision.

@@ -202,3 +202,56 @@ pub fn carcs(d: &Decision, line: u32) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// A payment cycle through `through` (paid that day), its files under `out`.
+pub fn cycle_through(
+    out: &std::path::Path,
+    through: &str,
+) -> accord_service::payment::CycleOptions {
+    accord_service::payment::CycleOptions {
+        through: d(through),
+        pay_date: d(through),
+        at: jiff::Timestamp::from_second(1_772_900_000).expect("ts"),
+        actor: "test".into(),
+        out: out.to_path_buf(),
+    }
+}
+
+/// The retroactive-change story's start (REC-01): the agency's two T1016 claims for M1001, R1 on
+/// 2026-03-02 and R2 on 2026-02-20 (4 units each), received in interchange `icn`, decided on
+/// 2026-03-06 and paid in cycle 1 through 2026-03-10 (files under `out`): 152.00 in all.
+pub async fn two_t1016_claims_paid_in_cycle_one(
+    store: &Store,
+    plan: &accord_plan::Plan,
+    icn: &str,
+    out: &std::path::Path,
+) -> accord_service::payment::CycleReport {
+    let t1016 = |day: &str| line(1, "T1016", &["HE"], 4, "80", day);
+    receive(
+        store,
+        icn,
+        &[
+            claim(
+                "R1",
+                &agency(),
+                Frequency::Original,
+                vec![t1016("2026-03-02")],
+            ),
+            claim(
+                "R2",
+                &agency(),
+                Frequency::Original,
+                vec![t1016("2026-02-20")],
+            ),
+        ],
+    )
+    .await;
+    accord_service::adjudication::adjudicate_pending(store, plan, &opts("2026-03-06"), |_| {})
+        .await
+        .expect("adjudicate");
+    let c1 = accord_service::payment::run_cycle(store, plan, &cycle_through(out, "2026-03-10"))
+        .await
+        .expect("cycle 1");
+    assert_eq!(c1.cycle.total, Money::parse("152").expect("m"));
+    c1
+}
