@@ -2,7 +2,7 @@
 //!
 //! Accord's application services: the imperative shell around the pure engines that the CLI and
 //! (later) the server share. This crate owns:
-//! - [`reference`]: the store's records turned into the claims engine's indexed facts, once per run;
+//! - [`reference`](mod@reference): the store's records turned into the claims engine's indexed facts, once per run;
 //! - [`decide`]: one claim through the engine and what the run must remember of it (history lines,
 //!   authorization units used, CLM-10 reversals) — synchronous, no I/O;
 //! - [`adjudication`]: adjudicating every stored claim that awaits a decision, in arrival order,

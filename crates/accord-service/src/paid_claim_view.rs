@@ -7,8 +7,10 @@
 //! canonical text of each value, so the narrow view ([`accord_store::PaidClaim`]) takes the same
 //! texts as they are, and the store keeps it apart, as a compact record per claim written with the
 //! claim (`quality_claims`, decision 0031), so the report reads neither the JSON nor the rest of
-//! the claim row. The tests here prove the view gives what the full claim gives; the tests in
-//! `reports` prove the compact read gives what decoding the JSON gives.
+//! the claim row. Intake builds that record from the engine claim it holds ([`quality_record`],
+//! decision 0032). The tests here prove the view gives what the full claim gives and that the
+//! record from the claim is the record from its JSON; the tests in `reports` prove the compact read
+//! gives what decoding the JSON gives.
 
 use accord_claims::ClaimKind;
 
