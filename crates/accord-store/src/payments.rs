@@ -420,7 +420,9 @@ impl Store {
             .collect())
     }
 
-    /// PAY-07: clean claims decided but not yet remitted, oldest received first.
+    /// PAY-07: clean claims decided but not yet remitted, oldest received first. (The payment
+    /// cycle reads these with [`Store::payable_and_waiting`]; the store suite checks that read
+    /// against this one and [`Store::payable_due`].)
     pub async fn clean_unremitted(&self) -> Result<Vec<ClaimDue>, StoreError> {
         let rows = sqlx::query(
             "SELECT tracking, pay_to_npi, received_on, net_paid, clean FROM decisions \

@@ -68,12 +68,7 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     match args.kind {
         ImportKind::Members => {
             let m = read_members(&bytes, format).map_err(fail)?;
-            let (plan, redo) = retro_options(&args, now)?;
-            let by = ImportBy {
-                actor: args.actor.clone(),
-                reason: reason.clone(),
-                at: now,
-            };
+            let (plan, redo, by) = retro_options(&args, &reason, now)?;
             let out = accord_service::retro_run::import_members(
                 &store,
                 &plan,
@@ -151,12 +146,7 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
                 .into_iter()
                 .map(accord_service::reference::stored_from_import)
                 .collect();
-            let (plan, redo) = retro_options(&args, now)?;
-            let by = ImportBy {
-                actor: args.actor.clone(),
-                reason: reason.clone(),
-                at: now,
-            };
+            let (plan, redo, by) = retro_options(&args, &reason, now)?;
             let out = accord_service::retro_run::import_authorizations(
                 &store,
                 &plan,
@@ -201,11 +191,13 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The plan, and the run options of the re-decision when `--readjudicate` asks for one.
+/// The plan, the run options of the re-decision when `--readjudicate` asks for one, and who
+/// imports, why and when.
 fn retro_options(
     args: &ImportArgs,
+    reason: &str,
     now: jiff::Timestamp,
-) -> anyhow::Result<(Plan, Option<RunOptions>)> {
+) -> anyhow::Result<(Plan, Option<RunOptions>, ImportBy)> {
     let dir = super::demo_plan::locate(args.plan.as_deref())?;
     let plan = Plan::load(&dir).map_err(fail)?;
     let today = args
@@ -217,7 +209,12 @@ fn retro_options(
         actor: "adjudication".into(),
         page: 5_000,
     });
-    Ok((plan, redo))
+    let by = ImportBy {
+        actor: args.actor.clone(),
+        reason: reason.to_owned(),
+        at: now,
+    };
+    Ok((plan, redo, by))
 }
 
 /// Prints the claims a retroactive change affects and, when they were decided again, each
