@@ -362,6 +362,38 @@ fn clm_01_claims_are_stored_before_acknowledgment_and_never_twice() {
         Some(before)
     );
 
+    // The same claims in a new interchange, received and decided in one command
+    // (`--adjudicate`, decision 0033): stored as new claims, and decided on receipt as exact
+    // duplicates of the claims already paid (CLM-06).
+    let resent = std::fs::read_to_string(&month)
+        .unwrap()
+        .replacen("*00501*000000001*", "*00501*777777778*", 1)
+        .replacen("IEA*1*000000001~", "IEA*1*777777778~", 1);
+    assert!(
+        resent.contains("777777778"),
+        "the demo's first 837 has ISA13 000000001"
+    );
+    std::fs::write(dir.path().join("resent.837"), resent).unwrap();
+    let decided = accord(
+        dir.path(),
+        &[
+            "claims",
+            "submit",
+            "resent.837",
+            "--adjudicate",
+            "--out",
+            "acks",
+        ],
+    );
+    assert!(decided.status.success(), "{}", text(&decided));
+    assert!(
+        text(&decided).contains("adjudicated "),
+        "{}",
+        text(&decided)
+    );
+    assert!(text(&decided).contains("CO-18"), "{}", text(&decided));
+    let before = count(&accord(dir.path(), &["status"]), "claims").unwrap();
+
     // Claims for members the plan does not have: stored, rejected on the 277CA with the reason
     // (CLM-01, CLM-04), and explained.
     let generated = accord(

@@ -704,7 +704,7 @@ pub async fn submit_json(
         )));
     }
     let _one = ONE_AT_A_TIME.lock().await;
-    let reference = IntakeReference::load(&state.store, &state.plan)
+    let mut reference = IntakeReference::load(&state.store, &state.plan)
         .await
         .map_err(ApiError::from_service)?;
     let mut numbering = Numbering::continuing(&state.store)
@@ -747,7 +747,7 @@ pub async fn submit_json(
     };
     let s = submit(
         &state.store,
-        &reference,
+        &mut reference,
         || Ok(std::io::Cursor::new(x12.as_bytes())),
         &name,
         &now,

@@ -87,7 +87,7 @@ pub async fn receive_837(
             )));
         }
     }
-    let reference = IntakeReference::load(&state.store, &state.plan)
+    let mut reference = IntakeReference::load(&state.store, &state.plan)
         .await
         .map_err(ApiError::from_service)?;
     let mut numbering = Numbering::continuing(&state.store)
@@ -98,7 +98,7 @@ pub async fn receive_837(
     let data = body.clone();
     let s = submit(
         &state.store,
-        &reference,
+        &mut reference,
         || Ok(std::io::Cursor::new(data.clone())),
         &name,
         &now,

@@ -54,6 +54,10 @@ pub async fn adjudicate_pending(
     mut progress: impl FnMut(u64),
 ) -> Result<Tally, ServiceError> {
     let t0 = std::time::Instant::now();
+    // Nothing waiting (intake decided everything): nothing to load.
+    if store.claims_awaiting_decision("", 1).await?.is_empty() {
+        return Ok(Tally::default());
+    }
     let mut reference = load_reference(store, plan, opts.at).await?;
     let loaded = t0.elapsed();
     let (mut reading, mut deciding, mut saving) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
@@ -155,26 +159,74 @@ async fn save(
     let mut uow = store
         .begin(&opts.actor, "claims adjudicated", opts.at)
         .await?;
-    // Claims awaiting a decision have no decision and no history lines yet; only the originals
-    // that corrected and void claims reverse lose theirs (CLM-10).
-    let mut replaced: Vec<String> = decided.iter().filter_map(|d| d.reversed.clone()).collect();
-    let superseded: Vec<String> = decided
-        .iter()
-        .filter_map(|d| d.superseded.clone())
-        .collect();
-    replaced.extend(superseded.iter().cloned());
-    let mut rows = Vec::with_capacity(decided.len());
-    let mut lines = Vec::new();
-    for d in decided.iter() {
-        rows.push(d.stored.clone());
-        lines.extend(d.history.iter().cloned());
-    }
-    uow.insert_decisions(&rows).await?;
-    uow.mark_superseded(&superseded).await?;
-    uow.mark_reversed(&reversals(&decided)).await?;
-    uow.replace_history(&replaced, &lines).await?;
+    save_decided(&mut uow, &decided).await?;
     uow.commit().await?;
     Ok(())
+}
+
+/// Saves first decisions of claims stored without one, with their history lines, in `uow`.
+pub(crate) async fn save_decided(
+    uow: &mut accord_store::UnitOfWork,
+    decided: &[Decided],
+) -> Result<(), ServiceError> {
+    StagedDecisions::of(decided)?.write(uow).await
+}
+
+/// First decisions of claims stored without one, made ready to write (rows built, traces
+/// compressed) by whoever builds this, so the writer only writes (decision 0033).
+pub(crate) struct StagedDecisions {
+    /// Decision rows, traces, history lines, paid flags and events.
+    staged: accord_store::Staged,
+    /// CLM-10: pended originals a corrected or void claim replaced.
+    superseded: Vec<String>,
+    /// CLM-10: `(original, reversing claim)` pairs.
+    reversed: Vec<(String, String)>,
+    /// Claims whose history lines go: the originals reversed or superseded.
+    replaced: Vec<String>,
+}
+
+impl StagedDecisions {
+    /// Stages `decided`.
+    pub(crate) fn of(decided: &[Decided]) -> Result<Self, ServiceError> {
+        // Claims awaiting a decision have no decision and no history lines yet; only the
+        // originals that corrected and void claims reverse lose theirs (CLM-10).
+        let superseded: Vec<String> = decided
+            .iter()
+            .filter_map(|d| d.superseded.clone())
+            .collect();
+        let mut replaced: Vec<String> = decided.iter().filter_map(|d| d.reversed.clone()).collect();
+        replaced.extend(superseded.iter().cloned());
+        let stored: Vec<&accord_store::StoredDecision> =
+            decided.iter().map(|d| &d.stored).collect();
+        let staged = accord_store::adjudication::stage_decisions(&stored)?.then(
+            accord_store::adjudication::stage_history(decided.iter().flat_map(|d| &d.history)),
+        );
+        Ok(Self {
+            staged,
+            superseded,
+            reversed: reversals(decided),
+            replaced,
+        })
+    }
+
+    /// These rows before `self`'s: claims staged by intake go in before their decisions.
+    pub(crate) fn after(mut self, first: accord_store::Staged) -> Self {
+        self.staged = first.then(self.staged);
+        self
+    }
+
+    /// Writes them in `uow`.
+    pub(crate) async fn write(
+        self,
+        uow: &mut accord_store::UnitOfWork,
+    ) -> Result<(), ServiceError> {
+        uow.write_staged(self.staged).await?;
+        uow.mark_superseded(&self.superseded).await?;
+        uow.mark_reversed(&self.reversed).await?;
+        // The originals' lines go (the new lines, of other claims, are in already).
+        uow.replace_history(&self.replaced, &[]).await?;
+        Ok(())
+    }
 }
 
 /// One claim decided again (REC-01).

@@ -12,7 +12,10 @@ use accord_x12::write::Envelope;
 use serde_json::json;
 
 use crate::ServiceError;
+use crate::adjudication::{RunOptions, StagedDecisions, load_reference};
+use crate::decide::{Decided, Tally, decide};
 use crate::paid_claim_view::quality_record;
+use crate::queued::QueuedUnitOfWork;
 use crate::reference::Reference;
 
 /// The numbering a run of submissions continues: tracking numbers follow the claims on record,
@@ -62,42 +65,98 @@ pub struct Submission {
 }
 
 /// What intake checks claims against: the plan and the members and providers on file (CLM-04),
-/// loaded once for a batch of files ([`IntakeReference::load`]).
+/// loaded once for a batch of files ([`IntakeReference::load`]). Loaded with
+/// [`IntakeReference::deciding`], it is the adjudication run's reference too, and intake decides
+/// each claim it accepts as it receives it (CLM-01, then the pipeline of CLM-03).
 pub struct IntakeReference<'p> {
     plan: &'p Plan,
     reference: Reference,
+    /// Set when intake decides what it accepts: how, and what it decided so far.
+    deciding: Option<(RunOptions, Tally)>,
 }
 
 impl<'p> IntakeReference<'p> {
-    /// Loads members and providers (no history: intake does not adjudicate).
+    /// Loads members and providers (no history: claims accepted wait for an adjudication run).
     pub async fn load(store: &Store, plan: &'p Plan) -> Result<Self, ServiceError> {
         let book = store.book().await?;
         Ok(Self {
             plan,
             reference: Reference::build(book, Vec::new(), Vec::new())?,
+            deciding: None,
         })
     }
 
+    /// Loads everything the adjudication run loads (the claim history and authorizations too):
+    /// each claim accepted is then decided in the unit of work that stores it, as an adjudication
+    /// run would have decided it next, and never read back (decision 0033).
+    pub async fn deciding(
+        store: &Store,
+        plan: &'p Plan,
+        opts: RunOptions,
+    ) -> Result<Self, ServiceError> {
+        Ok(Self {
+            plan,
+            reference: load_reference(store, plan, opts.at).await?,
+            deciding: Some((opts, Tally::default())),
+        })
+    }
+
+    /// What intake decided so far, when it decides.
+    pub fn tally(&self) -> Option<&Tally> {
+        self.deciding.as_ref().map(|(_, t)| t)
+    }
+
+    /// Decides an accepted claim, when intake decides.
+    fn decide(
+        &mut self,
+        claim: &accord_claims::Claim,
+        original: Option<&accord_claims::Decision>,
+    ) -> Option<Decided> {
+        let (opts, tally) = self.deciding.as_mut()?;
+        let d = decide(&mut self.reference, self.plan, claim, original, opts.today);
+        tally.add(&d);
+        Some(d)
+    }
+
     /// The engine's claim-level clean-claim checks (member and billing provider on file, the
-    /// original of a corrected or void claim on file), as 277CA problems.
+    /// original of a corrected or void claim on file), as 277CA problems, with the original's
+    /// current decision when the claim has one.
     async fn check(
         &self,
-        uow: &mut accord_store::UnitOfWork,
+        uow: &mut QueuedUnitOfWork,
         claim: &accord_claims::Claim,
-    ) -> Result<Vec<IntakeProblem>, ServiceError> {
+    ) -> Result<(Vec<IntakeProblem>, Option<accord_claims::Decision>), ServiceError> {
+        // The original's decision and when it was remitted, read in the unit of work (it may
+        // have been decided in this file).
+        let (original_json, remitted_at) = match claim.frequency.original() {
+            Some(t) => {
+                let t = t.to_owned();
+                uow.ask(move |uow| {
+                    Box::pin(async move {
+                        let json = uow.decision_json(&t).await?;
+                        let at = match json {
+                            Some(_) => uow.remitted_at(&t).await?,
+                            None => None,
+                        };
+                        Ok((json, at))
+                    })
+                })
+                .await?
+            }
+            None => (None, None),
+        };
         let original: Option<accord_claims::Decision> =
-            match claim.frequency.original() {
-                Some(t) => match uow.decision_json(t).await? {
-                    Some(json) => Some(serde_json::from_str(&json).map_err(|e| {
+            match (claim.frequency.original(), original_json) {
+                (Some(t), Some(json)) => {
+                    Some(serde_json::from_str(&json).map_err(|e| {
                         ServiceError::invalid(format!("decision {t}"), "decision", e)
-                    })?),
-                    None => None,
-                },
-                None => None,
+                    })?)
+                }
+                _ => None,
             };
         // CLM-10: the window for corrections runs from the original's remittance.
         let remitted_on = match claim.frequency.original() {
-            Some(t) if original.is_some() => match uow.remitted_at(t).await? {
+            Some(t) if original.is_some() => match remitted_at {
                 Some(at) => Some(
                     at.parse::<jiff::Timestamp>()
                         .map_err(|e| ServiceError::invalid(format!("claim {t}"), "remitted_at", e))?
@@ -113,10 +172,11 @@ impl<'p> IntakeReference<'p> {
         facts.member = r.member(&claim.member_id);
         facts.original = original.as_ref();
         facts.original_remitted_on = remitted_on;
-        Ok(accord_claims::clean_claim_check(claim, &facts)
+        let problems = accord_claims::clean_claim_check(claim, &facts)
             .iter()
             .map(problem)
-            .collect())
+            .collect();
+        Ok((problems, original))
     }
 }
 
@@ -185,7 +245,7 @@ const CLAIMS_PER_INSERT: usize = 2_000;
 /// Everything is stored in one unit of work before any acknowledgment is produced (CLM-01).
 pub async fn submit<R: std::io::Read>(
     store: &Store,
-    reference: &IntakeReference<'_>,
+    reference: &mut IntakeReference<'_>,
     open: impl Fn() -> std::io::Result<R>,
     file_name: &str,
     now: &jiff::Zoned,
@@ -202,11 +262,16 @@ pub async fn submit<R: std::io::Read>(
     let group_ok = report.all_accepted();
     let mut out = Submission::default();
     let reason = format!("837 received: {file_name}");
-    let mut uow = store.begin("intake", &reason, received_at).await?;
+    // The database writes on a task of its own while the file is read and decided.
+    let mut uow = QueuedUnitOfWork::start(store.begin("intake", &reason, received_at).await?);
     let mut acks: Vec<ClaimAcknowledgment> = Vec::new();
     // The interchange being read: (sender, ISA13), whether it is new, and its claims so far.
     let mut current: Option<((String, String), bool, u64)> = None;
     let mut batch = Batch::default();
+    // Where the time goes, for `-v`: waiting for the writer (the database is the bottleneck when
+    // this is large) and the final writes and commit.
+    let started = std::time::Instant::now();
+    let mut waiting = std::time::Duration::ZERO;
     for c in accord_x12::Reader837::new(open().map_err(io)?).map_while(Result::ok) {
         out.claims_read += 1;
         let sender = c
@@ -218,7 +283,13 @@ pub async fn submit<R: std::io::Read>(
         if current.as_ref().is_none_or(|(k, _, _)| *k != key) {
             finish_interchange(&mut uow, &mut batch, current.take()).await?;
             // CLM-01: an interchange already received creates no claims.
-            let fresh = match uow.received_file(&key.0, &key.1).await? {
+            let (sender, icn) = key.clone();
+            let seen = uow
+                .ask(move |uow| {
+                    Box::pin(async move { Ok(uow.received_file(&sender, &icn).await?) })
+                })
+                .await?;
+            let fresh = match seen {
                 Some(prev) => {
                     out.repeats.push((
                         key.0.clone(),
@@ -229,12 +300,15 @@ pub async fn submit<R: std::io::Read>(
                     false
                 }
                 None => {
-                    uow.record_received_file(&ReceivedFile {
+                    let file = ReceivedFile {
                         sender: key.0.clone(),
                         interchange_control: key.1.clone(),
                         file_name: file_name.to_owned(),
                         received_at: received_at.to_string(),
                         claims: 0,
+                    };
+                    uow.queue(move |uow| {
+                        Box::pin(async move { Ok(uow.record_received_file(&file).await?) })
                     })
                     .await?;
                     acks.push(ClaimAcknowledgment {
@@ -265,8 +339,16 @@ pub async fn submit<R: std::io::Read>(
         let outcome = if group_ok {
             match to_engine_claim(&c, &tracking, today) {
                 Ok(engine) => {
-                    let problems = reference.check(&mut uow, &engine).await?;
+                    if engine.frequency.original().is_some() && reference.deciding.is_some() {
+                        // CLM-10: an original decided in this file is read from the unit of
+                        // work, so what is held is stored first.
+                        batch.store(&mut uow).await?;
+                    }
+                    let (problems, original) = reference.check(&mut uow, &engine).await?;
                     if problems.is_empty() {
+                        if let Some(d) = reference.decide(&engine, original.as_ref()) {
+                            batch.decided.push(d);
+                        }
                         Ok(engine)
                     } else {
                         Err(problems)
@@ -334,12 +416,17 @@ pub async fn submit<R: std::io::Read>(
             a.claims.push(ClaimAck::from_claim(&c, ack_status, pcn));
         }
         if batch.claims.len() >= CLAIMS_PER_INSERT {
+            let t = std::time::Instant::now();
             batch.store(&mut uow).await?;
+            waiting += t.elapsed();
         }
     }
     finish_interchange(&mut uow, &mut batch, current.take()).await?;
+    let reading = started.elapsed();
     // Stored first (CLM-01); acknowledged after.
+    let t = std::time::Instant::now();
     uow.commit().await?;
+    tracing::info!(?reading, ?waiting, committing = ?t.elapsed(), claims = out.claims_read, file_name, "837 received");
 
     let env = envelope(numbering.next_control());
     for (name, body) in accord_x12::w999::acknowledgments(&report, &env) {
@@ -353,35 +440,43 @@ pub async fn submit<R: std::io::Read>(
     Ok(out)
 }
 
-/// Claims read and not stored yet, with the quality record of each accepted one.
+/// Claims read and not stored yet, with the quality record of each accepted one and, when intake
+/// decides, their decisions.
 #[derive(Default)]
 struct Batch {
     claims: Vec<StoredClaim>,
     records: Vec<Option<String>>,
+    decided: Vec<Decided>,
 }
 
 impl Batch {
-    /// Stores the claims held and empties the batch.
-    async fn store(&mut self, uow: &mut accord_store::UnitOfWork) -> Result<(), ServiceError> {
-        if !self.claims.is_empty() {
-            uow.insert_claims_with_records(&self.claims, &self.records)
-                .await?;
+    /// Makes the claims held, then their decisions, ready to write (here, while the writer
+    /// writes the batch before), queues them, and empties the batch.
+    async fn store(&mut self, uow: &mut QueuedUnitOfWork) -> Result<(), ServiceError> {
+        if self.claims.is_empty() && self.decided.is_empty() {
+            return Ok(());
         }
-        self.claims.clear();
-        self.records.clear();
-        Ok(())
+        let held = std::mem::take(self);
+        let claims = accord_store::claims::stage_claims(&held.claims, &held.records)?;
+        let rows = StagedDecisions::of(&held.decided)?.after(claims);
+        // The batch is dropped here, not on the writer.
+        drop(held);
+        uow.queue(move |uow| Box::pin(rows.write(uow))).await
     }
 }
 
 /// Stores the claims still buffered and the interchange's claim count.
 async fn finish_interchange(
-    uow: &mut accord_store::UnitOfWork,
+    uow: &mut QueuedUnitOfWork,
     batch: &mut Batch,
     current: Option<((String, String), bool, u64)>,
 ) -> Result<(), ServiceError> {
     batch.store(uow).await?;
     if let Some(((sender, icn), true, n)) = current {
-        uow.set_received_file_claims(&sender, &icn, n).await?;
+        uow.queue(move |uow| {
+            Box::pin(async move { Ok(uow.set_received_file_claims(&sender, &icn, n).await?) })
+        })
+        .await?;
     }
     Ok(())
 }

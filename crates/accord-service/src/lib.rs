@@ -50,6 +50,7 @@ pub mod letters;
 pub mod network;
 mod paid_claim_view;
 pub mod payment;
+mod queued;
 pub mod recovery;
 pub mod reference;
 pub mod remit;

@@ -107,7 +107,15 @@ fn scenarios() {
                 .enable_all()
                 .build()
                 .expect("runtime");
-            let text = rt.block_on(run(dir, &settings, &plan, validate.as_deref()));
+            let text = rt.block_on(run(dir, &settings, &plan, validate.as_deref(), false));
+            // CLM-01, CLM-03: deciding each claim as intake receives it (`claims submit
+            // --adjudicate`) gives every scenario the same claims, decisions, 277CAs and 835s
+            // as receiving the file and running the adjudication after it.
+            let at_intake = rt.block_on(run(dir, &settings, &plan, None, true));
+            assert_eq!(
+                text, at_intake,
+                "scenario {name}: deciding at intake differs from the adjudication run"
+            );
             insta::with_settings!({
                 snapshot_path => dir.clone(),
                 prepend_module_to_snapshot => false,
@@ -140,7 +148,15 @@ fn file_name(p: &Path) -> String {
 }
 
 /// Runs one scenario and renders what it produced.
-async fn run(dir: &Path, settings: &Settings, plan: &Plan, validate: Option<&Path>) -> String {
+/// Runs one scenario; `at_intake`: intake decides each claim it accepts (decision 0033) instead of
+/// an adjudication run after each file.
+async fn run(
+    dir: &Path,
+    settings: &Settings,
+    plan: &Plan,
+    validate: Option<&Path>,
+    at_intake: bool,
+) -> String {
     let name = file_name(dir);
     let received = date(
         settings.received.as_deref().unwrap_or(DEFAULT_RECEIVED),
@@ -169,9 +185,18 @@ async fn run(dir: &Path, settings: &Settings, plan: &Plan, validate: Option<&Pat
         "scenario {name}: received {received}, paid through {through}"
     );
     let mut x12_files: Vec<PathBuf> = Vec::new();
-    let reference = IntakeReference::load(&store, plan)
-        .await
-        .expect("intake reference");
+    let run_options = RunOptions {
+        today: received,
+        at: now.timestamp(),
+        actor: "adjudication".into(),
+        page: 500,
+    };
+    let mut reference = if at_intake {
+        IntakeReference::deciding(&store, plan, run_options.clone()).await
+    } else {
+        IntakeReference::load(&store, plan).await
+    }
+    .expect("intake reference");
     let mut numbering = Numbering::continuing(&store).await.expect("numbering");
     let mut claims: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("scenario dir")
@@ -198,7 +223,7 @@ async fn run(dir: &Path, settings: &Settings, plan: &Plan, validate: Option<&Pat
         };
         let s = submit(
             &store,
-            &reference,
+            &mut reference,
             || Ok::<_, std::io::Error>(&bytes[..]),
             &file_name,
             &now,
@@ -212,19 +237,12 @@ async fn run(dir: &Path, settings: &Settings, plan: &Plan, validate: Option<&Pat
             "\n== {file_name}: {} read, {} accepted, {} rejected, {} already received",
             s.claims_read, s.accepted, s.rejected, s.already_received
         );
-        adjudicate_pending(
-            &store,
-            plan,
-            &RunOptions {
-                today: received,
-                at: now.timestamp(),
-                actor: "adjudication".into(),
-                page: 500,
-            },
-            |_| {},
-        )
-        .await
-        .expect("adjudicate");
+        let left = adjudicate_pending(&store, plan, &run_options, |_| {})
+            .await
+            .expect("adjudicate");
+        if at_intake {
+            assert_eq!(left.claims, 0, "intake decided every claim it accepted");
+        }
         for t in &s.tracking {
             render_claim(&mut out, &store, t).await;
         }

@@ -12,7 +12,7 @@ use crate::codec::{Cols, Value, money_text};
 use crate::events::{CLAIM, NewEvent, action};
 use crate::members::unique_in_batch;
 use crate::store::{Store, UnitOfWork};
-use crate::{StoreError, bulk};
+use crate::{Staged, StoreError, bulk};
 
 /// Entity name of authorization events; the entity ID is the authorization number.
 pub const AUTHORIZATION: &str = "authorization";
@@ -45,6 +45,7 @@ const DECISION_COLUMNS: &[&str] = &[
     "cycle",
 ];
 
+const TRACE_COLUMNS: &[&str] = &["tracking", "trace"];
 const HISTORY_COLUMNS: &[&str] = &[
     "tracking",
     "line",
@@ -379,63 +380,8 @@ impl UnitOfWork {
         &mut self,
         decisions: &[StoredDecision],
     ) -> Result<(), StoreError> {
-        unique_in_batch(
-            "decisions",
-            decisions.iter().map(|d| format!("tracking={}", d.tracking)),
-        )?;
-        let rows = decisions.iter().map(decision_row).collect();
-        bulk::insert_rows(
-            &mut self.tx,
-            self.backend,
-            "decisions",
-            DECISION_COLUMNS,
-            rows,
-        )
-        .await?;
-        let traces = decisions
-            .iter()
-            .filter_map(|d| {
-                let trace = d.trace.as_deref()?;
-                Some(vec![
-                    Value::text(d.tracking.as_str()),
-                    Value::Blob(crate::traces::pack(trace)),
-                ])
-            })
-            .collect();
-        bulk::insert_rows(
-            &mut self.tx,
-            self.backend,
-            "decision_traces",
-            &["tracking", "trace"],
-            traces,
-        )
-        .await?;
-        // QM-01: the quality read follows the claim's current decision.
-        self.flag_paid_claims(
-            decisions
-                .iter()
-                .map(|d| (d.tracking.as_str(), crate::quality::is_paid(&d.status))),
-        )
-        .await?;
-        let events = decisions
-            .iter()
-            .map(|d| {
-                NewEvent::of(
-                    CLAIM,
-                    d.tracking.clone(),
-                    action::CLAIM_ADJUDICATED,
-                    &DecisionEvent {
-                        status: &d.status,
-                        decided_on: d.decided_on,
-                        billed: d.billed,
-                        paid: d.paid,
-                        net_paid: d.net_paid,
-                        patient_responsibility: d.patient_responsibility,
-                    },
-                )
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        self.write_events(events).await
+        let staged = stage_decisions(decisions)?;
+        self.write_staged(staged).await
     }
 
     /// Replaces the history lines of the claims named in `claims` with `lines` (CLM-10: a reversed
@@ -447,33 +393,7 @@ impl UnitOfWork {
     ) -> Result<(), StoreError> {
         self.delete_where("history_lines", "tracking", claims.iter())
             .await?;
-        let rows = lines
-            .iter()
-            .map(|l| {
-                vec![
-                    Value::text(l.tracking.as_str()),
-                    Value::int(i64::from(l.line)),
-                    Value::text(l.member_id.as_str()),
-                    Value::text(l.rendering_npi.as_str()),
-                    Value::text(l.procedure.as_str()),
-                    Value::text(l.modifiers.as_str()),
-                    Value::date(l.service_date),
-                    Value::text(l.units.to_string()),
-                    Value::text(if l.paid { "paid" } else { "pending" }),
-                    Value::text(
-                        serde_json::to_string(&l.authorizations).unwrap_or_else(|_| "[]".into()),
-                    ),
-                ]
-            })
-            .collect();
-        bulk::insert_rows(
-            &mut self.tx,
-            self.backend,
-            "history_lines",
-            HISTORY_COLUMNS,
-            rows,
-        )
-        .await
+        self.write_staged(stage_history(lines)).await
     }
 
     /// CLM-10: pended claims that a corrected or void claim replaced leave the pend queue: their
@@ -698,4 +618,86 @@ impl Store {
         .await?;
         rows.iter().map(read_whole_decision).collect()
     }
+}
+
+/// The rows of history lines (CLM-06, CLM-08), built without a unit of work (decision 0033).
+pub fn stage_history<'a>(lines: impl IntoIterator<Item = &'a HistoryLine>) -> Staged {
+    let rows = lines
+        .into_iter()
+        .map(|l| {
+            vec![
+                Value::text(l.tracking.as_str()),
+                Value::int(i64::from(l.line)),
+                Value::text(l.member_id.as_str()),
+                Value::text(l.rendering_npi.as_str()),
+                Value::text(l.procedure.as_str()),
+                Value::text(l.modifiers.as_str()),
+                Value::date(l.service_date),
+                Value::text(l.units.to_string()),
+                Value::text(if l.paid { "paid" } else { "pending" }),
+                Value::text(
+                    serde_json::to_string(&l.authorizations).unwrap_or_else(|_| "[]".into()),
+                ),
+            ]
+        })
+        .collect();
+    Staged {
+        inserts: vec![("history_lines", HISTORY_COLUMNS, rows)],
+        ..Staged::default()
+    }
+}
+
+/// The rows [`UnitOfWork::insert_decisions`] writes, built without a unit of work (so off the
+/// writer: decision 0033): decision rows, their traces compressed, the quality read's paid flags
+/// and one `claim_adjudicated` event each.
+pub fn stage_decisions<D: std::borrow::Borrow<StoredDecision>>(
+    decisions: &[D],
+) -> Result<Staged, StoreError> {
+    let decisions: Vec<&StoredDecision> = decisions.iter().map(|d| d.borrow()).collect();
+    unique_in_batch(
+        "decisions",
+        decisions.iter().map(|d| format!("tracking={}", d.tracking)),
+    )?;
+    let rows = decisions.iter().map(|d| decision_row(d)).collect();
+    let traces = decisions
+        .iter()
+        .filter_map(|d| {
+            let trace = d.trace.as_deref()?;
+            Some(vec![
+                Value::text(d.tracking.as_str()),
+                Value::Blob(crate::traces::pack(trace)),
+            ])
+        })
+        .collect();
+    // QM-01: the quality read follows the claim's current decision.
+    let paid = decisions
+        .iter()
+        .map(|d| (d.tracking.clone(), crate::quality::is_paid(&d.status)))
+        .collect();
+    let events = decisions
+        .iter()
+        .map(|d| {
+            NewEvent::of(
+                CLAIM,
+                d.tracking.clone(),
+                action::CLAIM_ADJUDICATED,
+                &DecisionEvent {
+                    status: &d.status,
+                    decided_on: d.decided_on,
+                    billed: d.billed,
+                    paid: d.paid,
+                    net_paid: d.net_paid,
+                    patient_responsibility: d.patient_responsibility,
+                },
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Staged {
+        inserts: vec![
+            ("decisions", DECISION_COLUMNS, rows),
+            ("decision_traces", TRACE_COLUMNS, traces),
+        ],
+        paid,
+        events,
+    })
 }

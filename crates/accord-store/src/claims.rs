@@ -10,7 +10,7 @@ use crate::codec::{Cols, Value, money_text};
 use crate::events::{CLAIM, NewEvent, action};
 use crate::members::unique_in_batch;
 use crate::store::{Store, UnitOfWork};
-use crate::{StoreError, bulk};
+use crate::{Staged, StoreError, bulk};
 
 const FILE_COLUMNS: &[&str] = &[
     "sender",
@@ -169,64 +169,81 @@ impl UnitOfWork {
         claims: &[StoredClaim],
         records: &[Option<String>],
     ) -> Result<(), StoreError> {
-        if records.len() != claims.len() {
-            return Err(StoreError::Invalid {
-                table: "quality_claims",
-                column: "record",
-                value: format!("{} records", records.len()),
-                reason: format!("{} claims were given", claims.len()),
-            });
-        }
-        unique_in_batch(
-            "claims",
-            claims.iter().map(|c| format!("tracking={}", c.tracking)),
-        )?;
-        let rows = claims
-            .iter()
-            .map(|c| {
-                vec![
-                    Value::text(c.tracking.as_str()),
-                    Value::text(c.sender.as_str()),
-                    Value::text(c.interchange_control.as_str()),
-                    Value::text(c.patient_control.as_str()),
-                    Value::opt_text(c.member_id.as_deref()),
-                    Value::opt_text(c.billing_npi.as_deref()),
-                    Value::text(money_text(c.total_charge)),
-                    Value::text(c.status.as_str()),
-                    Value::text(c.reasons.to_string()),
-                    Value::opt_text(c.claim.as_deref()),
-                    Value::text(c.received_at.as_str()),
-                ]
-            })
-            .collect();
-        bulk::insert_rows(&mut self.tx, self.backend, "claims", CLAIM_COLUMNS, rows).await?;
-        // QM-01: the compact record the quality measures read, flagged paid with the decision.
-        let quality =
-            crate::quality::rows_of(claims.iter().zip(records).filter_map(|(c, r)| {
-                Some((c.tracking.as_str(), c.claim.as_deref()?, r.as_deref()))
-            }));
-        crate::quality::insert(&mut self.tx, self.backend, quality).await?;
-        let events = claims
-            .iter()
-            .map(|c| {
-                // The event is the audit line; the claim itself is in its row.
-                NewEvent::of(
-                    CLAIM,
-                    c.tracking.clone(),
-                    action::CLAIM_RECEIVED,
-                    &ReceivedEvent {
-                        sender: &c.sender,
-                        interchange_control: &c.interchange_control,
-                        patient_control: &c.patient_control,
-                        status: &c.status,
-                        total_charge: c.total_charge,
-                        reasons: &c.reasons,
-                    },
-                )
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        self.write_events(events).await
+        let staged = stage_claims(claims, records)?;
+        self.write_staged(staged).await
     }
+}
+
+/// The rows [`UnitOfWork::insert_claims_with_records`] writes, built without a unit of work (so
+/// off the writer: decision 0033).
+pub fn stage_claims(
+    claims: &[StoredClaim],
+    records: &[Option<String>],
+) -> Result<Staged, StoreError> {
+    if records.len() != claims.len() {
+        return Err(StoreError::Invalid {
+            table: "quality_claims",
+            column: "record",
+            value: format!("{} records", records.len()),
+            reason: format!("{} claims were given", claims.len()),
+        });
+    }
+    unique_in_batch(
+        "claims",
+        claims.iter().map(|c| format!("tracking={}", c.tracking)),
+    )?;
+    let rows = claims
+        .iter()
+        .map(|c| {
+            vec![
+                Value::text(c.tracking.as_str()),
+                Value::text(c.sender.as_str()),
+                Value::text(c.interchange_control.as_str()),
+                Value::text(c.patient_control.as_str()),
+                Value::opt_text(c.member_id.as_deref()),
+                Value::opt_text(c.billing_npi.as_deref()),
+                Value::text(money_text(c.total_charge)),
+                Value::text(c.status.as_str()),
+                Value::text(c.reasons.to_string()),
+                Value::opt_text(c.claim.as_deref()),
+                Value::text(c.received_at.as_str()),
+            ]
+        })
+        .collect();
+    // QM-01: the compact record the quality measures read, flagged paid with the decision.
+    let quality = crate::quality::rows_of(
+        claims
+            .iter()
+            .zip(records)
+            .filter_map(|(c, r)| Some((c.tracking.as_str(), c.claim.as_deref()?, r.as_deref()))),
+    );
+    let events = claims
+        .iter()
+        .map(|c| {
+            // The event is the audit line; the claim itself is in its row.
+            NewEvent::of(
+                CLAIM,
+                c.tracking.clone(),
+                action::CLAIM_RECEIVED,
+                &ReceivedEvent {
+                    sender: &c.sender,
+                    interchange_control: &c.interchange_control,
+                    patient_control: &c.patient_control,
+                    status: &c.status,
+                    total_charge: c.total_charge,
+                    reasons: &c.reasons,
+                },
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Staged {
+        inserts: vec![
+            ("claims", CLAIM_COLUMNS, rows),
+            (crate::quality::TABLE, crate::quality::COLUMNS, quality),
+        ],
+        paid: Vec::new(),
+        events,
+    })
 }
 
 /// The interchange with a given sender ($1) and ISA13 ($2).

@@ -80,6 +80,7 @@ pub struct Event {
 }
 
 /// An event about to be written by a unit of work.
+#[derive(Debug)]
 pub(crate) struct NewEvent {
     pub(crate) entity: &'static str,
     pub(crate) entity_id: String,

@@ -49,6 +49,7 @@ pub mod quality;
 pub mod recoveries;
 pub mod service_plans;
 pub mod snapshot;
+mod staged;
 mod store;
 mod traces;
 pub mod um;
@@ -66,6 +67,7 @@ pub use payments::{ClaimDue, PayableClaim, PaymentCycle, ProviderBalance, Stored
 pub use quality::{PaidClaim, PaidClaimKind, PaidClaimRef, PaidLine, QualityPage};
 pub use service_plans::{PlanEvent, StoredServicePlan};
 pub use snapshot::Book;
+pub use staged::Staged;
 pub use store::{Store, TableCounts, UnitOfWork};
 pub use um::{StoredNotification, StoredStaff, StoredUmRequest};
 pub use url::{Backend, DatabaseUrl};

@@ -47,8 +47,10 @@ use crate::store::{Store, UnitOfWork};
 use crate::url::Backend;
 use crate::{StoreError, bulk};
 
-const TABLE: &str = "quality_claims";
-const COLUMNS: &[&str] = &["tracking", "paid", "record"];
+pub(crate) const TABLE: &str = "quality_claims";
+pub(crate) const COLUMNS: &[&str] = &["tracking", "paid", "record"];
+/// The position of `paid` in [`COLUMNS`].
+pub(crate) const PAID_COLUMN: usize = 1;
 /// The decision statuses of a paid claim (the filter of [`Store::paid_claims_after`]).
 pub(crate) const PAID_STATUSES: &[&str] = &["processed_primary", "processed_secondary"];
 

@@ -144,13 +144,23 @@ pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
     let rss_at_start = status_kib("VmRSS:");
     let started = Instant::now();
     let cpu_start = cpu_seconds();
-    let reference = IntakeReference::load(&store, &plan).await.map_err(fail)?;
+    // Intake decides each claim it accepts (decision 0033): the adjudication run after it finds
+    // only what intake left waiting.
+    let run = RunOptions {
+        today: as_of,
+        at: now.timestamp(),
+        actor: "adjudication".into(),
+        page: 5_000,
+    };
+    let mut reference = IntakeReference::deciding(&store, &plan, run.clone())
+        .await
+        .map_err(fail)?;
     let mut numbering = Numbering::continuing(&store).await.map_err(fail)?;
     let mut accepted = 0usize;
     for f in &files {
         let s = submit(
             &store,
-            &reference,
+            &mut reference,
             || std::fs::File::open(f),
             &f.display().to_string(),
             &now,
@@ -161,23 +171,14 @@ pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
         .map_err(fail)?;
         accepted += s.accepted;
     }
-    drop(reference);
     let submitted = started.elapsed();
     let cpu_submitted = cpu_seconds();
     let t = Instant::now();
-    let tally = adjudicate_pending(
-        &store,
-        &plan,
-        &RunOptions {
-            today: as_of,
-            at: now.timestamp(),
-            actor: "adjudication".into(),
-            page: 5_000,
-        },
-        |_| {},
-    )
-    .await
-    .map_err(fail)?;
+    let at_intake = reference.tally().cloned().unwrap_or_default();
+    drop(reference);
+    let left = adjudicate_pending(&store, &plan, &run, |_| {})
+        .await
+        .map_err(fail)?;
     let adjudicated = t.elapsed();
     let cpu_adjudicated = cpu_seconds();
     let t = Instant::now();
@@ -213,17 +214,19 @@ pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
             .map_or("?", |b| b.as_str())
     );
     println!(
-        "submit      {total_claims:>9} claims  {:>7.1} s  {:>9.0} claims/s  ({accepted} accepted){}",
+        "submit      {total_claims:>9} claims  {:>7.1} s  {:>9.0} claims/s  ({accepted} accepted, {} decided: {} lines){}",
         submitted.as_secs_f64(),
         rate(total_claims, submitted),
+        at_intake.claims,
+        at_intake.lines,
         cpu(cpu_start, cpu_submitted)
     );
     println!(
-        "adjudicate  {:>9} claims  {:>7.1} s  {:>9.0} claims/s  ({} lines){}",
-        tally.claims,
+        "adjudicate  {:>9} claims  {:>7.1} s  {:>9.0} claims/s  (left by intake: {} lines){}",
+        left.claims,
         adjudicated.as_secs_f64(),
-        rate(tally.claims as usize, adjudicated),
-        tally.lines,
+        rate(left.claims as usize, adjudicated),
+        left.lines,
         cpu(cpu_submitted, cpu_adjudicated)
     );
     println!(

@@ -30,6 +30,10 @@ pub enum ClaimsCommand {
         /// Plan directory (defaults to the demo plan).
         #[arg(long)]
         plan: Option<PathBuf>,
+        /// Also decide each claim accepted, in the unit of work that stores it (as `claims
+        /// adjudicate` would decide it next); the decisions are dated today.
+        #[arg(long)]
+        adjudicate: bool,
     },
     /// Adjudicate every received claim that has no decision yet, in the order received.
     Adjudicate {
@@ -111,9 +115,12 @@ pub struct ExamineArgs {
 /// Runs a claims command.
 pub async fn run(db: &str, cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        ClaimsCommand::Submit { files, out, plan } => {
-            submit_files(db, &files, &out, plan.as_deref()).await
-        }
+        ClaimsCommand::Submit {
+            files,
+            out,
+            plan,
+            adjudicate,
+        } => submit_files(db, &files, &out, plan.as_deref(), adjudicate).await,
         ClaimsCommand::Adjudicate { plan, as_of } => adjudicate(db, plan.as_deref(), as_of).await,
         ClaimsCommand::Explain { tracking, json } => explain(db, &tracking, json).await,
         ClaimsCommand::Pended => pended(db).await,
@@ -185,11 +192,22 @@ async fn submit_files(
     files: &[PathBuf],
     out: &Path,
     plan_dir: Option<&Path>,
+    adjudicate: bool,
 ) -> anyhow::Result<ExitCode> {
-    let plan_dir = super::demo_plan::locate(plan_dir)?;
-    let plan = Plan::load(&plan_dir).map_err(fail)?;
+    let (plan, at, today) = plan_and_clock(plan_dir, None)?;
     let store = open_store(db).await?;
-    let reference = IntakeReference::load(&store, &plan).await.map_err(fail)?;
+    let mut reference = if adjudicate {
+        let opts = RunOptions {
+            today,
+            at,
+            actor: "intake".into(),
+            page: 5_000,
+        };
+        IntakeReference::deciding(&store, &plan, opts).await
+    } else {
+        IntakeReference::load(&store, &plan).await
+    }
+    .map_err(fail)?;
     let now = jiff::Zoned::now();
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut numbering = Numbering::continuing(&store).await.map_err(fail)?;
@@ -198,7 +216,7 @@ async fn submit_files(
         std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
         let s = submit(
             &store,
-            &reference,
+            &mut reference,
             || std::fs::File::open(file),
             &file.display().to_string(),
             &now,
@@ -210,6 +228,9 @@ async fn submit_files(
         report_submission(file, out, &s)?;
     }
     store.close().await;
+    if let Some(tally) = reference.tally() {
+        print_tally(tally);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

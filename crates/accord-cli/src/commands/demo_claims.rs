@@ -140,7 +140,7 @@ pub async fn run(
     uow.commit().await.map_err(fail)?;
 
     // Intake: every claim stored with a tracking number, then acknowledged.
-    let reference = IntakeReference::load(store, plan).await.map_err(fail)?;
+    let mut reference = IntakeReference::load(store, plan).await.map_err(fail)?;
     let mut numbering = Numbering::continuing(store).await.map_err(fail)?;
     let ack_env = |control| accord_demo::claims::envelope(&plan.config.payer_id, as_of, control);
     let mut received = 0;
@@ -150,7 +150,7 @@ pub async fn run(
         let bytes = std::fs::read(file)?;
         let s = submit(
             store,
-            &reference,
+            &mut reference,
             || Ok::<_, std::io::Error>(&bytes[..]),
             &file.display().to_string(),
             &now,
@@ -201,7 +201,7 @@ pub async fn run(
         let bytes = std::fs::read(&path)?;
         let s = submit(
             store,
-            &reference,
+            &mut reference,
             || Ok::<_, std::io::Error>(&bytes[..]),
             &path.display().to_string(),
             &now,
