@@ -2,6 +2,7 @@
 //! and reason every event it writes carries).
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use accord_core::Timestamp;
@@ -73,7 +74,13 @@ const SQLITE_PRAGMAS: &[&str] = &[
     "PRAGMA cache_size = -65536",
     "PRAGMA mmap_size = 1073741824",
     "PRAGMA temp_store = MEMORY",
+    // Checkpoints run on a task of their own (`checkpoint_in_background`), not inside the commit
+    // that fills the log: a large commit no longer waits for its pages to be copied back.
+    "PRAGMA wal_autocheckpoint = 0",
 ];
+
+/// How often the background checkpoint looks at the write-ahead log.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 
 /// A connection pool on one Accord database, SQLite or PostgreSQL. Cheap to clone.
 #[derive(Clone)]
@@ -81,6 +88,8 @@ pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
     url: DatabaseUrl,
+    /// Held by every clone: the background checkpoint stops when the last clone is gone.
+    _alive: Arc<()>,
 }
 
 impl fmt::Debug for Store {
@@ -154,7 +163,16 @@ impl Store {
         };
         let now = timestamp_text(Timestamp::now());
         migrate::run(&pool, backend, version, &now).await?;
-        Ok(Store { pool, backend, url })
+        let alive = Arc::new(());
+        if backend == Backend::Sqlite && !url.is_sqlite_memory() {
+            checkpoint_in_background(pool.clone(), Arc::downgrade(&alive));
+        }
+        Ok(Store {
+            pool,
+            backend,
+            url,
+            _alive: alive,
+        })
     }
 
     /// Which backend this store is on.
@@ -327,6 +345,32 @@ impl fmt::Display for TableCounts {
         }
         Ok(())
     }
+}
+
+/// SQLite: copies the write-ahead log back into the database file every [`CHECKPOINT_EVERY`],
+/// from a connection of its own, while the store is open. `PASSIVE` never waits for readers or
+/// writers: it copies what is committed and not still read, and the log is reused from its start
+/// once it has all been copied. (SQLite would otherwise checkpoint inside the commit that grew the
+/// log past 1,000 pages, so that commit — a whole 837 file's — would wait for the copy.) The last
+/// connection to close checkpoints what is left.
+fn checkpoint_in_background(pool: AnyPool, alive: std::sync::Weak<()>) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(CHECKPOINT_EVERY).await;
+            if alive.strong_count() == 0 || pool.is_closed() {
+                break;
+            }
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await
+            {
+                if !pool.is_closed() {
+                    tracing::warn!(error = %e, "background checkpoint failed");
+                }
+                break;
+            }
+        }
+    });
 }
 
 /// One transaction. Every insert and change writes its events (actor, time and reason from
