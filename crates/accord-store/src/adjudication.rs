@@ -43,6 +43,7 @@ const DECISION_COLUMNS: &[&str] = &[
     "clean",
     "decision",
     "cycle",
+    "decision_packed",
 ];
 
 const TRACE_COLUMNS: &[&str] = &["tracking", "trace"];
@@ -200,8 +201,8 @@ pub(crate) fn read_decision(row: &AnyRow) -> Result<StoredDecision, StoreError> 
         row,
         table: "decisions",
     };
+    let tracking = c.text("tracking")?;
     Ok(StoredDecision {
-        tracking: c.text("tracking")?,
         status: c.text("status")?,
         member_id: c.opt_text("member_id")?,
         pay_to_npi: c.text("pay_to_npi")?,
@@ -213,9 +214,12 @@ pub(crate) fn read_decision(row: &AnyRow) -> Result<StoredDecision, StoreError> 
         net_paid: c.money("net_paid")?,
         patient_responsibility: c.money("patient_responsibility")?,
         clean: c.int("clean")? != 0,
-        decision: c.text("decision")?,
+        decision: c
+            .packed_text("decision", "decision_packed", &tracking)?
+            .unwrap_or_default(),
         trace: None,
         cycle: c.opt_int("cycle")?,
+        tracking,
     })
 }
 
@@ -284,8 +288,10 @@ fn decision_row(d: &StoredDecision) -> Vec<Value> {
         Value::text(money_text(d.net_paid)),
         Value::text(money_text(d.patient_responsibility)),
         Value::int(i64::from(d.clean)),
-        Value::text(d.decision.as_str()),
+        // Migration 0016: the decision JSON packed (about half its size).
+        Value::text(""),
         Value::Int(d.cycle),
+        Value::Blob(crate::codec::pack(&d.decision)),
     ]
 }
 
@@ -425,19 +431,22 @@ impl UnitOfWork {
     /// The decision JSON of claim `tracking`, read inside this unit of work, without its trace
     /// when the trace is stored apart (intake needs the lines and amounts of an original).
     pub async fn decision_json(&mut self, tracking: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT decision FROM decisions WHERE tracking = $1")
-            .bind(tracking)
-            .fetch_optional(&mut *self.tx)
-            .await?;
-        row.as_ref()
+        let row =
+            sqlx::query("SELECT decision, decision_packed FROM decisions WHERE tracking = $1")
+                .bind(tracking)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        Ok(row
+            .as_ref()
             .map(|row| {
                 Cols {
                     row,
                     table: "decisions",
                 }
-                .text("decision")
+                .packed_text("decision", "decision_packed", tracking)
             })
-            .transpose()
+            .transpose()?
+            .flatten())
     }
 
     /// When claim `tracking`'s current decision was remitted: the `run_at` instant of the payment
@@ -550,7 +559,7 @@ impl Store {
         let rows = sqlx::query(
             // A range on the primary key, so each page starts where the last ended instead of
             // scanning from the first claim (a LEFT JOIN form made the run quadratic).
-            "SELECT c.tracking AS tracking, c.claim AS claim FROM claims c \
+            "SELECT c.tracking AS tracking, c.claim AS claim, c.claim_packed AS claim_packed FROM claims c \
              WHERE c.tracking > $1 AND c.status = 'accepted' \
              AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.tracking = c.tracking) \
              ORDER BY c.tracking LIMIT $2",
@@ -565,7 +574,9 @@ impl Store {
                     row,
                     table: "claims",
                 };
-                Ok((c.text("tracking")?, c.text("claim")?))
+                let tracking = c.text("tracking")?;
+                let claim = crate::claims::claim_json(&c, &tracking)?;
+                Ok((tracking, claim))
             })
             .collect()
     }

@@ -31,6 +31,7 @@ const CLAIM_COLUMNS: &[&str] = &[
     "reasons",
     "claim",
     "received_at",
+    "claim_packed",
 ];
 
 /// An interchange received.
@@ -98,15 +99,26 @@ fn json(c: &Cols<'_>, column: &'static str, text: &str) -> Result<serde_json::Va
     })
 }
 
+/// The engine JSON of a claim row that has it (`claim`, `claim_packed`).
+pub(crate) fn claim_json(c: &Cols<'_>, tracking: &str) -> Result<String, StoreError> {
+    c.packed_text("claim", "claim_packed", tracking)?
+        .ok_or_else(|| StoreError::Invalid {
+            table: "claims",
+            column: "claim",
+            value: tracking.to_owned(),
+            reason: "the claim has no engine JSON".into(),
+        })
+}
+
 fn read_claim(row: &AnyRow) -> Result<StoredClaim, StoreError> {
     let c = Cols {
         row,
         table: "claims",
     };
     let reasons = c.text("reasons")?;
+    let tracking = c.text("tracking")?;
 
     Ok(StoredClaim {
-        tracking: c.text("tracking")?,
         sender: c.text("sender")?,
         interchange_control: c.text("interchange_control")?,
         patient_control: c.text("patient_control")?,
@@ -115,8 +127,9 @@ fn read_claim(row: &AnyRow) -> Result<StoredClaim, StoreError> {
         total_charge: c.opt_money("total_charge")?.unwrap_or(Money::ZERO),
         status: c.text("status")?,
         reasons: json(&c, "reasons", &reasons)?,
-        claim: c.opt_text("claim")?,
+        claim: c.packed_text("claim", "claim_packed", &tracking)?,
         received_at: c.text("received_at")?,
+        tracking,
     })
 }
 
@@ -195,6 +208,8 @@ pub fn stage_claims(
     let rows = claims
         .iter()
         .map(|c| {
+            // Migration 0016: the engine JSON packed (about half its size).
+            let (claim, claim_packed) = crate::codec::packed_pair(c.claim.as_deref());
             vec![
                 Value::text(c.tracking.as_str()),
                 Value::text(c.sender.as_str()),
@@ -205,8 +220,9 @@ pub fn stage_claims(
                 Value::text(money_text(c.total_charge)),
                 Value::text(c.status.as_str()),
                 Value::text(c.reasons.to_string()),
-                Value::opt_text(c.claim.as_deref()),
+                claim,
                 Value::text(c.received_at.as_str()),
+                claim_packed,
             ]
         })
         .collect();
@@ -356,7 +372,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<(String, String)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT c.tracking AS tracking, c.claim AS claim FROM claims c JOIN decisions d ON d.tracking = c.tracking \
+            "SELECT c.tracking AS tracking, c.claim AS claim, c.claim_packed AS claim_packed FROM claims c JOIN decisions d ON d.tracking = c.tracking \
              WHERE c.tracking > $1 AND c.claim IS NOT NULL AND d.status IN ('processed_primary', 'processed_secondary') \
              ORDER BY c.tracking LIMIT $2",
         )
@@ -370,7 +386,9 @@ impl Store {
                     row: r,
                     table: "claims",
                 };
-                Ok((c.text("tracking")?, c.text("claim")?))
+                let tracking = c.text("tracking")?;
+                let claim = claim_json(&c, &tracking)?;
+                Ok((tracking, claim))
             })
             .collect()
     }

@@ -22,6 +22,8 @@ pub(crate) enum Value {
     /// Bytes (BLOB on SQLite, BYTEA on PostgreSQL): compressed texts ([`pack`]), decision traces
     /// and remittance files.
     Blob(Vec<u8>),
+    /// A NULL of a bytes column.
+    NullBlob,
 }
 
 impl Value {
@@ -78,9 +80,19 @@ pub(crate) fn bind_all<'q>(
             Value::Text(t) => q.bind(t),
             Value::Int(i) => q.bind(i),
             Value::Blob(b) => q.bind(b),
+            Value::NullBlob => q.bind(Option::<Vec<u8>>::None),
         };
     }
     q
+}
+
+/// A JSON text as written from migration 0016 on: the plain column empty (`''`, so `IS NOT NULL`
+/// still tells a claim with engine JSON) and the text LZ4-packed beside it; `None` is NULL in both.
+pub(crate) fn packed_pair(text: Option<&str>) -> (Value, Value) {
+    match text {
+        Some(t) => (Value::text(""), Value::Blob(pack(t))),
+        None => (Value::Text(None), Value::NullBlob),
+    }
 }
 
 /// Money as stored: the exact decimal, scale kept (`80.50` stays `80.50`).
@@ -107,6 +119,21 @@ impl Cols<'_> {
             column,
             value: value.to_owned(),
             reason: reason.to_string(),
+        }
+    }
+
+    /// A JSON text kept packed (migration 0016): the text of `packed` unpacked when it is there,
+    /// else the plain `text` column (rows from before the migration, and NULL for none). `key`
+    /// names the row in errors.
+    pub(crate) fn packed_text(
+        &self,
+        text: &'static str,
+        packed: &'static str,
+        key: &str,
+    ) -> Result<Option<String>, StoreError> {
+        match self.opt_blob(packed)? {
+            Some(bytes) => unpack(self.table, packed, key, &bytes).map(Some),
+            None => self.opt_text(text),
         }
     }
 

@@ -374,6 +374,7 @@ impl Store {
         let cols = crate::adjudication::decision_columns_of_d();
         let rows = sqlx::query(&format!(
             "SELECT {cols}, c.patient_control AS patient_control, c.claim AS claim, \
+             c.claim_packed AS claim_packed, \
              m.last_name AS last_name, m.first_name AS first_name \
              FROM decisions d JOIN claims c ON c.tracking = d.tracking \
              LEFT JOIN members m ON m.member_id = d.member_id \
@@ -391,10 +392,12 @@ impl Store {
                     row,
                     table: "claims",
                 };
+                let decision = read_decision(row)?;
+                let claim = crate::claims::claim_json(&c, &decision.tracking)?;
                 Ok(PayableClaim {
-                    decision: read_decision(row)?,
+                    decision,
                     patient_control: c.text("patient_control")?,
-                    claim: c.text("claim")?,
+                    claim,
                     last_name: c.opt_text("last_name")?,
                     first_name: c.opt_text("first_name")?,
                 })

@@ -529,12 +529,20 @@ struct ReversalRef {
 /// JSON, flagged paid when its current decision is and reversed when a later claim's decision
 /// reversed it, in the migration's transaction.
 pub(crate) async fn backfill(conn: &mut AnyConnection, backend: Backend) -> Result<(), StoreError> {
+    // Migration 0014 runs before 0016 packs the JSON texts; a database whose 0014 is applied again
+    // (a repair) may hold both forms.
+    let packed = has_column(conn, backend, "claims", "claim_packed").await?;
+    let claim_cols = if packed {
+        "claim, claim_packed"
+    } else {
+        "claim"
+    };
     let mut after = String::new();
     loop {
-        let page = sqlx::query(
-            "SELECT tracking, claim FROM claims WHERE tracking > $1 AND claim IS NOT NULL \
-             ORDER BY tracking LIMIT 2000",
-        )
+        let page = sqlx::query(&format!(
+            "SELECT tracking, {claim_cols} FROM claims WHERE tracking > $1 AND claim IS NOT NULL \
+             ORDER BY tracking LIMIT 2000"
+        ))
         .bind(after.as_str())
         .fetch_all(&mut *conn)
         .await?;
@@ -550,7 +558,13 @@ pub(crate) async fn backfill(conn: &mut AnyConnection, backend: Backend) -> Resu
                 row,
                 table: "claims",
             };
-            claims.push((c.text("tracking")?, c.text("claim")?));
+            let tracking = c.text("tracking")?;
+            let claim = if packed {
+                crate::claims::claim_json(&c, &tracking)?
+            } else {
+                c.text("claim")?
+            };
+            claims.push((tracking, claim));
         }
         let rows = rows_of(claims.iter().map(|(t, j)| (t.as_str(), j.as_str(), None)));
         insert(conn, backend, rows).await?;
@@ -565,10 +579,19 @@ pub(crate) async fn backfill(conn: &mut AnyConnection, backend: Backend) -> Resu
     .map_err(|e| StoreError::from_write(TABLE, e))?;
     // Only decisions of corrected and void claims name an original; the text filter keeps the
     // others on the database side.
-    let rows = sqlx::query(
-        "SELECT tracking, decision FROM decisions WHERE decision LIKE '%original_tracking%' \
-         ORDER BY tracking",
-    )
+    let rows = if packed {
+        // A packed decision cannot be filtered by its text: every one is read.
+        sqlx::query(
+            "SELECT tracking, decision, decision_packed FROM decisions \
+             WHERE decision LIKE '%original_tracking%' OR decision_packed IS NOT NULL \
+             ORDER BY tracking",
+        )
+    } else {
+        sqlx::query(
+            "SELECT tracking, decision FROM decisions WHERE decision LIKE '%original_tracking%' \
+             ORDER BY tracking",
+        )
+    }
     .fetch_all(&mut *conn)
     .await?;
     let mut reversals = Vec::new();
@@ -578,7 +601,15 @@ pub(crate) async fn backfill(conn: &mut AnyConnection, backend: Backend) -> Resu
             table: "decisions",
         };
         let by = c.text("tracking")?;
-        let text = c.text("decision")?;
+        let text = if packed {
+            c.packed_text("decision", "decision_packed", &by)?
+                .unwrap_or_default()
+        } else {
+            c.text("decision")?
+        };
+        if !text.contains("original_tracking") {
+            continue;
+        }
         let r: Reverses = serde_json::from_str(&text).map_err(|e| StoreError::Invalid {
             table: "decisions",
             column: "decision",
@@ -590,6 +621,30 @@ pub(crate) async fn backfill(conn: &mut AnyConnection, backend: Backend) -> Resu
         }
     }
     set_reversed(conn, &reversals).await
+}
+
+/// Whether `table` has `column` (the schema as the migrations so far left it).
+async fn has_column(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    table: &str,
+    column: &str,
+) -> Result<bool, StoreError> {
+    let sql = match backend {
+        Backend::Sqlite => "SELECT COUNT(*) AS n FROM pragma_table_info($1) WHERE name = $2",
+        Backend::Postgres => {
+            "SELECT COUNT(*) AS n FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2"
+        }
+    };
+    use sqlx::Row as _;
+    let n: i64 = sqlx::query(sql)
+        .bind(table)
+        .bind(column)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("n")?;
+    Ok(n > 0)
 }
 
 /// Records `(original, by)`: claim `original` was reversed by claim `by`'s decision. A decision

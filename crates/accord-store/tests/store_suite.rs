@@ -207,6 +207,7 @@ suite!(
     rec_01_changed_authorizations_and_the_events_since_an_instant,
     qm_01_quality_read_follows_decisions_reversals_and_is_backfilled,
     pay_06_remittance_files_are_kept_packed_and_read_back_as_sent,
+    clm_01_claim_and_decision_json_are_kept_packed_and_read_back_as_given,
 );
 
 /// The one line that says the PostgreSQL half of the suite did not run. Written straight to
@@ -825,12 +826,12 @@ async fn older_database_is_upgraded_on_connect(db: TestDb) {
         .into_iter()
         .map(|(v, _)| v)
         .collect();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15]);
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16]);
     assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
     assert_eq!(store.events_for(MEMBER, "M1").await.unwrap().len(), 1);
     // Connecting again changes nothing.
     let again = db.store().await;
-    assert_eq!(again.applied_migrations().await.unwrap().len(), 14);
+    assert_eq!(again.applied_migrations().await.unwrap().len(), 15);
 }
 
 async fn bulk_insert_spans_many_chunks(db: TestDb) {
@@ -2355,5 +2356,141 @@ async fn rec_01_changed_authorizations_and_the_events_since_an_instant(db: TestD
     assert_eq!(
         store.decided_claims_of_provider(&other).await.unwrap(),
         ["T2"]
+    );
+}
+
+/// Migration 0016: a claim's engine JSON and a decision's JSON are kept packed, every read gives
+/// them back as written (the claim read, the adjudication and payment reads, intake's look-up of
+/// an original), a rejected claim still has none, and rows written before the migration read
+/// unchanged.
+async fn clm_01_claim_and_decision_json_are_kept_packed_and_read_back_as_given(db: TestDb) {
+    use accord_store::{StoredClaim, StoredDecision};
+    use sqlx::Row as _;
+    let store = db.store().await;
+    seed_members(&store, &["M1"]).await;
+    let engine = |t: &str| {
+        json!({ "tracking": t, "lines": vec![json!({ "procedure": "H0004", "units": "4" }); 20] })
+            .to_string()
+    };
+    let claim = |t: &str, json: Option<String>| StoredClaim {
+        tracking: t.into(),
+        sender: "CH".into(),
+        interchange_control: "9".into(),
+        patient_control: format!("P{t}"),
+        member_id: Some("M1".into()),
+        billing_npi: Some("1234567893".into()),
+        total_charge: Money::from_cents(8_000),
+        status: if json.is_some() {
+            "accepted"
+        } else {
+            "rejected"
+        }
+        .into(),
+        reasons: json!([]),
+        claim: json,
+        received_at: "2026-03-05T00:00:00Z".into(),
+    };
+    let decision_json = json!({ "tracking": "P1", "status": "processed_primary", "lines": vec![json!({ "paid": "23.10" }); 20] }).to_string();
+    let mut uow = store.begin("intake", "837 received", at(T0)).await.unwrap();
+    uow.record_received_file(&accord_store::ReceivedFile {
+        sender: "CH".into(),
+        interchange_control: "9".into(),
+        file_name: "p.x12".into(),
+        received_at: "2026-03-05T00:00:00Z".into(),
+        claims: 2,
+    })
+    .await
+    .unwrap();
+    uow.insert_claims(&[claim("P1", Some(engine("P1"))), claim("P2", None)])
+        .await
+        .unwrap();
+    uow.insert_decisions(&[StoredDecision {
+        tracking: "P1".into(),
+        status: "processed_primary".into(),
+        member_id: Some("M1".into()),
+        pay_to_npi: "1234567893".into(),
+        received_on: date(2026, 3, 5),
+        decided_on: date(2026, 3, 6),
+        billed: Money::from_cents(8_000),
+        allowed: Money::from_cents(2_310),
+        paid: Money::from_cents(2_310),
+        net_paid: Money::from_cents(2_310),
+        patient_responsibility: Money::ZERO,
+        clean: true,
+        decision: decision_json.clone(),
+        trace: None,
+        cycle: None,
+    }])
+    .await
+    .unwrap();
+    // Intake's look-up of an original reads it back inside the unit of work.
+    assert_eq!(
+        uow.decision_json("P1").await.unwrap().as_deref(),
+        Some(decision_json.as_str())
+    );
+    uow.commit().await.unwrap();
+
+    assert_eq!(
+        store.claim("P1").await.unwrap().unwrap().claim,
+        Some(engine("P1"))
+    );
+    assert_eq!(store.claim("P2").await.unwrap().unwrap().claim, None);
+    assert_eq!(
+        store.decision("P1").await.unwrap().unwrap().decision,
+        decision_json
+    );
+    let payable = store
+        .payable_for("1234567893", date(2026, 3, 31))
+        .await
+        .unwrap();
+    assert_eq!(payable.len(), 1);
+    assert_eq!(payable[0].claim, engine("P1"));
+    assert_eq!(payable[0].decision.decision, decision_json);
+
+    // Kept packed: the text column empty (a rejected claim's NULL), far fewer bytes.
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    let row = sqlx::query("SELECT claim, claim_packed FROM claims WHERE tracking = 'P1'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(row.get::<String, _>("claim"), "");
+    let packed: Vec<u8> = row.get("claim_packed");
+    assert!(
+        packed.len() * 3 < engine("P1").len(),
+        "{} bytes",
+        packed.len()
+    );
+    let row = sqlx::query("SELECT claim, claim_packed FROM claims WHERE tracking = 'P2'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(row.get::<Option<String>, _>("claim"), None);
+    assert_eq!(row.get::<Option<Vec<u8>>, _>("claim_packed"), None);
+    let row = sqlx::query("SELECT decision, decision_packed FROM decisions WHERE tracking = 'P1'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(row.get::<String, _>("decision"), "");
+    assert!(row.get::<Option<Vec<u8>>, _>("decision_packed").is_some());
+
+    // Rows from before migration 0016: the JSON in the text column, nothing packed.
+    sqlx::query(
+        "INSERT INTO claims (tracking, sender, interchange_control, patient_control, member_id, \
+         billing_npi, total_charge, status, reasons, claim, received_at) VALUES \
+         ('P0', 'CH', '9', 'P0', 'M1', '1234567893', '80.00', 'accepted', '[]', \
+         '{\"tracking\":\"P0\"}', '2026-03-04T00:00:00Z')",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    assert_eq!(
+        store.claim("P0").await.unwrap().unwrap().claim.as_deref(),
+        Some(r#"{"tracking":"P0"}"#)
+    );
+    let waiting = store.claims_awaiting_decision("", 10).await.unwrap();
+    assert_eq!(
+        waiting,
+        [("P0".to_owned(), r#"{"tracking":"P0"}"#.to_owned())]
     );
 }
