@@ -2,7 +2,8 @@
 //! database writes (decision 0033). The caller queues jobs — each a closure over the unit of work —
 //! and they run one after another, in the order queued, so a read queued after a write sees it.
 //! The first job to fail ends the task; the unit of work is then dropped, which rolls it back, and
-//! every later call returns that job's error. Nothing is committed until [`QueuedUnitOfWork::commit`].
+//! every later call returns that job's error. Nothing is committed until [`QueuedUnitOfWork::commit`];
+//! dropped without it, the jobs already queued still run, then the unit of work rolls back.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -115,26 +116,36 @@ mod tests {
         (dir, store)
     }
 
-    /// Jobs run in the order queued: a read queued after a write sees it; and nothing is kept
-    /// until the commit.
-    #[tokio::test]
-    async fn jobs_run_in_order_and_commit_together() {
-        let (_dir, store) = store().await;
+    fn interchange(control: &str) -> accord_store::ReceivedFile {
+        accord_store::ReceivedFile {
+            sender: "S".into(),
+            interchange_control: control.into(),
+            file_name: format!("{control}.837"),
+            received_at: "2026-01-01T00:00:00Z".into(),
+            claims: 0,
+        }
+    }
+
+    /// A queued unit of work with the recording of interchange `control` queued.
+    async fn recording(store: &Store, control: &str) -> QueuedUnitOfWork {
         let uow = store
             .begin("test", "queued", jiff::Timestamp::UNIX_EPOCH)
             .await
             .unwrap();
         let mut q = QueuedUnitOfWork::start(uow);
-        let file = accord_store::ReceivedFile {
-            sender: "S".into(),
-            interchange_control: "000000001".into(),
-            file_name: "a.837".into(),
-            received_at: "2026-01-01T00:00:00Z".into(),
-            claims: 0,
-        };
+        let file = interchange(control);
         q.queue(move |uow| Box::pin(async move { Ok(uow.record_received_file(&file).await?) }))
             .await
             .unwrap();
+        q
+    }
+
+    /// Jobs run in the order queued: a read queued after a write sees it; and nothing is kept
+    /// until the commit.
+    #[tokio::test]
+    async fn jobs_run_in_order_and_commit_together() {
+        let (_dir, store) = store().await;
+        let mut q = recording(&store, "000000001").await;
         let seen = q
             .ask(|uow| {
                 Box::pin(async move { Ok(uow.received_file("S", "000000001").await?.is_some()) })
@@ -163,22 +174,8 @@ mod tests {
     #[tokio::test]
     async fn a_failed_job_rolls_everything_back() {
         let (_dir, store) = store().await;
-        let uow = store
-            .begin("test", "queued", jiff::Timestamp::UNIX_EPOCH)
-            .await
-            .unwrap();
-        let mut q = QueuedUnitOfWork::start(uow);
-        let file = accord_store::ReceivedFile {
-            sender: "S".into(),
-            interchange_control: "000000002".into(),
-            file_name: "b.837".into(),
-            received_at: "2026-01-01T00:00:00Z".into(),
-            claims: 0,
-        };
-        let again = file.clone();
-        q.queue(move |uow| Box::pin(async move { Ok(uow.record_received_file(&file).await?) }))
-            .await
-            .unwrap();
+        let mut q = recording(&store, "000000002").await;
+        let again = interchange("000000002");
         // The same interchange twice is a conflict.
         q.queue(move |uow| Box::pin(async move { Ok(uow.record_received_file(&again).await?) }))
             .await

@@ -891,7 +891,7 @@ async fn json_read(store: &Store) -> Vec<(String, accord_store::PaidClaim)> {
 /// or void claim reversed while its correction is read once, ignores a claim reversing its own
 /// payment; and a database made before migration 0014 gets the same rows when it is upgraded.
 async fn qm_01_quality_read_follows_decisions_reversals_and_is_backfilled(db: TestDb) {
-    use accord_store::{PaidClaimKind, ReceivedFile, StoredClaim, StoredDecision};
+    use accord_store::{PaidClaimKind, StoredClaim, StoredDecision};
     let store = db.store().await;
     seed_members(&store, &["M1", "M2"]).await;
     let claim_json = |t: &str, member: &str, code: &str| {
@@ -927,33 +927,8 @@ async fn qm_01_quality_read_follows_decisions_reversals_and_is_backfilled(db: Te
         ("Q6", "M1", "H0036"),
     ];
     let mut uow = store.begin("intake", "837 received", at(T0)).await.unwrap();
-    uow.record_received_file(&ReceivedFile {
-        sender: "CH".into(),
-        interchange_control: "9".into(),
-        file_name: "q.x12".into(),
-        received_at: "2026-03-05T00:00:00Z".into(),
-        claims: 7,
-    })
-    .await
-    .unwrap();
-    let stored = |t: &str, json: Option<String>| StoredClaim {
-        tracking: t.into(),
-        sender: "CH".into(),
-        interchange_control: "9".into(),
-        patient_control: format!("P{t}"),
-        member_id: Some("M1".into()),
-        billing_npi: Some("1234567893".into()),
-        total_charge: Money::from_cents(10_000),
-        status: if json.is_some() {
-            "accepted"
-        } else {
-            "rejected"
-        }
-        .into(),
-        reasons: json!([]),
-        claim: json,
-        received_at: "2026-03-05T00:00:00Z".into(),
-    };
+    record_ch9(&mut uow, "q.x12", 7).await;
+    let stored = |t: &str, json: Option<String>| claim_in_ch9(t, json, 10_000);
     let mut rows: Vec<StoredClaim> = claims
         .iter()
         .map(|(t, m, c)| stored(t, Some(claim_json(t, m, c))))
@@ -2364,7 +2339,7 @@ async fn rec_01_changed_authorizations_and_the_events_since_an_instant(db: TestD
 /// an original), a rejected claim still has none, and rows written before the migration read
 /// unchanged.
 async fn clm_01_claim_and_decision_json_are_kept_packed_and_read_back_as_given(db: TestDb) {
-    use accord_store::{StoredClaim, StoredDecision};
+    use accord_store::StoredDecision;
     use sqlx::Row as _;
     let store = db.store().await;
     seed_members(&store, &["M1"]).await;
@@ -2372,35 +2347,10 @@ async fn clm_01_claim_and_decision_json_are_kept_packed_and_read_back_as_given(d
         json!({ "tracking": t, "lines": vec![json!({ "procedure": "H0004", "units": "4" }); 20] })
             .to_string()
     };
-    let claim = |t: &str, json: Option<String>| StoredClaim {
-        tracking: t.into(),
-        sender: "CH".into(),
-        interchange_control: "9".into(),
-        patient_control: format!("P{t}"),
-        member_id: Some("M1".into()),
-        billing_npi: Some("1234567893".into()),
-        total_charge: Money::from_cents(8_000),
-        status: if json.is_some() {
-            "accepted"
-        } else {
-            "rejected"
-        }
-        .into(),
-        reasons: json!([]),
-        claim: json,
-        received_at: "2026-03-05T00:00:00Z".into(),
-    };
+    let claim = |t: &str, json: Option<String>| claim_in_ch9(t, json, 8_000);
     let decision_json = json!({ "tracking": "P1", "status": "processed_primary", "lines": vec![json!({ "paid": "23.10" }); 20] }).to_string();
     let mut uow = store.begin("intake", "837 received", at(T0)).await.unwrap();
-    uow.record_received_file(&accord_store::ReceivedFile {
-        sender: "CH".into(),
-        interchange_control: "9".into(),
-        file_name: "p.x12".into(),
-        received_at: "2026-03-05T00:00:00Z".into(),
-        claims: 2,
-    })
-    .await
-    .unwrap();
+    record_ch9(&mut uow, "p.x12", 2).await;
     uow.insert_claims(&[claim("P1", Some(engine("P1"))), claim("P2", None)])
         .await
         .unwrap();
@@ -2493,4 +2443,40 @@ async fn clm_01_claim_and_decision_json_are_kept_packed_and_read_back_as_given(d
         waiting,
         [("P0".to_owned(), r#"{"tracking":"P0"}"#.to_owned())]
     );
+}
+
+/// Records interchange ISA13 `9` from sender `CH`, received 2026-03-05, in `uow`.
+async fn record_ch9(uow: &mut accord_store::UnitOfWork, file_name: &str, claims: u64) {
+    uow.record_received_file(&accord_store::ReceivedFile {
+        sender: "CH".into(),
+        interchange_control: "9".into(),
+        file_name: file_name.into(),
+        received_at: "2026-03-05T00:00:00Z".into(),
+        claims,
+    })
+    .await
+    .unwrap();
+}
+
+/// A claim of member M1 in interchange `CH`/`9` ([`record_ch9`]): accepted with its engine JSON,
+/// or rejected without.
+fn claim_in_ch9(tracking: &str, json: Option<String>, cents: i64) -> accord_store::StoredClaim {
+    accord_store::StoredClaim {
+        tracking: tracking.into(),
+        sender: "CH".into(),
+        interchange_control: "9".into(),
+        patient_control: format!("P{tracking}"),
+        member_id: Some("M1".into()),
+        billing_npi: Some("1234567893".into()),
+        total_charge: Money::from_cents(cents),
+        status: if json.is_some() {
+            "accepted"
+        } else {
+            "rejected"
+        }
+        .into(),
+        reasons: json!([]),
+        claim: json,
+        received_at: "2026-03-05T00:00:00Z".into(),
+    }
 }
