@@ -20,6 +20,9 @@ use crate::cycle::{CyclePlan, CycleRules, plan_cycle};
 use crate::remit::{PayeeInfo, PayerInfo, claim_payments, remittance};
 use crate::voucher;
 
+/// Payees read ahead of the one being written.
+const READ_AHEAD: usize = 2;
+
 /// How a cycle is run.
 #[derive(Debug, Clone)]
 pub struct CycleOptions {
@@ -114,18 +117,26 @@ pub async fn run_cycle(
     let mut files: Vec<PathBuf> = Vec::new();
     let mut remittances = Vec::new();
     let mut kept = Vec::new();
-    // Reading a payee's claims (the database) overlaps writing the previous payee's files (CPU):
-    // the next payee is read by a task while this one is written. Two payees at most are in
-    // memory, so memory still follows the largest payee.
+    // Reading payees' claims (the database) overlaps writing this payee's files (CPU): the next
+    // READ_AHEAD payees are read by tasks, each on a pooled connection, while this one is
+    // written. READ_AHEAD + 1 payees at most are in memory, so memory still follows the largest
+    // payees, not the cycle.
     let read = |npi: &str| tokio::spawn(read_payee(store.clone(), npi.to_owned(), opts.through));
-    let mut next = cycle_plan.payees.first().map(|p| read(&p.pay_to_npi));
+    let mut ahead: std::collections::VecDeque<_> = cycle_plan
+        .payees
+        .iter()
+        .take(READ_AHEAD)
+        .map(|p| read(&p.pay_to_npi))
+        .collect();
     for (i, p) in cycle_plan.payees.iter().enumerate() {
         let planned: std::collections::HashSet<&str> =
             p.claims.iter().map(String::as_str).collect();
         let mut claims = Vec::new();
         let t = std::time::Instant::now();
-        let this = next.take();
-        next = cycle_plan.payees.get(i + 1).map(|p| read(&p.pay_to_npi));
+        let this = ahead.pop_front();
+        if let Some(p) = cycle_plan.payees.get(i + READ_AHEAD) {
+            ahead.push_back(read(&p.pay_to_npi));
+        }
         let Some(this) = this else { break };
         let (payable, payee) = this
             .await
