@@ -1102,13 +1102,15 @@ async fn pay_06_remittance_files_are_kept_packed_and_read_back_as_sent(db: TestD
 
     let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
     // Kept packed: nothing in `content`, and far fewer bytes than the text.
-    let row = sqlx::query("SELECT content, packed FROM remittance_files WHERE kind = '835'")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
-    use sqlx::Row as _;
-    assert_eq!(row.get::<String, _>("content"), "");
-    let packed: Vec<u8> = row.get("packed");
+    let (content, packed) = stored_pair(
+        &mut conn,
+        "content",
+        "packed",
+        "remittance_files WHERE kind = '835'",
+    )
+    .await;
+    assert_eq!(content.as_deref(), Some(""));
+    let packed = packed.expect("packed");
     assert!(packed.len() * 10 < x12.len(), "{} bytes", packed.len());
     // A row from before migration 0015.
     sqlx::query(
@@ -2340,7 +2342,6 @@ async fn rec_01_changed_authorizations_and_the_events_since_an_instant(db: TestD
 /// unchanged.
 async fn clm_01_claim_and_decision_json_are_kept_packed_and_read_back_as_given(db: TestDb) {
     use accord_store::StoredDecision;
-    use sqlx::Row as _;
     let store = db.store().await;
     seed_members(&store, &["M1"]).await;
     let engine = |t: &str| {
@@ -2399,29 +2400,39 @@ async fn clm_01_claim_and_decision_json_are_kept_packed_and_read_back_as_given(d
 
     // Kept packed: the text column empty (a rejected claim's NULL), far fewer bytes.
     let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
-    let row = sqlx::query("SELECT claim, claim_packed FROM claims WHERE tracking = 'P1'")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
-    assert_eq!(row.get::<String, _>("claim"), "");
-    let packed: Vec<u8> = row.get("claim_packed");
+    let (text, packed) = stored_pair(
+        &mut conn,
+        "claim",
+        "claim_packed",
+        "claims WHERE tracking = 'P1'",
+    )
+    .await;
+    assert_eq!(text.as_deref(), Some(""));
+    let packed = packed.expect("packed");
     assert!(
         packed.len() * 3 < engine("P1").len(),
         "{} bytes",
         packed.len()
     );
-    let row = sqlx::query("SELECT claim, claim_packed FROM claims WHERE tracking = 'P2'")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
-    assert_eq!(row.get::<Option<String>, _>("claim"), None);
-    assert_eq!(row.get::<Option<Vec<u8>>, _>("claim_packed"), None);
-    let row = sqlx::query("SELECT decision, decision_packed FROM decisions WHERE tracking = 'P1'")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
-    assert_eq!(row.get::<String, _>("decision"), "");
-    assert!(row.get::<Option<Vec<u8>>, _>("decision_packed").is_some());
+    assert_eq!(
+        stored_pair(
+            &mut conn,
+            "claim",
+            "claim_packed",
+            "claims WHERE tracking = 'P2'"
+        )
+        .await,
+        (None, None)
+    );
+    let (text, packed) = stored_pair(
+        &mut conn,
+        "decision",
+        "decision_packed",
+        "decisions WHERE tracking = 'P1'",
+    )
+    .await;
+    assert_eq!(text.as_deref(), Some(""));
+    assert!(packed.is_some());
 
     // Rows from before migration 0016: the JSON in the text column, nothing packed.
     sqlx::query(
@@ -2479,4 +2490,19 @@ fn claim_in_ch9(tracking: &str, json: Option<String>, cents: i64) -> accord_stor
         claim: json,
         received_at: "2026-03-05T00:00:00Z".into(),
     }
+}
+
+/// A text column and its packed twin as stored in one row: `SELECT text, packed FROM from_where`.
+async fn stored_pair(
+    conn: &mut sqlx::AnyConnection,
+    text: &str,
+    packed: &str,
+    from_where: &str,
+) -> (Option<String>, Option<Vec<u8>>) {
+    use sqlx::Row as _;
+    let row = sqlx::query(&format!("SELECT {text}, {packed} FROM {from_where}"))
+        .fetch_one(conn)
+        .await
+        .unwrap();
+    (row.get(text), row.get(packed))
 }
