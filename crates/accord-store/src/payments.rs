@@ -219,6 +219,11 @@ impl UnitOfWork {
             rows,
         )
         .await?;
+        // In key order: each chunk then updates rows that lie together (decisions are stored in
+        // the order decided, which is tracking order), not rows scattered through the table in
+        // payee order — at a million claims the table is larger than the cache.
+        let mut remitted: Vec<&String> = remitted.iter().collect();
+        remitted.sort_unstable();
         for chunk in remitted.chunks(500) {
             let first = bulk::placeholders(self.backend, 1, 1);
             let rest = bulk::placeholders(self.backend, 2, chunk.len());
