@@ -54,13 +54,18 @@ pub async fn adjudicate_pending(
     mut progress: impl FnMut(u64),
 ) -> Result<Tally, ServiceError> {
     let t0 = std::time::Instant::now();
-    // Nothing waiting (intake decided everything): nothing to load.
-    if store.claims_awaiting_decision("", 1).await?.is_empty() {
+    // The first page is read before the reference data: nothing waiting (intake decided
+    // everything), nothing to load.
+    let first = store.claims_awaiting_decision("", opts.page.max(1)).await?;
+    let first_read = t0.elapsed();
+    if first.is_empty() {
         return Ok(Tally::default());
     }
+    let mut first = Some(first);
+    let t = std::time::Instant::now();
     let mut reference = load_reference(store, plan, opts.at).await?;
-    let loaded = t0.elapsed();
-    let (mut reading, mut deciding, mut saving) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let loaded = t.elapsed();
+    let (mut reading, mut deciding, mut saving) = (first_read, Duration::ZERO, Duration::ZERO);
     let mut tally = Tally::default();
     let mut after = String::new();
     // Deciding (CPU) and saving (the database) overlap: a page is saved by a task while the next
@@ -69,9 +74,14 @@ pub async fn adjudicate_pending(
     let mut in_flight: Option<(SaveTask, Arc<Vec<Decided>>)> = None;
     loop {
         let t = std::time::Instant::now();
-        let page = store
-            .claims_awaiting_decision(&after, opts.page.max(1))
-            .await?;
+        let page = match first.take() {
+            Some(page) => page,
+            None => {
+                store
+                    .claims_awaiting_decision(&after, opts.page.max(1))
+                    .await?
+            }
+        };
         reading += t.elapsed();
         let t = std::time::Instant::now();
         let Some((last, _)) = page.last() else {

@@ -275,6 +275,8 @@ fn read_history(row: &AnyRow) -> Result<HistoryLine, StoreError> {
 }
 
 fn decision_row(d: &StoredDecision) -> Vec<Value> {
+    // Migration 0016: the decision JSON packed (about half its size).
+    let (decision, decision_packed) = crate::codec::packed_pair(Some(&d.decision));
     vec![
         Value::text(d.tracking.as_str()),
         Value::text(d.status.as_str()),
@@ -288,10 +290,9 @@ fn decision_row(d: &StoredDecision) -> Vec<Value> {
         Value::text(money_text(d.net_paid)),
         Value::text(money_text(d.patient_responsibility)),
         Value::int(i64::from(d.clean)),
-        // Migration 0016: the decision JSON packed (about half its size).
-        Value::text(""),
+        decision,
         Value::Int(d.cycle),
-        Value::Blob(crate::codec::pack(&d.decision)),
+        decision_packed,
     ]
 }
 
