@@ -35,6 +35,7 @@ pub mod claim;
 mod explain;
 pub mod facts;
 pub mod hash;
+mod history;
 pub mod outcome;
 mod remarks;
 pub mod reversal;
@@ -49,7 +50,8 @@ pub use claim::{
 };
 pub use facts::{
     Accumulators, Authorization, AuthorizationBook, ClaimHistory, ExaminerRelease, Facts,
-    OpenAppeal, PriorLine, PriorStatus, ProviderDirectory, ProviderFacts, TransitionOfCare,
+    HistLines, OpenAppeal, PriorLine, PriorRef, PriorStatus, ProviderDirectory, ProviderFacts,
+    TransitionOfCare,
 };
 pub use outcome::{
     Adjustment, ClaimStatus, Decision, Group, LineDecision, LineStatus, Pend, RejectCategory,

@@ -35,15 +35,15 @@ fn episode_sessions(cx: &Ctx, rendering: &Npi, dos: Date, gap_months: u32) -> u3
     let rk = npi_key(rendering);
     let sessions = keys[..upto]
         .iter()
-        .zip(&lines[..upto])
+        .zip(lines.first(upto))
         .rev()
         .filter(|(k, p)| {
             k.rendering == rk
                 && k.paid
                 && p.tracking != cx.claim.tracking
-                && Some(p.tracking.as_str()) != exclude
+                && Some(p.tracking) != exclude
                 && grid
-                    .requirement(&p.code, &p.modifiers, None)
+                    .requirement(p.code, p.modifiers, None)
                     .is_some_and(|r| r.initial_encounters)
         })
         .map(|(_, p)| p.date);

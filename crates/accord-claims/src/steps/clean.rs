@@ -246,7 +246,7 @@ pub(crate) fn lines(cx: &mut Ctx) {
             });
             let in_history =
                 cx.hist.on_day(dos).iter().any(|p| {
-                    p.rendering == *cx.lines[i].rendering && svc.add_on_of.contains(&p.code)
+                    p.rendering == cx.lines[i].rendering && svc.add_on_of.contains(p.code)
                 });
             if !on_claim && !in_history {
                 cx.lines[i].deny(Group::CO, "107", "CLM-04");

@@ -30,16 +30,15 @@ pub(crate) fn run(cx: &mut Ctx) {
         let (keys, day) = cx.hist.day(dos);
         let ck = code_key(&line.procedure);
         for (k, p) in keys.iter().zip(day) {
-            if k.code != ck || p.tracking == claim.tracking || Some(p.tracking.as_str()) == exclude
-            {
+            if k.code != ck || p.tracking == claim.tracking || Some(p.tracking) == exclude {
                 continue;
             }
-            if &p.rendering != rendering {
+            if p.rendering != rendering {
                 other_provider
                     .get_or_insert_with(|| format!("{} (claim {})", p.rendering, p.tracking));
                 continue;
             }
-            if same_mods(&p.modifiers, &line.modifiers) && p.units == units {
+            if same_mods(p.modifiers, &line.modifiers) && p.units == units {
                 dup = Some(format!("claim {} ({:?})", p.tracking, p.status).to_lowercase());
                 break;
             }

@@ -68,7 +68,7 @@ fn ptp(cx: &mut Ctx) {
             .enumerate()
             .filter(|(_, (k, p))| k.paid && k.rendering == rk && p.tracking != claim.tracking)
             .map(|(i, (_, p))| (i, p))
-            .map(|(k, p)| (&p.code, p.modifiers.as_slice(), Col1At::Claim(k)));
+            .map(|(k, p)| (p.code, p.modifiers, Col1At::Claim(k)));
         let mut hit = None;
         for (c1, m1, at) in on_claim.chain(in_history) {
             let Some(edit) = ncci.pair(c1, &l2.procedure, dos) else {
@@ -86,7 +86,7 @@ fn ptp(cx: &mut Ctx) {
         };
         let where_ = match at {
             Col1At::Line(n) => format!("line {n}"),
-            Col1At::Claim(k) => format!("claim {}", day.get(k).map_or("", |p| p.tracking.as_str())),
+            Col1At::Claim(k) => format!("claim {}", day.get(k).map_or("", |p| p.tracking)),
         };
         let n = Some(l2.number);
         match edit.modifier {
