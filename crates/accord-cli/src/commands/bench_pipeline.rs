@@ -142,6 +142,7 @@ pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
     // measured as growth over it: reset the peak to the current size first (Linux clear_refs 5).
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let rss_at_start = status_kib("VmRSS:");
+    let heap = AnonPeak::start();
     let started = Instant::now();
     let cpu_start = cpu_seconds();
     // Intake decides each claim it accepts (decision 0033): the adjudication run after it finds
@@ -258,6 +259,14 @@ pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
             peak.saturating_sub(start) as f64 / 1024.0
         );
     }
+    if let Some((start, peak)) = heap.stop() {
+        println!(
+            "heap (anonymous memory, without the database file's pages): {:.0} MiB after setup, peak {:.0} MiB (+{:.0} MiB)",
+            start as f64 / 1024.0,
+            peak as f64 / 1024.0,
+            peak.saturating_sub(start) as f64 / 1024.0
+        );
+    }
     if args.keep {
         let kept = work.keep();
         println!("kept {}", kept.display());
@@ -278,6 +287,38 @@ fn cpu_seconds() -> Option<f64> {
 
 /// A size line of this process's `/proc/self/status` (e.g. `VmHWM:` peak, `VmRSS:` current), in
 /// KiB (Linux only; `None` elsewhere).
+/// The peak of the process's anonymous memory (`RssAnon`: its heap and stacks), sampled every
+/// 50 ms on a thread of its own. The resident peak (`VmHWM`) also counts the pages of the
+/// database file SQLite maps into memory (up to its `mmap_size`), which are the kernel's page
+/// cache, not memory the process holds; this figure leaves them out.
+struct AnonPeak {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    sampler: std::thread::JoinHandle<Option<(u64, u64)>>,
+}
+
+impl AnonPeak {
+    fn start() -> Self {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let sampler = std::thread::spawn(move || {
+            let start = status_kib("RssAnon:")?;
+            let mut peak = start;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(status_kib("RssAnon:").unwrap_or(0));
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Some((start, peak.max(status_kib("RssAnon:").unwrap_or(0))))
+        });
+        Self { stop, sampler }
+    }
+
+    /// Stops sampling: (at start, peak) in KiB, or `None` where `/proc` has no `RssAnon`.
+    fn stop(self) -> Option<(u64, u64)> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.sampler.join().ok().flatten()
+    }
+}
+
 pub(super) fn status_kib(key: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
