@@ -285,8 +285,6 @@ fn cpu_seconds() -> Option<f64> {
     Some(ticks as f64 / 100.0)
 }
 
-/// A size line of this process's `/proc/self/status` (e.g. `VmHWM:` peak, `VmRSS:` current), in
-/// KiB (Linux only; `None` elsewhere).
 /// The peak of the process's anonymous memory (`RssAnon`: its heap and stacks), sampled every
 /// 50 ms on a thread of its own. The resident peak (`VmHWM`) also counts the pages of the
 /// database file SQLite maps into memory (up to its `mmap_size`), which are the kernel's page
@@ -319,6 +317,8 @@ impl AnonPeak {
     }
 }
 
+/// A size line of this process's `/proc/self/status` (e.g. `VmHWM:` peak, `VmRSS:` current), in
+/// KiB (Linux only; `None` elsewhere).
 pub(super) fn status_kib(key: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
