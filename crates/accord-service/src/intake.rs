@@ -126,46 +126,36 @@ impl<'p> IntakeReference<'p> {
         uow: &mut QueuedUnitOfWork,
         claim: &accord_claims::Claim,
     ) -> Result<(Vec<IntakeProblem>, Option<accord_claims::Decision>), ServiceError> {
-        // The original's decision and when it was remitted, read in the unit of work (it may
-        // have been decided in this file).
-        let (original_json, remitted_at) = match claim.frequency.original() {
+        // The original's decision and, CLM-10, the date it was remitted (the window for
+        // corrections runs from it), read in the unit of work: it may have been decided in this
+        // file.
+        let (original, remitted_on) = match claim.frequency.original() {
             Some(t) => {
-                let t = t.to_owned();
-                uow.ask(move |uow| {
-                    Box::pin(async move {
-                        let json = uow.decision_json(&t).await?;
-                        let at = match json {
-                            Some(_) => uow.remitted_at(&t).await?,
-                            None => None,
-                        };
-                        Ok((json, at))
+                let key = t.to_owned();
+                let (json, at) = uow
+                    .ask(move |uow| {
+                        Box::pin(async move {
+                            let json = uow.decision_json(&key).await?;
+                            let at = match json {
+                                Some(_) => uow.remitted_at(&key).await?,
+                                None => None,
+                            };
+                            Ok((json, at))
+                        })
                     })
-                })
-                .await?
+                    .await?;
+                let original: Option<accord_claims::Decision> = json
+                    .map(|json| serde_json::from_str(&json))
+                    .transpose()
+                    .map_err(|e| ServiceError::invalid(format!("decision {t}"), "decision", e))?;
+                let remitted_on = at
+                    .map(|at| at.parse::<jiff::Timestamp>())
+                    .transpose()
+                    .map_err(|e| ServiceError::invalid(format!("claim {t}"), "remitted_at", e))?
+                    .map(|at| at.to_zoned(self.plan.time_zone().clone()).date());
+                (original, remitted_on)
             }
             None => (None, None),
-        };
-        let original: Option<accord_claims::Decision> =
-            match (claim.frequency.original(), original_json) {
-                (Some(t), Some(json)) => {
-                    Some(serde_json::from_str(&json).map_err(|e| {
-                        ServiceError::invalid(format!("decision {t}"), "decision", e)
-                    })?)
-                }
-                _ => None,
-            };
-        // CLM-10: the window for corrections runs from the original's remittance.
-        let remitted_on = match claim.frequency.original() {
-            Some(t) if original.is_some() => match remitted_at {
-                Some(at) => Some(
-                    at.parse::<jiff::Timestamp>()
-                        .map_err(|e| ServiceError::invalid(format!("claim {t}"), "remitted_at", e))?
-                        .to_zoned(self.plan.time_zone().clone())
-                        .date(),
-                ),
-                None => None,
-            },
-            _ => None,
         };
         let r = &self.reference;
         let mut facts = Facts::new(self.plan, &r.providers, &r.authorizations, &r.history);
