@@ -14,8 +14,9 @@ use tokio::task::JoinHandle;
 
 use crate::ServiceError;
 
-/// A job's future, borrowing the unit of work for as long as it runs.
-pub(crate) type JobFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ServiceError>> + Send + 'a>>;
+/// A job's future, borrowing the unit of work for as long as it runs; `T` is what it answers.
+pub(crate) type JobFuture<'a, T = ()> =
+    Pin<Box<dyn Future<Output = Result<T, ServiceError>> + Send + 'a>>;
 
 /// One job: what to do with the unit of work.
 type Job = Box<dyn for<'a> FnOnce(&'a mut UnitOfWork) -> JobFuture<'a> + Send>;
@@ -57,12 +58,7 @@ impl QueuedUnitOfWork {
     /// Queues `job` and waits for what it returns.
     pub(crate) async fn ask<T: Send + 'static>(
         &mut self,
-        job: impl for<'a> FnOnce(
-            &'a mut UnitOfWork,
-        )
-            -> Pin<Box<dyn Future<Output = Result<T, ServiceError>> + Send + 'a>>
-        + Send
-        + 'static,
+        job: impl for<'a> FnOnce(&'a mut UnitOfWork) -> JobFuture<'a, T> + Send + 'static,
     ) -> Result<T, ServiceError> {
         let (reply, answer) = oneshot::channel();
         self.queue(move |uow| {
