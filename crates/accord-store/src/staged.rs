@@ -55,23 +55,19 @@ impl Staged {
                 _ => None,
             })
             .collect();
-        let mut settled = vec![false; self.paid.len()];
+        // Flags settled here leave `paid`; they are set once `at` no longer borrows the records.
         let mut flags: Vec<(usize, bool)> = Vec::new();
-        for (k, (tracking, paid)) in self.paid.iter().enumerate() {
-            if let Some(&i) = at.get(tracking.as_str()) {
-                flags.push((i, *paid));
-                settled[k] = true;
-            }
-        }
-        drop(at);
+        self.paid
+            .retain(|(tracking, paid)| match at.get(tracking.as_str()) {
+                Some(&i) => {
+                    flags.push((i, *paid));
+                    false
+                }
+                None => true,
+            });
         for (i, paid) in flags {
             records[i][crate::quality::PAID_COLUMN] = Value::int(i64::from(paid));
         }
-        let mut k = 0;
-        self.paid.retain(|_| {
-            k += 1;
-            !settled[k - 1]
-        });
     }
 }
 
