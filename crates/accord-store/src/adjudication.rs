@@ -677,7 +677,7 @@ pub fn stage_decisions<D: std::borrow::Borrow<StoredDecision>>(
             let trace = d.trace.as_deref()?;
             Some(vec![
                 Value::text(d.tracking.as_str()),
-                Value::Blob(crate::traces::pack(trace)),
+                Value::Blob(crate::codec::pack(trace)),
             ])
         })
         .collect();

@@ -11,12 +11,7 @@ use crate::StoreError;
 /// How a decision whose trace is stored apart ends: the engine serialises `trace` last.
 const EMPTY_TRACE_END: &str = "\"trace\":[]}";
 
-/// The trace's JSON, compressed for storage (size-prefixed LZ4 block).
-pub(crate) fn pack(trace_json: &str) -> Vec<u8> {
-    crate::codec::pack(trace_json)
-}
-
-/// The trace's JSON back from storage.
+/// The trace's JSON back from storage (packed with [`crate::codec::pack`]).
 pub(crate) fn unpack(tracking: &str, bytes: &[u8]) -> Result<String, StoreError> {
     crate::codec::unpack("decision_traces", "trace", tracking, bytes)
 }
@@ -49,7 +44,7 @@ mod tests {
     fn a_trace_packed_and_spliced_back_gives_the_whole_decision() {
         let trace =
             r#"[{"step":"pricing","rule":"PAY-01","line":1,"text":"fee schedule 19.00 (PAY-01)"}]"#;
-        let packed = pack(trace);
+        let packed = crate::codec::pack(trace);
         let body = r#"{"tracking":"T1","paid":"19.00","trace":[]}"#.to_owned();
         let whole = splice("T1", body, &unpack("T1", &packed).unwrap()).unwrap();
         assert_eq!(
