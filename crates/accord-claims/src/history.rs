@@ -134,11 +134,11 @@ impl ClaimHistory {
             m.names.push(names);
         }
         for m in h.by_member.values_mut() {
+            let mut lines: Vec<(LineKey, Names)> =
+                m.keys.drain(..).zip(m.names.drain(..)).collect();
             // Stable: lines of one date keep their arrival order.
-            let mut order: Vec<usize> = (0..m.keys.len()).collect();
-            order.sort_by_key(|&i| m.keys[i].date);
-            m.keys = order.iter().map(|&i| m.keys[i]).collect();
-            m.names = order.iter().map(|&i| m.names[i]).collect();
+            lines.sort_by_key(|(k, _)| k.date);
+            (m.keys, m.names) = lines.into_iter().unzip();
             m.retotal();
         }
         h
