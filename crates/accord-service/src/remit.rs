@@ -3,7 +3,7 @@
 //! (AMT B6); a corrected or void claim's reversal first (CLP02 22, amounts negated, the original's
 //! tracking number as payer claim control number); balances recovered or carried as PLB (REC-01).
 
-use accord_claims::{Adjustment, ClaimKind, ClaimStatus, Frequency, LineDecision, Reversal};
+use accord_claims::{Adjustment, ClaimKind, ClaimStatus, Frequency};
 use accord_core::member::Program;
 use accord_core::{Date, Money};
 use accord_store::PayableClaim;
@@ -47,11 +47,37 @@ pub struct PayeeInfo {
 #[derive(serde::Deserialize)]
 struct PaidDecision {
     status: ClaimStatus,
-    lines: Vec<LineDecision>,
+    lines: Vec<PaidLine>,
     billed: Money,
     paid: Money,
     patient_responsibility: Money,
-    reversal: Option<Reversal>,
+    reversal: Option<PaidReversal>,
+}
+
+/// What the 835 needs of a line decision: `accord_claims::LineDecision`'s fields of these names.
+/// Its pend, flags, rate, status and authorizations are skipped, and the procedure code is read
+/// as the text it was stored as (checked when the claim was decided). A payment cycle decodes
+/// every line it pays, so it decodes no more of each than its 835 uses.
+#[derive(serde::Deserialize)]
+struct PaidLine {
+    number: u32,
+    procedure: String,
+    modifiers: Vec<String>,
+    service_date: Date,
+    billed: Money,
+    units_billed: rust_decimal::Decimal,
+    allowed: Money,
+    paid: Money,
+    patient_responsibility: Money,
+    adjustments: Vec<Adjustment>,
+}
+
+/// What the 835 needs of a CLM-10 reversal (`accord_claims::Reversal`).
+#[derive(serde::Deserialize)]
+struct PaidReversal {
+    original_tracking: String,
+    lines: Vec<PaidLine>,
+    paid: Money,
 }
 
 /// What the 835 needs of a claim.
@@ -124,7 +150,7 @@ fn nonzero(m: Money) -> Option<rust_decimal::Decimal> {
     (!m.is_zero()).then(|| m.amount())
 }
 
-fn service_payment(l: &LineDecision) -> ServicePayment {
+fn service_payment(l: &PaidLine) -> ServicePayment {
     ServicePayment {
         procedure: Procedure {
             qualifier: "HC".into(),
@@ -147,7 +173,7 @@ fn service_payment(l: &LineDecision) -> ServicePayment {
 
 /// PAY-06: the line's remark codes for LQ*HE, in adjustment order, each once (two adjustments
 /// may carry the same remark, e.g. N362 for an MUE and a benefit limit).
-fn line_remarks(l: &LineDecision) -> Vec<String> {
+fn line_remarks(l: &PaidLine) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for r in l.adjustments.iter().filter_map(|a| a.rarc.as_deref()) {
         if !out.iter().any(|o| o == r) {
