@@ -154,7 +154,7 @@ fn service_payment(l: &PaidLine) -> ServicePayment {
     ServicePayment {
         procedure: Procedure {
             qualifier: "HC".into(),
-            code: l.procedure.to_string(),
+            code: l.procedure.clone(),
             modifiers: l.modifiers.clone(),
             description: None,
         },
