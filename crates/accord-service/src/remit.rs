@@ -115,22 +115,23 @@ pub fn claim_payments(
         ..ClaimPayment::default()
     };
     let mut out = Vec::new();
-    if let Some(r) = &decision.reversal {
+    let reverses = decision.reversal.is_some();
+    if let Some(r) = decision.reversal {
         let charge: Money = r.lines.iter().map(|l| l.billed).sum();
         out.push(ClaimPayment {
             status: "22".into(),
             charge: charge.amount(),
             paid: r.paid.amount(),
             patient_responsibility: nonzero(r.lines.iter().map(|l| l.patient_responsibility).sum()),
-            payer_claim_control: r.original_tracking.clone(),
+            payer_claim_control: r.original_tracking,
             frequency_code: Some("1".into()),
-            lines: r.lines.iter().map(service_payment).collect(),
+            lines: r.lines.into_iter().map(service_payment).collect(),
             ..base.clone()
         });
     }
     // A void's decision is the reversal itself (CLP02 22): it is not written twice.
     if let Some(status) = decision.status.clp02()
-        && (status != "22" || decision.reversal.is_none())
+        && (status != "22" || !reverses)
     {
         out.push(ClaimPayment {
             status: status.into(),
@@ -139,7 +140,7 @@ pub fn claim_payments(
             patient_responsibility: nonzero(decision.patient_responsibility),
             payer_claim_control: tracking.clone(),
             frequency_code: Some(frequency_code(&claim.frequency).into()),
-            lines: decision.lines.iter().map(service_payment).collect(),
+            lines: decision.lines.into_iter().map(service_payment).collect(),
             ..base
         });
     }
@@ -150,12 +151,15 @@ fn nonzero(m: Money) -> Option<rust_decimal::Decimal> {
     (!m.is_zero()).then(|| m.amount())
 }
 
-fn service_payment(l: &PaidLine) -> ServicePayment {
+/// The line as an SVC loop; its decoded texts move into it rather than being copied.
+fn service_payment(l: PaidLine) -> ServicePayment {
+    let adjustments = cas_groups(&l.adjustments);
+    let remarks = line_remarks(&l);
     ServicePayment {
         procedure: Procedure {
             qualifier: "HC".into(),
-            code: l.procedure.clone(),
-            modifiers: l.modifiers.clone(),
+            code: l.procedure,
+            modifiers: l.modifiers,
             description: None,
         },
         charge: l.billed.amount(),
@@ -164,10 +168,10 @@ fn service_payment(l: &PaidLine) -> ServicePayment {
         units: Some(l.units_billed),
         original_procedure: None,
         service_date: Some(l.service_date),
-        adjustments: cas_groups(&l.adjustments),
+        adjustments,
         line_control: Some(l.number.to_string()),
         allowed: Some(l.allowed.amount()),
-        remarks: line_remarks(l),
+        remarks,
     }
 }
 
