@@ -1161,6 +1161,49 @@ async fn in_memory_sqlite_works_for_tests() {
     assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
 }
 
+/// Decision 0036: a new SQLite database has 16 KiB pages, and the journal is WAL.
+#[tokio::test]
+async fn a_new_sqlite_database_has_16_kib_pages_and_a_write_ahead_log() {
+    let db = TestDb::sqlite();
+    db.store().await.close().await;
+    let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+    let page_size: i64 = sqlx::query_scalar("PRAGMA page_size")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    assert_eq!((page_size, journal.as_str()), (16384, "wal"));
+}
+
+/// A database created with SQLite's default 4 KiB pages keeps them: the setting only takes on a
+/// new database, and connecting changes nothing else about it.
+#[tokio::test]
+async fn an_existing_sqlite_database_keeps_its_page_size() {
+    let db = TestDb::sqlite();
+    let mut conn = sqlx::SqliteConnection::connect(&format!("{}?mode=rwc", db.url))
+        .await
+        .unwrap();
+    sqlx::raw_sql("PRAGMA page_size = 4096; CREATE TABLE older (x INTEGER)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let store = db.store().await;
+    seed_members(&store, &["M1"]).await;
+    store.close().await;
+    let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+    let page_size: i64 = sqlx::query_scalar("PRAGMA page_size")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    assert_eq!(page_size, 4096);
+}
+
 /// Data that does not parse is reported with table, column and value (SQLite only: the bad row
 /// is written behind the store's back).
 #[tokio::test]
