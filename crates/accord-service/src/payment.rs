@@ -8,15 +8,16 @@
 //! nothing.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use accord_core::{Date, Npi, Timestamp};
 use accord_plan::Plan;
-use accord_store::{PayableClaim, PaymentCycle, RemittanceFile, Store, StoredRemittance};
+use accord_store::{PackedRemittanceFile, PayableClaim, PaymentCycle, Store, StoredRemittance};
 use accord_x12::write::Envelope;
 
 use crate::ServiceError;
-use crate::cycle::{CyclePlan, CycleRules, plan_cycle};
+use crate::cycle::{CyclePlan, CycleRules, PayeePlan, plan_cycle};
 use crate::remit::{PayeeInfo, PayerInfo, claim_payments, remittance};
 use crate::voucher;
 
@@ -114,90 +115,60 @@ pub async fn run_cycle(
         source,
     })?;
     let local = opts.at.to_zoned(plan.time_zone().clone());
+    let files_of = Arc::new(PayeeFiles {
+        number,
+        payer,
+        payer_id: plan.config.payer_id.clone(),
+        remarks: plan.remarks.clone(),
+        pay_date: opts.pay_date,
+        date: local.date(),
+        time: local.time(),
+    });
     let mut files: Vec<PathBuf> = Vec::new();
     let mut remittances = Vec::new();
     let mut kept = Vec::new();
-    // Reading payees' claims (the database) overlaps writing this payee's files (CPU): the next
-    // READ_AHEAD payees are read by tasks, each on a pooled connection, while this one is
-    // written. READ_AHEAD + 1 payees at most are in memory, so memory still follows the largest
-    // payees, not the cycle.
-    let read = |npi: &str| tokio::spawn(read_payee(store.clone(), npi.to_owned(), opts.through));
-    let mut ahead: std::collections::VecDeque<_> = cycle_plan
-        .payees
-        .iter()
-        .take(READ_AHEAD)
-        .map(|p| read(&p.pay_to_npi))
+    // Each payee is read (the database) and its 835 and voucher made (CPU) by a task of its own,
+    // READ_AHEAD + 1 at a time: the reads of some overlap the making of others, and the making
+    // runs on both cores. This loop only waits for them in payee order and writes the files.
+    // READ_AHEAD + 1 payees at most are in memory, so memory still follows the largest payees,
+    // not the cycle.
+    let make = |i: usize| {
+        let p = cycle_plan.payees[i].clone();
+        let (store, through, files_of) = (store.clone(), opts.through, files_of.clone());
+        tokio::spawn(async move {
+            let (payable, payee) = read_payee(store, p.pay_to_npi.clone(), through).await?;
+            tokio::task::spawn_blocking(move || files_of.make(i, &p, payable, &payee))
+                .await
+                .map_err(|e| ServiceError::invalid("payment cycle", "payee", e))?
+        })
+    };
+    let mut ahead: std::collections::VecDeque<_> = (0..cycle_plan.payees.len())
+        .take(READ_AHEAD + 1)
+        .map(make)
         .collect();
-    for (i, p) in cycle_plan.payees.iter().enumerate() {
-        let planned: std::collections::HashSet<&str> =
-            p.claims.iter().map(String::as_str).collect();
-        let mut claims = Vec::new();
+    for i in 0..cycle_plan.payees.len() {
         let t = std::time::Instant::now();
-        let this = ahead.pop_front();
-        if let Some(p) = cycle_plan.payees.get(i + READ_AHEAD) {
-            ahead.push_back(read(&p.pay_to_npi));
+        let Some(this) = ahead.pop_front() else { break };
+        if i + READ_AHEAD + 1 < cycle_plan.payees.len() {
+            ahead.push_back(make(i + READ_AHEAD + 1));
         }
-        let Some(this) = this else { break };
-        let (payable, payee) = this
+        let made = this
             .await
-            .map_err(|e| ServiceError::invalid("payment cycle", "read", e))??;
+            .map_err(|e| ServiceError::invalid("payment cycle", "payee", e))??;
         reading += t.elapsed();
+        decoding += made.decoding;
+        writing += made.making;
         let t = std::time::Instant::now();
-        for pc in payable {
-            if planned.contains(pc.decision.tracking.as_str()) {
-                claims.extend(claim_payments(&pc, plan.config.program)?);
-            }
+        let npi = &made.remittance.pay_to_npi;
+        for (name, content) in [
+            (format!("835-{npi}.x12"), &made.x12),
+            (format!("voucher-{npi}.html"), &made.html),
+        ] {
+            write(&partial.join(&name), content)?;
+            files.push(dir.join(name));
         }
-        decoding += t.elapsed();
-        let t = std::time::Instant::now();
-        let trace = format!("{number:06}{:06}", i + 1);
-        let remit = remittance(p, claims, &payer, &payee, opts.pay_date, trace.clone());
-        let control = u32::try_from((number * 100_000 + i as i64 + 1) % 1_000_000_000).unwrap_or(1);
-        let env = Envelope {
-            sender_id: plan.config.payer_id.clone(),
-            receiver_id: p.pay_to_npi.clone(),
-            gs_sender: plan.config.payer_id.clone(),
-            gs_receiver: p.pay_to_npi.clone(),
-            date: local.date(),
-            time: local.time(),
-            interchange_control: control,
-            group_control: control,
-            usage: 'P',
-            ..Envelope::example()
-        };
-        let x12 =
-            accord_x12::w835::write_835(std::slice::from_ref(&remit), &env).map_err(|source| {
-                ServiceError::Unbalanced {
-                    payee: p.pay_to_npi.clone(),
-                    source,
-                }
-            })?;
-        let name = format!("835-{}.x12", p.pay_to_npi);
-        write(&partial.join(&name), &x12)?;
-        files.push(dir.join(name));
-        let name = format!("voucher-{}.html", p.pay_to_npi);
-        let html = voucher::render(&remit, number, &plan.remarks);
-        write(&partial.join(&name), &html)?;
-        files.push(dir.join(name));
-        // Packed now, stored with the cycle: a cycle holds a tenth of its files' bytes.
-        for (kind, content) in [("835", x12), ("voucher", html)] {
-            let file = RemittanceFile {
-                cycle: number,
-                pay_to_npi: p.pay_to_npi.clone(),
-                kind: kind.into(),
-                content,
-            };
-            kept.push(file.packed());
-        }
-        remittances.push(StoredRemittance {
-            cycle: number,
-            pay_to_npi: p.pay_to_npi.clone(),
-            trace_number: trace,
-            claims: p.claims.len() as u64,
-            claim_payments: p.claim_payments,
-            offsets: p.offset_total(),
-            amount: p.amount,
-        });
+        kept.extend(made.kept);
+        remittances.push(made.remittance);
         writing += t.elapsed();
     }
     write(
@@ -272,6 +243,94 @@ async fn read_payee(
     let payable = store.payable_for(&npi, through).await?;
     let payee = payee_info(&store, &npi).await?;
     Ok((payable, payee))
+}
+
+/// What every payee's files share: the cycle, the payer and the plan's remark codes.
+struct PayeeFiles {
+    number: i64,
+    payer: PayerInfo,
+    payer_id: String,
+    remarks: accord_plan::RemarkCodes,
+    pay_date: Date,
+    date: jiff::civil::Date,
+    time: jiff::civil::Time,
+}
+
+/// One payee's 835 and voucher, made and packed, with what the cycle records of them.
+struct MadeFiles {
+    x12: String,
+    html: String,
+    kept: [PackedRemittanceFile; 2],
+    remittance: StoredRemittance,
+    /// Time spent decoding its claims' decisions, and making and packing its files.
+    decoding: Duration,
+    making: Duration,
+}
+
+impl PayeeFiles {
+    /// The files of payee `i` of the cycle (pure: no database, no file system).
+    fn make(
+        &self,
+        i: usize,
+        p: &PayeePlan,
+        payable: Vec<PayableClaim>,
+        payee: &PayeeInfo,
+    ) -> Result<MadeFiles, ServiceError> {
+        let t = std::time::Instant::now();
+        let planned: std::collections::HashSet<&str> =
+            p.claims.iter().map(String::as_str).collect();
+        let mut claims = Vec::new();
+        for pc in payable {
+            if planned.contains(pc.decision.tracking.as_str()) {
+                claims.extend(claim_payments(&pc, self.payer.program)?);
+            }
+        }
+        let decoding = t.elapsed();
+        let t = std::time::Instant::now();
+        let number = self.number;
+        let trace = format!("{number:06}{:06}", i + 1);
+        let remit = remittance(p, claims, &self.payer, payee, self.pay_date, trace.clone());
+        let control = u32::try_from((number * 100_000 + i as i64 + 1) % 1_000_000_000).unwrap_or(1);
+        let env = Envelope {
+            sender_id: self.payer_id.clone(),
+            receiver_id: p.pay_to_npi.clone(),
+            gs_sender: self.payer_id.clone(),
+            gs_receiver: p.pay_to_npi.clone(),
+            date: self.date,
+            time: self.time,
+            interchange_control: control,
+            group_control: control,
+            usage: 'P',
+            ..Envelope::example()
+        };
+        let x12 =
+            accord_x12::w835::write_835(std::slice::from_ref(&remit), &env).map_err(|source| {
+                ServiceError::Unbalanced {
+                    payee: p.pay_to_npi.clone(),
+                    source,
+                }
+            })?;
+        let html = voucher::render(&remit, number, &self.remarks);
+        // Packed now, stored with the cycle: a cycle holds a tenth of its files' bytes.
+        let pack = |kind, content| PackedRemittanceFile::pack(number, &p.pay_to_npi, kind, content);
+        let kept = [pack("835", &x12), pack("voucher", &html)];
+        Ok(MadeFiles {
+            x12,
+            html,
+            kept,
+            remittance: StoredRemittance {
+                cycle: number,
+                pay_to_npi: p.pay_to_npi.clone(),
+                trace_number: trace,
+                claims: p.claims.len() as u64,
+                claim_payments: p.claim_payments,
+                offsets: p.offset_total(),
+                amount: p.amount,
+            },
+            decoding,
+            making: t.elapsed(),
+        })
+    }
 }
 
 async fn payee_info(store: &Store, npi: &str) -> Result<PayeeInfo, ServiceError> {

@@ -214,15 +214,23 @@ pub struct PackedRemittanceFile {
     packed: Vec<u8>,
 }
 
+impl PackedRemittanceFile {
+    /// `content`, the file of `kind` sent to `pay_to_npi` in `cycle`, packed (without copying the
+    /// text into a [`RemittanceFile`] first).
+    pub fn pack(cycle: i64, pay_to_npi: &str, kind: &str, content: &str) -> PackedRemittanceFile {
+        PackedRemittanceFile {
+            cycle,
+            pay_to_npi: pay_to_npi.to_owned(),
+            kind: kind.to_owned(),
+            packed: crate::codec::pack(content),
+        }
+    }
+}
+
 impl RemittanceFile {
     /// The file packed for [`UnitOfWork::save_packed_remittance_files`].
     pub fn packed(&self) -> PackedRemittanceFile {
-        PackedRemittanceFile {
-            cycle: self.cycle,
-            pay_to_npi: self.pay_to_npi.clone(),
-            kind: self.kind.clone(),
-            packed: crate::codec::pack(&self.content),
-        }
+        PackedRemittanceFile::pack(self.cycle, &self.pay_to_npi, &self.kind, &self.content)
     }
 }
 
