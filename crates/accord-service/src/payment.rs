@@ -21,7 +21,7 @@ use crate::cycle::{CyclePlan, CycleRules, PayeePlan, plan_cycle};
 use crate::remit::{PayeeInfo, PayerInfo, claim_payments, remittance};
 use crate::voucher;
 
-/// Payees read ahead of the one being written.
+/// Payees read and made ahead of the one whose files are being written.
 const READ_AHEAD: usize = 2;
 
 /// How a cycle is run.
