@@ -17,7 +17,7 @@ use accord_store::events::{MEMBER, PROVIDER, action};
 use accord_store::{Backend, Store, StoreError, StoredAppointment};
 use jiff::civil::date;
 use serde_json::json;
-use sqlx::Connection as _;
+use sqlx::{Connection as _, Row as _};
 
 const PG_ENV: &str = "ACCORD_TEST_DATABASE_URL";
 
@@ -1166,17 +1166,23 @@ async fn in_memory_sqlite_works_for_tests() {
 async fn a_new_sqlite_database_has_16_kib_pages_and_a_write_ahead_log() {
     let db = TestDb::sqlite();
     db.store().await.close().await;
+    assert_eq!(sqlite_pragma(&db, "page_size").await, "16384");
+    assert_eq!(sqlite_pragma(&db, "journal_mode").await, "wal");
+}
+
+/// A pragma's value, read on a connection of its own, as text.
+async fn sqlite_pragma(db: &TestDb, name: &str) -> String {
     let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
-    let page_size: i64 = sqlx::query_scalar("PRAGMA page_size")
+    let row = sqlx::query(&format!("PRAGMA {name}"))
         .fetch_one(&mut conn)
         .await
         .unwrap();
-    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+    let value = match row.try_get::<i64, _>(0) {
+        Ok(n) => n.to_string(),
+        Err(_) => row.get::<String, _>(0),
+    };
     conn.close().await.unwrap();
-    assert_eq!((page_size, journal.as_str()), (16384, "wal"));
+    value
 }
 
 /// A database created with SQLite's default 4 KiB pages keeps them: the setting only takes on a
@@ -1195,13 +1201,7 @@ async fn an_existing_sqlite_database_keeps_its_page_size() {
     let store = db.store().await;
     seed_members(&store, &["M1"]).await;
     store.close().await;
-    let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
-    let page_size: i64 = sqlx::query_scalar("PRAGMA page_size")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
-    assert_eq!(page_size, 4096);
+    assert_eq!(sqlite_pragma(&db, "page_size").await, "4096");
 }
 
 /// Data that does not parse is reported with table, column and value (SQLite only: the bad row
