@@ -118,7 +118,6 @@ pub async fn run_cycle(
     let files_of = Arc::new(PayeeFiles {
         number,
         payer,
-        payer_id: plan.config.payer_id.clone(),
         remarks: plan.remarks.clone(),
         pay_date: opts.pay_date,
         date: local.date(),
@@ -249,7 +248,6 @@ async fn read_payee(
 struct PayeeFiles {
     number: i64,
     payer: PayerInfo,
-    payer_id: String,
     remarks: accord_plan::RemarkCodes,
     pay_date: Date,
     date: jiff::civil::Date,
@@ -292,9 +290,9 @@ impl PayeeFiles {
         let remit = remittance(p, claims, &self.payer, payee, self.pay_date, trace.clone());
         let control = u32::try_from((number * 100_000 + i as i64 + 1) % 1_000_000_000).unwrap_or(1);
         let env = Envelope {
-            sender_id: self.payer_id.clone(),
+            sender_id: self.payer.payer_id.clone(),
             receiver_id: p.pay_to_npi.clone(),
-            gs_sender: self.payer_id.clone(),
+            gs_sender: self.payer.payer_id.clone(),
             gs_receiver: p.pay_to_npi.clone(),
             date: self.date,
             time: self.time,
