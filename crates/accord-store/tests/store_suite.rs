@@ -1185,8 +1185,8 @@ async fn sqlite_pragma(db: &TestDb, name: &str) -> String {
     value
 }
 
-/// A database created with SQLite's default 4 KiB pages keeps them: the setting only takes on a
-/// new database, and connecting changes nothing else about it.
+/// A database created with SQLite's default 4 KiB pages keeps them after Accord connects to it,
+/// migrates it and writes to it: the setting only takes on a new database.
 #[tokio::test]
 async fn an_existing_sqlite_database_keeps_its_page_size() {
     let db = TestDb::sqlite();
