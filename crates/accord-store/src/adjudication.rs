@@ -276,7 +276,8 @@ fn read_history(row: &AnyRow) -> Result<HistoryLine, StoreError> {
 
 fn decision_row(d: &StoredDecision) -> Vec<Value> {
     // Migration 0016: the decision JSON packed (about half its size).
-    let (decision, decision_packed) = crate::codec::packed_pair(Some(&d.decision));
+    let (decision, decision_packed) =
+        crate::codec::packed_pair(crate::dictionary::Dictionary::Decision, Some(&d.decision));
     vec![
         Value::text(d.tracking.as_str()),
         Value::text(d.status.as_str()),
@@ -677,7 +678,10 @@ pub fn stage_decisions<D: std::borrow::Borrow<StoredDecision>>(
             let trace = d.trace.as_deref()?;
             Some(vec![
                 Value::text(d.tracking.as_str()),
-                Value::Blob(crate::codec::pack(trace)),
+                Value::Blob(crate::codec::pack_with(
+                    crate::dictionary::Dictionary::Trace,
+                    trace,
+                )),
             ])
         })
         .collect();

@@ -209,7 +209,8 @@ pub fn stage_claims(
         .iter()
         .map(|c| {
             // Migration 0016: the engine JSON packed (about half its size).
-            let (claim, claim_packed) = crate::codec::packed_pair(c.claim.as_deref());
+            let (claim, claim_packed) =
+                crate::codec::packed_pair(crate::dictionary::Dictionary::Claim, c.claim.as_deref());
             vec![
                 Value::text(c.tracking.as_str()),
                 Value::text(c.sender.as_str()),

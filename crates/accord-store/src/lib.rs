@@ -38,6 +38,7 @@ pub mod cases;
 mod changes;
 pub mod claims;
 mod codec;
+mod dictionary;
 mod error;
 pub mod events;
 pub mod members;

@@ -79,7 +79,7 @@ const SQLITE_PRAGMAS: &[&str] = &[
     "PRAGMA busy_timeout = 5000",
     "PRAGMA synchronous = NORMAL",
     "PRAGMA cache_size = -65536",
-    "PRAGMA mmap_size = 1073741824",
+    "PRAGMA mmap_size = 68719476736",
     "PRAGMA temp_store = MEMORY",
     // Checkpoints run on a task of their own (`checkpoint_in_background`), not inside the commit
     // that fills the log: a large commit no longer waits for its pages to be copied back.
