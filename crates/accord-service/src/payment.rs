@@ -122,13 +122,14 @@ pub async fn run_cycle(
         pay_date: opts.pay_date,
         date: local.date(),
         time: local.time(),
+        partial: partial.clone(),
     });
     let mut files: Vec<PathBuf> = Vec::new();
     let mut remittances = Vec::new();
     let mut kept = Vec::new();
-    // Each payee is read (the database) and its 835 and voucher made (CPU) by a task of its own,
-    // READ_AHEAD + 1 at a time: the reads of some overlap the making of others, and the making
-    // runs on both cores. This loop only waits for them in payee order and writes the files.
+    // Each payee is read (the database), and its 835 and voucher made (CPU) and written, by a task
+    // of its own, READ_AHEAD + 1 at a time: the reads of some overlap the making of others, and
+    // the making and writing run on both cores. This loop only collects them in payee order.
     // READ_AHEAD + 1 payees at most are in memory, so memory still follows the largest payees,
     // not the cycle.
     let make = |i: usize| {
@@ -157,18 +158,9 @@ pub async fn run_cycle(
         reading += t.elapsed();
         decoding += made.decoding;
         writing += made.making;
-        let t = std::time::Instant::now();
-        let npi = &made.remittance.pay_to_npi;
-        for (name, content) in [
-            (format!("835-{npi}.x12"), &made.x12),
-            (format!("voucher-{npi}.html"), &made.html),
-        ] {
-            write(&partial.join(&name), content)?;
-            files.push(dir.join(name));
-        }
+        files.extend(made.names.iter().map(|name| dir.join(name)));
         kept.extend(made.kept);
         remittances.push(made.remittance);
-        writing += t.elapsed();
     }
     write(
         &partial.join("exceptions.csv"),
@@ -252,15 +244,17 @@ struct PayeeFiles {
     pay_date: Date,
     date: jiff::civil::Date,
     time: jiff::civil::Time,
+    /// The cycle's partial directory, where each payee's files are written.
+    partial: PathBuf,
 }
 
 /// One payee's 835 and voucher, made and packed, with what the cycle records of them.
 struct MadeFiles {
-    x12: String,
-    html: String,
+    /// The 835's and the voucher's file names, written in the cycle's partial directory.
+    names: [String; 2],
     kept: [PackedRemittanceFile; 2],
     remittance: StoredRemittance,
-    /// Time spent decoding its claims' decisions, and making and packing its files.
+    /// Time spent decoding its claims' decisions, and making, packing and writing its files.
     decoding: Duration,
     making: Duration,
 }
@@ -312,9 +306,12 @@ impl PayeeFiles {
         // Packed now, stored with the cycle: a cycle holds a tenth of its files' bytes.
         let pack = |kind, content| PackedRemittanceFile::pack(number, &p.pay_to_npi, kind, content);
         let kept = [pack("835", &x12), pack("voucher", &html)];
+        let npi = &p.pay_to_npi;
+        let names = [format!("835-{npi}.x12"), format!("voucher-{npi}.html")];
+        write(&self.partial.join(&names[0]), &x12)?;
+        write(&self.partial.join(&names[1]), &html)?;
         Ok(MadeFiles {
-            x12,
-            html,
+            names,
             kept,
             remittance: StoredRemittance {
                 cycle: number,
