@@ -19,8 +19,7 @@ pub(crate) enum Dictionary {
 }
 
 impl Dictionary {
-    /// Every dictionary, for the tests that pin them.
-    #[cfg(test)]
+    /// Every dictionary: what a header may name, and what the tests pin.
     pub(crate) const ALL: [Dictionary; 3] =
         [Dictionary::Trace, Dictionary::Claim, Dictionary::Decision];
 
@@ -31,12 +30,7 @@ impl Dictionary {
 
     /// The dictionary a header names, if there is one of that number.
     pub(crate) fn numbered(number: u8) -> Option<Dictionary> {
-        match number {
-            1 => Some(Dictionary::Trace),
-            2 => Some(Dictionary::Claim),
-            3 => Some(Dictionary::Decision),
-            _ => None,
-        }
+        Dictionary::ALL.into_iter().find(|d| d.number() == number)
     }
 
     /// The dictionary's bytes: one real text of its kind, from the benchmark's generated claims.
