@@ -198,6 +198,13 @@ pub(crate) struct StagedDecisions {
 impl StagedDecisions {
     /// Stages `decided`.
     pub(crate) fn of(decided: &[Decided]) -> Result<Self, ServiceError> {
+        if let Some(d) = decided.iter().find(|d| d.json_pending()) {
+            return Err(ServiceError::invalid(
+                format!("decision {}", d.stored.tracking),
+                "decision",
+                "staged before its JSON was written",
+            ));
+        }
         // Claims awaiting a decision have no decision and no history lines yet; only the
         // originals that corrected and void claims reverse lose theirs (CLM-10).
         let superseded: Vec<String> = decided

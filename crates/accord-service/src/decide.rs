@@ -23,6 +23,30 @@ pub struct Decided {
     pub reversed: Option<String>,
     /// CLM-10: a pended original this claim replaces or voids: it leaves the pend queue unpaid.
     pub superseded: Option<String>,
+    /// The stored row's decision and trace texts are still to be written ([`Decided::serialize`]):
+    /// intake leaves them to the thread that stages its rows, off the thread that decides.
+    json_pending: bool,
+}
+
+impl Decided {
+    /// Writes the stored row's decision JSON and trace JSON, when they are still to be written.
+    /// The trace is stored apart (compressed; the payment cycle never reads it), so the
+    /// decision's JSON is written with an empty trace.
+    pub fn serialize(&mut self) {
+        if !self.json_pending {
+            return;
+        }
+        self.stored.trace = Some(self.decision.trace_json());
+        let trace = std::mem::take(&mut self.decision.trace);
+        self.stored.decision = serde_json::to_string(&self.decision).unwrap_or_default();
+        self.decision.trace = trace;
+        self.json_pending = false;
+    }
+
+    /// Whether [`Decided::serialize`] is still to run.
+    pub fn json_pending(&self) -> bool {
+        self.json_pending
+    }
 }
 
 /// The engine's status as stored (its serde name, e.g. `processed_primary`).
@@ -47,6 +71,21 @@ pub fn decide(
 
 /// [`decide`], with an examiner's release of pended lines (the claim decided again after review).
 pub fn decide_with(
+    reference: &mut Reference,
+    plan: &Plan,
+    claim: &Claim,
+    original: Option<&Decision>,
+    release: Option<&accord_claims::ExaminerRelease>,
+    today: Date,
+) -> Decided {
+    let mut decided = decide_unserialized(reference, plan, claim, original, release, today);
+    decided.serialize();
+    decided
+}
+
+/// [`decide_with`], with the stored row's JSON left for [`Decided::serialize`] (intake writes it
+/// on the thread that stages the rows).
+pub(crate) fn decide_unserialized(
     reference: &mut Reference,
     plan: &Plan,
     claim: &Claim,
@@ -92,7 +131,7 @@ pub fn decide_with(
         }
     }
 
-    let mut decided = stored_form(reference, claim, decision, reversed, today);
+    let mut decided = unserialized_form(reference, claim, decision, reversed, today);
     decided.superseded = superseded;
     decided
 }
@@ -101,7 +140,20 @@ pub fn decide_with(
 pub fn stored_form(
     reference: &mut Reference,
     claim: &Claim,
-    mut decision: Decision,
+    decision: Decision,
+    reversed: Option<String>,
+    today: Date,
+) -> Decided {
+    let mut decided = unserialized_form(reference, claim, decision, reversed, today);
+    decided.serialize();
+    decided
+}
+
+/// [`stored_form`] without the row's JSON ([`Decided::serialize`] writes it).
+fn unserialized_form(
+    reference: &mut Reference,
+    claim: &Claim,
+    decision: Decision,
     reversed: Option<String>,
     today: Date,
 ) -> Decided {
@@ -121,12 +173,6 @@ pub fn stored_form(
         .lines
         .iter()
         .any(|l| l.status == LineStatus::Pended);
-    // The trace is stored apart (compressed; the payment cycle never reads it): the decision's
-    // JSON is written with an empty trace.
-    let trace_json = decision.trace_json();
-    let trace = std::mem::take(&mut decision.trace);
-    let body = serde_json::to_string(&decision).unwrap_or_default();
-    decision.trace = trace;
     let stored = StoredDecision {
         tracking: decision.tracking.clone(),
         status: status_name(decision.status),
@@ -144,8 +190,8 @@ pub fn stored_form(
         net_paid: decision.net_paid(),
         patient_responsibility: decision.patient_responsibility,
         clean: !pended && decision.status != ClaimStatus::Rejected,
-        decision: body,
-        trace: Some(trace_json),
+        decision: String::new(),
+        trace: None,
         cycle: None,
     };
     Decided {
@@ -154,6 +200,7 @@ pub fn stored_form(
         history,
         reversed,
         superseded: None,
+        json_pending: true,
     }
 }
 
@@ -263,6 +310,7 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use accord_claims::TraceStep;
 
     /// The store keeps traces apart and splices them back at the end of the decision's JSON: the
     /// engine must keep serialising the trace last.
@@ -282,5 +330,75 @@ mod tests {
         };
         let json = serde_json::to_string(&d).unwrap();
         assert!(json.ends_with("\"trace\":[]}"), "{json}");
+    }
+
+    /// Intake leaves a decision's JSON to the thread that stages it: until then the row has no
+    /// text and staging it is refused, rather than an empty decision stored; once written, the
+    /// row holds the decision without its trace, the trace apart, and the decision keeps its trace.
+    #[test]
+    fn a_decision_is_staged_only_once_its_json_is_written() {
+        let step = TraceStep {
+            step: "eligibility".into(),
+            rule: "ELIG-01".into(),
+            line: None,
+            text: "member eligible on every date of service".into(),
+        };
+        let decision = Decision {
+            tracking: "T2".into(),
+            status: ClaimStatus::Denied,
+            rejections: Vec::new(),
+            lines: Vec::new(),
+            billed: Money::ZERO,
+            allowed: Money::ZERO,
+            paid: Money::ZERO,
+            patient_responsibility: Money::ZERO,
+            reversal: None,
+            trace: vec![step],
+        };
+        let day = jiff::civil::date(2026, 3, 2);
+        let mut decided = Decided {
+            stored: StoredDecision {
+                tracking: "T2".into(),
+                status: "denied".into(),
+                member_id: None,
+                pay_to_npi: "1234567893".into(),
+                received_on: day,
+                decided_on: day,
+                billed: Money::ZERO,
+                allowed: Money::ZERO,
+                paid: Money::ZERO,
+                net_paid: Money::ZERO,
+                patient_responsibility: Money::ZERO,
+                clean: false,
+                decision: String::new(),
+                trace: None,
+                cycle: None,
+            },
+            decision,
+            history: Vec::new(),
+            reversed: None,
+            superseded: None,
+            json_pending: true,
+        };
+        let refused = crate::adjudication::StagedDecisions::of(std::slice::from_ref(&decided));
+        assert!(
+            refused.is_err(),
+            "a decision without its JSON is not staged"
+        );
+
+        decided.serialize();
+        assert!(!decided.json_pending());
+        assert!(
+            decided.stored.decision.ends_with("\"trace\":[]}"),
+            "{}",
+            decided.stored.decision
+        );
+        assert_eq!(decided.stored.trace, Some(decided.decision.trace_json()));
+        assert_eq!(
+            decided.decision.trace.len(),
+            1,
+            "the decision keeps its trace"
+        );
+        assert!(crate::adjudication::StagedDecisions::of(std::slice::from_ref(&decided)).is_ok());
     }
 }

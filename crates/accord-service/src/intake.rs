@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::ServiceError;
 use crate::adjudication::{RunOptions, StagedDecisions, load_reference};
-use crate::decide::{Decided, Tally, decide};
+use crate::decide::{Decided, Tally, decide_unserialized};
 use crate::paid_claim_view::quality_record;
 use crate::queued::QueuedUnitOfWork;
 use crate::reference::Reference;
@@ -113,7 +113,15 @@ impl<'p> IntakeReference<'p> {
         original: Option<&accord_claims::Decision>,
     ) -> Option<Decided> {
         let (opts, tally) = self.deciding.as_mut()?;
-        let d = decide(&mut self.reference, self.plan, claim, original, opts.today);
+        // The stored row's JSON is written where the batch is staged, off this thread.
+        let d = decide_unserialized(
+            &mut self.reference,
+            self.plan,
+            claim,
+            original,
+            None,
+            opts.today,
+        );
         tally.add(&d);
         Some(d)
     }
@@ -353,21 +361,13 @@ pub async fn submit<R: std::io::Read>(
                 message: "the 999 rejected this file's transaction set; see the 999".into(),
             }])
         };
-        let (status, reasons, claim_json, ack_status) = match &outcome {
-            Ok(engine) => {
+        let (status, reasons, ack_status) = match &outcome {
+            Ok(_) => {
                 out.accepted += 1;
-                // QM-01: the quality record from the claim in hand, not from its JSON.
-                batch.records.push(Some(quality_record(engine)));
-                (
-                    "accepted",
-                    json!([]),
-                    Some(serde_json::to_string(engine).unwrap_or_default()),
-                    ClaimAckStatus::Accepted,
-                )
+                ("accepted", json!([]), ClaimAckStatus::Accepted)
             }
             Err(problems) => {
                 out.rejected += 1;
-                batch.records.push(None);
                 let category = if problems.iter().all(|p| p.category == Category::A6) {
                     "A6"
                 } else if problems.iter().any(|p| p.category == Category::A7) {
@@ -378,7 +378,6 @@ pub async fn submit<R: std::io::Read>(
                 (
                     "rejected",
                     serde_json::to_value(problems).unwrap_or_default(),
-                    None,
                     ClaimAckStatus::Rejected {
                         category: category.into(),
                         codes: vec![("21".into(), entity_at_fault(problems))],
@@ -397,7 +396,8 @@ pub async fn submit<R: std::io::Read>(
             total_charge: accord_core::Money::new(c.total_charge),
             status: status.into(),
             reasons,
-            claim: claim_json,
+            // Written from the engine claim where the batch is staged.
+            claim: None,
             received_at: received_at.to_string(),
         });
         out.tracking.push(tracking.clone());
@@ -405,6 +405,7 @@ pub async fn submit<R: std::io::Read>(
         if let Some(a) = acks.last_mut() {
             a.claims.push(ClaimAck::from_claim(&c, ack_status, pcn));
         }
+        batch.engines.push(outcome.ok());
         if batch.claims.len() >= CLAIMS_PER_INSERT {
             let t = std::time::Instant::now();
             batch.store(&mut uow).await?;
@@ -430,28 +431,57 @@ pub async fn submit<R: std::io::Read>(
     Ok(out)
 }
 
-/// Claims read and not stored yet, with the quality record of each accepted one and, when intake
+/// Claims read and not stored yet, with the engine's form of each accepted one and, when intake
 /// decides, their decisions.
 #[derive(Default)]
 struct Batch {
     claims: Vec<StoredClaim>,
-    records: Vec<Option<String>>,
+    /// `engines[i]`: the engine's claim of `claims[i]`, when accepted.
+    engines: Vec<Option<accord_claims::Claim>>,
     decided: Vec<Decided>,
 }
 
 impl Batch {
-    /// Makes the claims held, then their decisions, ready to write (here, while the writer
-    /// writes the batch before), queues them, and empties the batch.
+    /// Hands the claims held, then their decisions, to a thread that makes them ready to write
+    /// (JSON written, texts packed, rows built) while this one reads and decides the next claims;
+    /// queues their writing, which waits for that thread; and empties the batch. Batches are
+    /// written in the order queued.
     async fn store(&mut self, uow: &mut QueuedUnitOfWork) -> Result<(), ServiceError> {
         if self.claims.is_empty() && self.decided.is_empty() {
             return Ok(());
         }
         let held = std::mem::take(self);
-        let claims = accord_store::claims::stage_claims(&held.claims, &held.records)?;
-        let rows = StagedDecisions::of(&held.decided)?.after(claims);
-        // The batch is dropped here, not on the writer.
-        drop(held);
-        uow.queue(move |uow| Box::pin(rows.write(uow))).await
+        let staging = tokio::task::spawn_blocking(move || held.stage());
+        uow.queue(move |uow| {
+            Box::pin(async move {
+                let rows = staging
+                    .await
+                    .map_err(|e| ServiceError::invalid("intake", "staging", e))??;
+                rows.write(uow).await
+            })
+        })
+        .await
+    }
+
+    /// The rows of this batch: each accepted claim's JSON and quality record (QM-01, from the
+    /// claim in hand rather than from its JSON), each decision's JSON, then the rows of both.
+    /// Pure work; the batch is dropped here, not on the writer.
+    fn stage(mut self) -> Result<StagedDecisions, ServiceError> {
+        let records: Vec<Option<String>> = self
+            .claims
+            .iter_mut()
+            .zip(&self.engines)
+            .map(|(stored, engine)| {
+                let engine = engine.as_ref()?;
+                stored.claim = Some(serde_json::to_string(engine).unwrap_or_default());
+                Some(quality_record(engine))
+            })
+            .collect();
+        for d in &mut self.decided {
+            d.serialize();
+        }
+        let claims = accord_store::claims::stage_claims(&self.claims, &records)?;
+        Ok(StagedDecisions::of(&self.decided)?.after(claims))
     }
 }
 
