@@ -45,6 +45,9 @@ impl Money {
     /// no fee schedule or X12 amount carries more, so it is a typo.
     pub fn parse(input: &str) -> Result<Self, MoneyError> {
         let t = input.trim();
+        if let Some(d) = plain_decimal(t) {
+            return Ok(Self(d));
+        }
         let cleaned: String = t.chars().filter(|c| *c != '$' && *c != ',').collect();
         let d = Decimal::from_str(&cleaned).map_err(|_| MoneyError {
             input: t.to_owned(),
@@ -102,6 +105,15 @@ impl Money {
         self.0 < Decimal::ZERO
     }
 
+    /// The exact amount as text, scale kept (`80.50` stays `80.50`): what `Decimal` writes.
+    pub fn exact_string(self) -> String {
+        let mut buf = [0u8; TEXT_MAX];
+        match exact_text(self.0, &mut buf) {
+            Some(text) => text.to_owned(),
+            None => self.0.to_string(),
+        }
+    }
+
     /// The amount as X12 writes it: no currency sign, no thousands separator, no trailing zeros
     /// beyond cents (e.g. `125`, `80.5`, `-12.25`).
     pub fn to_x12(self) -> String {
@@ -112,9 +124,87 @@ impl Money {
 impl fmt::Display for Money {
     /// Two decimal places, with a minus sign when negative: `1234.50`, `-12.00`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let r = self.round_cents().0;
-        write!(f, "{r:.2}")
+        let mut r = self.round_cents().0;
+        r.rescale(2);
+        let mut buf = [0u8; TEXT_MAX];
+        match exact_text(r, &mut buf) {
+            Some(text) => f.write_str(text),
+            None => write!(f, "{r:.2}"),
+        }
     }
+}
+
+/// Longest text [`exact_text`] writes: a sign, 20 digits of a `u64` or 28 of the scale, a
+/// leading zero and a point.
+const TEXT_MAX: usize = 32;
+
+/// `d` as `Decimal`'s `Display` writes it (scale kept, a `-` when the sign bit is set), or `None`
+/// when its mantissa does not fit 64 bits. `Decimal` divides its 96-bit mantissa by ten a digit at
+/// a time; amounts of money fit a `u64`, and this runs where every claim, decision and remittance
+/// writes its amounts.
+fn exact_text(d: Decimal, buf: &mut [u8; TEXT_MAX]) -> Option<&str> {
+    let mut rest = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
+    let scale = d.scale() as usize;
+    // Digits from the right: the fraction's `scale` digits (zero-padded), then the whole part
+    // (at least one digit), then the sign.
+    let mut at = TEXT_MAX;
+    let mut put = |buf: &mut [u8; TEXT_MAX], b: u8| {
+        at -= 1;
+        buf[at] = b;
+    };
+    for _ in 0..scale {
+        put(buf, b'0' + (rest % 10) as u8);
+        rest /= 10;
+    }
+    if scale > 0 {
+        put(buf, b'.');
+    }
+    loop {
+        put(buf, b'0' + (rest % 10) as u8);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if d.is_sign_negative() {
+        put(buf, b'-');
+    }
+    std::str::from_utf8(&buf[at..]).ok()
+}
+
+/// A plain amount (`-?digits(.digits)?`, at most four decimals and 18 digits in all), read
+/// without the general parser's copying and normalising; `None` for anything else (signs of
+/// zero, separators, `$`, exponents), which [`Money::parse`] reads the general way. The result
+/// is the decimal `Decimal::from_str` gives: same mantissa and scale.
+fn plain_decimal(t: &str) -> Option<Decimal> {
+    let (negative, digits) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (digits, ""),
+    };
+    let with_point = digits.len() != whole.len();
+    if whole.is_empty()
+        || (with_point && fraction.is_empty())
+        || fraction.len() > 4
+        || whole.len() + fraction.len() > 18
+    {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + i64::from(b - b'0');
+    }
+    if negative && mantissa == 0 {
+        return None;
+    }
+    let signed = if negative { -mantissa } else { mantissa };
+    Some(Decimal::new(signed, fraction.len() as u32))
 }
 
 impl FromStr for Money {
@@ -165,14 +255,32 @@ impl Sum for Money {
 
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0.to_string())
+        let mut buf = [0u8; TEXT_MAX];
+        match exact_text(self.0, &mut buf) {
+            Some(text) => s.serialize_str(text),
+            None => s.serialize_str(&self.0.to_string()),
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Self::parse(&s).map_err(serde::de::Error::custom)
+        d.deserialize_str(MoneyText)
+    }
+}
+
+/// Reads an amount from the text in hand, borrowed or not, without copying it first.
+struct MoneyText;
+
+impl serde::de::Visitor<'_> for MoneyText {
+    type Value = Money;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an amount of money as text, e.g. \"80.50\"")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Money, E> {
+        Money::parse(s).map_err(E::custom)
     }
 }
 
@@ -253,6 +361,50 @@ mod tests {
                 let diff = (exact.round_cents().amount() - exact.amount()).abs();
                 prop_assert!(diff <= dec!(0.005));
                 prop_assert_eq!(exact.round_cents().round_cents(), exact.round_cents());
+            }
+
+            #[test]
+            fn exact_text_is_what_decimal_writes(mantissa in any::<i64>(), scale in 0u32..=12, negative_zero in any::<bool>()) {
+                let mut d = Decimal::new(mantissa, scale);
+                if mantissa == 0 && negative_zero {
+                    d.set_sign_negative(true);
+                }
+                let mut buf = [0u8; TEXT_MAX];
+                let general = d.to_string();
+                prop_assert_eq!(exact_text(d, &mut buf), Some(general.as_str()));
+            }
+
+            #[test]
+            fn display_is_two_places_of_the_rounded_amount(mantissa in any::<i64>(), scale in 0u32..=6) {
+                let m = Money::new(Decimal::new(mantissa, scale));
+                let r = m.round_cents().amount();
+                prop_assert_eq!(m.to_string(), format!("{r:.2}"));
+            }
+
+            #[test]
+            fn plain_amounts_read_as_the_general_parser_reads_them(
+                text in "-?[0-9]{0,15}(\\.[0-9]{0,5})?",
+            ) {
+                let general = Decimal::from_str(&text).ok()
+                    .filter(|d| d.normalize().scale() <= 4);
+                if let Some(fast) = plain_decimal(&text) {
+                    let general = general.expect("the general parser reads it too");
+                    prop_assert_eq!(fast, general);
+                    prop_assert_eq!(fast.scale(), general.scale());
+                    prop_assert_eq!(fast.is_sign_negative(), general.is_sign_negative());
+                }
+                let parsed = Money::parse(&text).ok().map(Money::amount);
+                prop_assert_eq!(parsed.map(|d| (d, d.scale())), general.map(|d| (d, d.scale())));
+            }
+
+            #[test]
+            fn json_round_trips_with_its_scale(mantissa in any::<i64>(), scale in 0u32..=4) {
+                let m = Money::new(Decimal::new(mantissa, scale));
+                let json = serde_json::to_string(&m).unwrap();
+                prop_assert_eq!(&json, &format!("\"{}\"", m.amount()));
+                let back: Money = serde_json::from_str(&json).unwrap();
+                prop_assert_eq!(back.amount().scale(), scale);
+                prop_assert_eq!(back, m);
             }
 
             #[test]

@@ -145,13 +145,72 @@ pub(crate) fn bind_all<'q>(
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
     for v in values {
         q = match v {
-            Value::Text(t) => q.bind(t),
+            Value::Text(Some(t)) => q.bind(Moved::Text(t)),
+            Value::Text(None) => q.bind(Option::<String>::None),
             Value::Int(i) => q.bind(i),
-            Value::Blob(b) => q.bind(b),
+            Value::Blob(b) => q.bind(Moved::Blob(b)),
             Value::NullBlob => q.bind(Option::<Vec<u8>>::None),
         };
     }
     q
+}
+
+/// A text or blob handed to the driver by value. sqlx's `Any` encodes a `String` or `Vec<u8>` by
+/// reference, copying it, even when it is given away; bulk inserts bind every row's texts once, so
+/// this moves them instead (decision 0039).
+enum Moved {
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl Moved {
+    fn kind(self) -> sqlx_core::any::AnyValueKind<'static> {
+        use std::borrow::Cow;
+        match self {
+            Moved::Text(t) => sqlx_core::any::AnyValueKind::Text(Cow::Owned(t)),
+            Moved::Blob(b) => sqlx_core::any::AnyValueKind::Blob(Cow::Owned(b)),
+        }
+    }
+}
+
+impl sqlx::Type<sqlx::Any> for Moved {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <String as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    /// A text is bound as text and a blob as a blob, whichever [`Moved::type_info`] names.
+    fn compatible(_: &sqlx::any::AnyTypeInfo) -> bool {
+        true
+    }
+}
+
+impl<'q> sqlx::Encode<'q, sqlx::Any> for Moved {
+    fn encode(
+        self,
+        buf: &mut sqlx_core::any::AnyArgumentBuffer<'q>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        buf.0.push(self.kind());
+        Ok(sqlx::encode::IsNull::No)
+    }
+
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx_core::any::AnyArgumentBuffer<'q>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        let copy = match self {
+            Moved::Text(t) => Moved::Text(t.clone()),
+            Moved::Blob(b) => Moved::Blob(b.clone()),
+        };
+        buf.0.push(copy.kind());
+        Ok(sqlx::encode::IsNull::No)
+    }
+
+    fn produces(&self) -> Option<sqlx::any::AnyTypeInfo> {
+        Some(match self {
+            Moved::Text(_) => <String as sqlx::Type<sqlx::Any>>::type_info(),
+            Moved::Blob(_) => <Vec<u8> as sqlx::Type<sqlx::Any>>::type_info(),
+        })
+    }
 }
 
 /// A JSON text as written from migration 0016 on: the plain column empty (`''`, so `IS NOT NULL`
@@ -166,7 +225,7 @@ pub(crate) fn packed_pair(dictionary: Dictionary, text: Option<&str>) -> (Value,
 
 /// Money as stored: the exact decimal, scale kept (`80.50` stays `80.50`).
 pub(crate) fn money_text(m: Money) -> String {
-    m.amount().to_string()
+    m.exact_string()
 }
 
 /// A timestamp as stored: UTC, nine fractional digits, `Z`.
