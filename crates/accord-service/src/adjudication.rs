@@ -37,9 +37,9 @@ pub async fn load_reference(
     plan: &Plan,
     at: Timestamp,
 ) -> Result<Reference, ServiceError> {
-    let book = store.book().await?;
-    let auths = store.authorizations().await?;
-    let history = store.history_lines().await?;
+    // Three independent reads, each on a connection of its own.
+    let (book, auths, history) =
+        tokio::try_join!(store.book(), store.authorizations(), store.history_lines())?;
     let mut reference = Reference::build(book, auths, history)?;
     let ctx = accord_cases::CaseContext::from_plan(plan);
     reference.open_appeals = crate::recovery::open_appeals(store, &ctx, at).await?;

@@ -250,13 +250,60 @@ pub async fn submit<R: std::io::Read>(
     numbering: &mut Numbering,
     envelope: impl Fn(u32) -> Envelope,
 ) -> Result<Submission, ServiceError> {
+    let report = check(&open, file_name)?;
+    let file = Incoming {
+        open,
+        file_name,
+        report,
+    };
+    submit_checked(store, reference, file, now, numbering, envelope).await
+}
+
+/// The 999's check of a file (the envelope and the implementation guide): the first of the two
+/// passes [`submit`] makes. A caller with several files can run it for the next file while this
+/// one is read ([`submit_checked`]).
+pub fn check<R: std::io::Read>(
+    open: impl Fn() -> std::io::Result<R>,
+    file_name: &str,
+) -> Result<accord_x12::check::CheckReport, ServiceError> {
+    let file = open().map_err(|source| ServiceError::Io {
+        path: file_name.to_owned(),
+        source,
+    })?;
+    Ok(accord_x12::check::check(file))
+}
+
+/// A file to receive, already checked: `open` gives its bytes from the start; `report` is
+/// [`check`]'s report on those bytes.
+pub struct Incoming<'a, F> {
+    /// Opens the file from its start.
+    pub open: F,
+    /// Its name, for tracking and errors.
+    pub file_name: &'a str,
+    /// The 999's check of it.
+    pub report: accord_x12::check::CheckReport,
+}
+
+/// [`submit`], with the file's check made beforehand (the 999 is written from `file.report`).
+pub async fn submit_checked<R: std::io::Read, F: Fn() -> std::io::Result<R>>(
+    store: &Store,
+    reference: &mut IntakeReference<'_>,
+    file: Incoming<'_, F>,
+    now: &jiff::Zoned,
+    numbering: &mut Numbering,
+    envelope: impl Fn(u32) -> Envelope,
+) -> Result<Submission, ServiceError> {
+    let Incoming {
+        open,
+        file_name,
+        report,
+    } = file;
     let io = |source| ServiceError::Io {
         path: file_name.to_owned(),
         source,
     };
     let received_at = now.timestamp();
     let today = now.date();
-    let report = accord_x12::check::check(open().map_err(io)?);
     let group_ok = report.all_accepted();
     let mut out = Submission::default();
     let reason = format!("837 received: {file_name}");

@@ -11,7 +11,7 @@ use accord_demo::DemoOptions;
 use accord_demo::claims::{ClaimMonthOptions, month, write_837};
 use accord_plan::Plan;
 use accord_service::adjudication::{RunOptions, adjudicate_pending};
-use accord_service::intake::{IntakeReference, Numbering, submit};
+use accord_service::intake::{Incoming, IntakeReference, Numbering, submit_checked};
 use accord_service::payment::{CycleOptions, run_cycle};
 use accord_store::{Store, StoredAuthorization};
 use accord_x12::model::ClaimKind;
@@ -153,17 +153,24 @@ pub async fn run(args: PipelineBenchArgs) -> anyhow::Result<()> {
         actor: "adjudication".into(),
         page: 5_000,
     };
+    // The first file is checked while the reference data loads (`claims submit` does the same).
+    let mut checks = super::claims::ChecksAhead::start(&files);
     let mut reference = IntakeReference::deciding(&store, &plan, run.clone())
         .await
         .map_err(fail)?;
     let mut numbering = Numbering::continuing(&store).await.map_err(fail)?;
     let mut accepted = 0usize;
     for f in &files {
-        let s = submit(
+        let name = f.display().to_string();
+        let incoming = Incoming {
+            open: || std::fs::File::open(f),
+            file_name: &name,
+            report: checks.next().await.map_err(fail)?,
+        };
+        let s = submit_checked(
             &store,
             &mut reference,
-            || std::fs::File::open(f),
-            &f.display().to_string(),
+            incoming,
             &now,
             &mut numbering,
             |c| accord_demo::claims::envelope(&plan.config.payer_id, as_of, 1000 + c),

@@ -7,10 +7,12 @@ use std::process::ExitCode;
 
 use accord_core::{Date, ErrorCode};
 use accord_plan::Plan;
+use accord_service::ServiceError;
 use accord_service::adjudication::{RunOptions, adjudicate_pending, stored_decision};
 use accord_service::decide::Tally;
-use accord_service::intake::{IntakeReference, Numbering, Submission, submit};
+use accord_service::intake::{Incoming, IntakeReference, Numbering, Submission, submit_checked};
 use accord_service::retro_run::RedecidedFor;
+use accord_x12::check::CheckReport;
 use anyhow::Context;
 
 use super::open_store;
@@ -196,6 +198,11 @@ async fn submit_files(
 ) -> anyhow::Result<ExitCode> {
     let (plan, at, today) = plan_and_clock(plan_dir, None)?;
     let store = open_store(db).await?;
+    for file in files {
+        std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    }
+    // The first file is checked while the reference data loads.
+    let mut checks = ChecksAhead::start(files);
     let mut reference = if adjudicate {
         let opts = RunOptions {
             today,
@@ -213,12 +220,16 @@ async fn submit_files(
     let mut numbering = Numbering::continuing(&store).await.map_err(fail)?;
     for file in files {
         // Opened twice by intake (check, then read): the file is streamed, never held whole.
-        std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let s = submit(
+        let name = file.display().to_string();
+        let incoming = Incoming {
+            open: || std::fs::File::open(file),
+            file_name: &name,
+            report: checks.next().await.map_err(fail)?,
+        };
+        let s = submit_checked(
             &store,
             &mut reference,
-            || std::fs::File::open(file),
-            &file.display().to_string(),
+            incoming,
             &now,
             &mut numbering,
             super::x12::envelope_now,
@@ -232,6 +243,54 @@ async fn submit_files(
         print_tally(tally);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The 999's check of each file, made on a thread of its own one file ahead of intake: the check
+/// of the next file runs while this one is read and decided, and the first one's while the
+/// reference data loads.
+pub(crate) struct ChecksAhead<'a> {
+    files: &'a [PathBuf],
+    checked: usize,
+    ahead: Option<tokio::task::JoinHandle<Result<CheckReport, ServiceError>>>,
+}
+
+impl<'a> ChecksAhead<'a> {
+    /// Starts checking the first of `files`.
+    pub(crate) fn start(files: &'a [PathBuf]) -> Self {
+        Self {
+            files,
+            checked: 0,
+            ahead: files.first().map(check_on_a_thread),
+        }
+    }
+
+    /// The next file's report, in order; the check of the one after it starts.
+    pub(crate) async fn next(&mut self) -> Result<CheckReport, ServiceError> {
+        let report = match self.ahead.take() {
+            Some(task) => task.await.map_err(|e| ServiceError::Invalid {
+                record: "intake".into(),
+                field: "check",
+                message: e.to_string(),
+            })??,
+            None => {
+                return Err(ServiceError::Invalid {
+                    record: "intake".into(),
+                    field: "check",
+                    message: "no file left to check".into(),
+                });
+            }
+        };
+        self.checked += 1;
+        self.ahead = self.files.get(self.checked).map(check_on_a_thread);
+        Ok(report)
+    }
+}
+
+fn check_on_a_thread(file: &PathBuf) -> tokio::task::JoinHandle<Result<CheckReport, ServiceError>> {
+    let file = file.clone();
+    tokio::task::spawn_blocking(move || {
+        accord_service::intake::check(|| std::fs::File::open(&file), &file.display().to_string())
+    })
 }
 
 /// Writes a submission's acknowledgments beside `out` and prints what happened.
