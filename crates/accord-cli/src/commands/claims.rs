@@ -260,7 +260,7 @@ impl<'a> ChecksAhead<'a> {
         Self {
             files,
             checked: 0,
-            ahead: files.first().map(check_on_a_thread),
+            ahead: files.first().map(|f| check_on_a_thread(f)),
         }
     }
 
@@ -281,13 +281,13 @@ impl<'a> ChecksAhead<'a> {
             }
         };
         self.checked += 1;
-        self.ahead = self.files.get(self.checked).map(check_on_a_thread);
+        self.ahead = self.files.get(self.checked).map(|f| check_on_a_thread(f));
         Ok(report)
     }
 }
 
-fn check_on_a_thread(file: &PathBuf) -> tokio::task::JoinHandle<Result<CheckReport, ServiceError>> {
-    let file = file.clone();
+fn check_on_a_thread(file: &Path) -> tokio::task::JoinHandle<Result<CheckReport, ServiceError>> {
+    let file = file.to_path_buf();
     tokio::task::spawn_blocking(move || {
         accord_service::intake::check(|| std::fs::File::open(&file), &file.display().to_string())
     })
