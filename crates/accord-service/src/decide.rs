@@ -193,6 +193,7 @@ fn unserialized_form(
         decision: String::new(),
         trace: None,
         cycle: None,
+        remittance: None,
     };
     Decided {
         decision,
@@ -373,6 +374,7 @@ mod tests {
                 decision: String::new(),
                 trace: None,
                 cycle: None,
+                remittance: None,
             },
             decision,
             history: Vec::new(),

@@ -524,8 +524,23 @@ impl Batch {
                 Some(quality_record(engine))
             })
             .collect();
+        // Decision 0040: what each decided claim's 835 needs of the claim, beside its decision.
+        let remittance: std::collections::HashMap<&str, accord_store::RemittanceFacts> = self
+            .claims
+            .iter()
+            .zip(&self.engines)
+            .filter_map(|(stored, engine)| {
+                let facts = accord_store::RemittanceFacts {
+                    patient_control: stored.patient_control.clone(),
+                    claim: crate::remit::remittance_claim_json(engine.as_ref()?),
+                };
+                Some((stored.tracking.as_str(), facts))
+            })
+            .collect();
+        let mut remittance = remittance;
         for d in &mut self.decided {
             d.serialize();
+            d.stored.remittance = remittance.remove(d.stored.tracking.as_str());
         }
         let claims = accord_store::claims::stage_claims(&self.claims, &records)?;
         Ok(StagedDecisions::of(&self.decided)?.after(claims))

@@ -63,7 +63,7 @@ pub(crate) fn quality_record(c: &accord_claims::Claim) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use accord_claims::{Claim, ClaimKind, ClaimLine, Frequency, LineDocumentation};
     use accord_core::{
         Icd10Code, MemberId, Money, Npi, PlaceOfService, ProcedureCode, RevenueCode, Units,
@@ -89,7 +89,8 @@ mod tests {
         }
     }
 
-    fn claim(kind: ClaimKind) -> Claim {
+    /// A claim of `kind` with every field the remittance and the quality read use.
+    pub(crate) fn claim(kind: ClaimKind) -> Claim {
         Claim {
             tracking: "T1".into(),
             kind,

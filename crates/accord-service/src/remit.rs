@@ -92,6 +92,33 @@ struct PaidClaim {
     statement_to: Option<Date>,
 }
 
+/// The engine claim's remittance fields as JSON: what [`claim_payments`] reads of a claim (the
+/// fields of `PaidClaim`, written from the engine claim's own types, so the text reads as the
+/// claim's JSON would). Intake keeps it beside the decision (decision 0040), so the payment cycle
+/// reads no claim row.
+pub fn remittance_claim_json(c: &accord_claims::Claim) -> String {
+    #[derive(serde::Serialize)]
+    struct Fields<'a> {
+        kind: &'a ClaimKind,
+        frequency: &'a Frequency,
+        member_id: &'a accord_core::MemberId,
+        place_of_service: &'a Option<accord_core::PlaceOfService>,
+        bill_type: &'a Option<String>,
+        statement_from: &'a Option<Date>,
+        statement_to: &'a Option<Date>,
+    }
+    serde_json::to_string(&Fields {
+        kind: &c.kind,
+        frequency: &c.frequency,
+        member_id: &c.member_id,
+        place_of_service: &c.place_of_service,
+        bill_type: &c.bill_type,
+        statement_from: &c.statement_from,
+        statement_to: &c.statement_to,
+    })
+    .unwrap_or_default()
+}
+
 /// A claim payment for one decided claim (and its reversal first, for corrected and void
 /// claims), ready for the 835.
 pub fn claim_payments(
@@ -293,5 +320,77 @@ pub fn remittance(
                 adjustments: plb,
             }]
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use accord_claims::Decision;
+
+    fn payable(claim: String, decision: &Decision) -> PayableClaim {
+        let day = jiff::civil::date(2026, 3, 20);
+        PayableClaim {
+            decision: accord_store::StoredDecision {
+                tracking: decision.tracking.clone(),
+                status: "processed_primary".into(),
+                member_id: Some("M1001".into()),
+                pay_to_npi: "1234567893".into(),
+                received_on: day,
+                decided_on: day,
+                billed: decision.billed,
+                allowed: decision.allowed,
+                paid: decision.paid,
+                net_paid: decision.paid,
+                patient_responsibility: decision.patient_responsibility,
+                clean: true,
+                decision: serde_json::to_string(decision).unwrap(),
+                trace: None,
+                cycle: None,
+                remittance: None,
+            },
+            patient_control: "PCN-1".into(),
+            claim,
+            last_name: Some("DOE".into()),
+            first_name: Some("JANE".into()),
+        }
+    }
+
+    /// PAY-06, decision 0040: the remittance fields kept beside a decision give the 835 exactly
+    /// what the whole claim's JSON gives, for both kinds of claim, original or corrected.
+    #[test]
+    fn pay_06_remittance_fields_read_as_the_whole_claim() {
+        for kind in [ClaimKind::Professional, ClaimKind::Institutional] {
+            for frequency in [
+                Frequency::Original,
+                Frequency::Corrected {
+                    original: "T0".into(),
+                },
+            ] {
+                let mut claim = crate::paid_claim_view::tests::claim(kind);
+                claim.frequency = frequency;
+                let decision = Decision {
+                    tracking: "T1".into(),
+                    status: ClaimStatus::ProcessedPrimary,
+                    rejections: Vec::new(),
+                    lines: Vec::new(),
+                    billed: Money::from_cents(24_690),
+                    allowed: Money::from_cents(20_000),
+                    paid: Money::from_cents(18_000),
+                    patient_responsibility: Money::from_cents(2_000),
+                    reversal: None,
+                    trace: Vec::new(),
+                };
+                let whole = payable(serde_json::to_string(&claim).unwrap(), &decision);
+                let kept = payable(remittance_claim_json(&claim), &decision);
+                assert!(kept.claim.len() < whole.claim.len() / 2, "{}", kept.claim);
+                let from_whole = claim_payments(&whole, Program::Medicaid).unwrap();
+                let from_kept = claim_payments(&kept, Program::Medicaid).unwrap();
+                assert!(!from_whole.is_empty());
+                assert_eq!(from_kept, from_whole);
+                assert!(from_kept[0].facility_code.is_some());
+                assert!(from_kept[0].period_start.is_some());
+            }
+        }
     }
 }

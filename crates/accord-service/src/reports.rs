@@ -480,6 +480,7 @@ mod tests {
             decision: format!(r#"{{"lines": [{lines}]}}"#),
             trace: None,
             cycle,
+            remittance: None,
         }
     }
 

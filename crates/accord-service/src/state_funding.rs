@@ -157,6 +157,7 @@ mod tests {
             decision: format!(r#"{{"lines": [{lines}]}}"#),
             trace: None,
             cycle: None,
+            remittance: None,
         }
     }
 

@@ -44,6 +44,8 @@ const DECISION_COLUMNS: &[&str] = &[
     "decision",
     "cycle",
     "decision_packed",
+    "patient_control",
+    "remittance_claim",
 ];
 
 const TRACE_COLUMNS: &[&str] = &["tracking", "trace"];
@@ -131,6 +133,22 @@ pub struct StoredDecision {
     pub trace: Option<String>,
     /// The payment cycle that remitted it, once remitted.
     pub cycle: Option<i64>,
+    /// PAY-06: what the claim's 835 needs of the claim, kept beside the decision (migration 17),
+    /// when the writer had the claim in hand; `None` and the payment cycle reads the claim.
+    /// Not part of the decision's serialized form.
+    #[serde(skip)]
+    pub remittance: Option<RemittanceFacts>,
+}
+
+/// What a claim's 835 needs of the claim itself (decision 0040).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemittanceFacts {
+    /// CLM01 as billed.
+    pub patient_control: String,
+    /// The engine claim's remittance fields as JSON: an object with the engine claim's field
+    /// names (`kind`, `frequency`, `member_id`, `place_of_service`, `bill_type`,
+    /// `statement_from`, `statement_to`), so it reads as the claim's JSON would.
+    pub claim: String,
 }
 
 /// One line of an adjudicated claim, as later claims see it.
@@ -219,6 +237,16 @@ pub(crate) fn read_decision(row: &AnyRow) -> Result<StoredDecision, StoreError> 
             .unwrap_or_default(),
         trace: None,
         cycle: c.opt_int("cycle")?,
+        remittance: match (
+            c.opt_text("patient_control")?,
+            c.opt_text("remittance_claim")?,
+        ) {
+            (Some(patient_control), Some(claim)) => Some(RemittanceFacts {
+                patient_control,
+                claim,
+            }),
+            _ => None,
+        },
         tracking,
     })
 }
@@ -294,6 +322,8 @@ fn decision_row(d: &StoredDecision) -> Vec<Value> {
         decision,
         Value::Int(d.cycle),
         decision_packed,
+        Value::opt_text(d.remittance.as_ref().map(|r| r.patient_control.as_str())),
+        Value::opt_text(d.remittance.as_ref().map(|r| r.claim.as_str())),
     ]
 }
 

@@ -101,7 +101,16 @@ fn json(c: &Cols<'_>, column: &'static str, text: &str) -> Result<serde_json::Va
 
 /// The engine JSON of a claim row that has it (`claim`, `claim_packed`).
 pub(crate) fn claim_json(c: &Cols<'_>, tracking: &str) -> Result<String, StoreError> {
-    c.packed_text("claim", "claim_packed", tracking)?
+    claim_json_in(c, ("claim", "claim_packed"), tracking)
+}
+
+/// [`claim_json`] from columns named otherwise: `(text, packed)`.
+pub(crate) fn claim_json_in(
+    c: &Cols<'_>,
+    (text, packed): (&'static str, &'static str),
+    tracking: &str,
+) -> Result<String, StoreError> {
+    c.packed_text(text, packed, tracking)?
         .ok_or_else(|| StoreError::Invalid {
             table: "claims",
             column: "claim",

@@ -57,7 +57,7 @@ pub mod um;
 mod url;
 
 pub use access::{AccessRecord, PackedRemittanceFile, RemittanceFile, StoredAccount};
-pub use adjudication::{HistoryLine, StoredAuthorization, StoredDecision};
+pub use adjudication::{HistoryLine, RemittanceFacts, StoredAuthorization, StoredDecision};
 pub use appointments::StoredAppointment;
 pub use cases::{CaseEvent, StoredCase};
 pub use claims::{ReceivedFile, StoredClaim};

@@ -30,8 +30,8 @@ macro_rules! migrations {
     };
 }
 
-const SQLITE: &[Migration] = migrations!("sqlite": (1, "0001_initial"), (2, "0002_events_by_entity"), (3, "0003_claims"), (4, "0004_adjudication"), (5, "0005_service_plans"), (6, "0006_um"), (7, "0007_cases"), (8, "0008_access"), (9, "0009_network"), (10, "0010_appointments"), (12, "0012_screening_schedule"), (13, "0013_decision_traces"), (14, "0014_quality_claims"), (15, "0015_remittance_files_packed"), (16, "0016_claims_and_decisions_packed"));
-const POSTGRES: &[Migration] = migrations!("postgres": (1, "0001_initial"), (2, "0002_events_by_entity"), (3, "0003_claims"), (4, "0004_adjudication"), (5, "0005_service_plans"), (6, "0006_um"), (7, "0007_cases"), (8, "0008_access"), (9, "0009_network"), (10, "0010_appointments"), (12, "0012_screening_schedule"), (13, "0013_decision_traces"), (14, "0014_quality_claims"), (15, "0015_remittance_files_packed"), (16, "0016_claims_and_decisions_packed"));
+const SQLITE: &[Migration] = migrations!("sqlite": (1, "0001_initial"), (2, "0002_events_by_entity"), (3, "0003_claims"), (4, "0004_adjudication"), (5, "0005_service_plans"), (6, "0006_um"), (7, "0007_cases"), (8, "0008_access"), (9, "0009_network"), (10, "0010_appointments"), (12, "0012_screening_schedule"), (13, "0013_decision_traces"), (14, "0014_quality_claims"), (15, "0015_remittance_files_packed"), (16, "0016_claims_and_decisions_packed"), (17, "0017_remittance_beside_decisions"));
+const POSTGRES: &[Migration] = migrations!("postgres": (1, "0001_initial"), (2, "0002_events_by_entity"), (3, "0003_claims"), (4, "0004_adjudication"), (5, "0005_service_plans"), (6, "0006_um"), (7, "0007_cases"), (8, "0008_access"), (9, "0009_network"), (10, "0010_appointments"), (12, "0012_screening_schedule"), (13, "0013_decision_traces"), (14, "0014_quality_claims"), (15, "0015_remittance_files_packed"), (16, "0016_claims_and_decisions_packed"), (17, "0017_remittance_beside_decisions"));
 
 /// The migration that adds `quality_claims`; a database that already holds claims gets their
 /// records from their stored JSON in the migration's own transaction (Rust, not SQL: the compact

@@ -377,15 +377,26 @@ impl Store {
         through: Date,
     ) -> Result<Vec<PayableClaim>, StoreError> {
         let cols = crate::adjudication::decision_columns_of_d();
+        // Decision 0040: a decision with the claim's remittance facts beside it reads no claim
+        // row; the `CASE` runs its look-up only for the others.
+        let of_claim = |column: &str| {
+            format!(
+                "CASE WHEN d.remittance_claim IS NULL THEN \
+                 (SELECT c.{column} FROM claims c WHERE c.tracking = d.tracking) END \
+                 AS claim_{column}"
+            )
+        };
         let rows = sqlx::query(&format!(
-            "SELECT {cols}, c.patient_control AS patient_control, c.claim AS claim, \
-             c.claim_packed AS claim_packed, \
+            "SELECT {cols}, {}, {}, {}, \
              m.last_name AS last_name, m.first_name AS first_name \
-             FROM decisions d JOIN claims c ON c.tracking = d.tracking \
+             FROM decisions d \
              LEFT JOIN members m ON m.member_id = d.member_id \
              WHERE d.cycle IS NULL AND d.pay_to_npi = $1 \
              AND d.status NOT IN ('pended', 'rejected', 'superseded') \
-             AND d.decided_on <= $2 ORDER BY d.tracking"
+             AND d.decided_on <= $2 ORDER BY d.tracking",
+            of_claim("patient_control"),
+            of_claim("claim"),
+            of_claim("claim_packed"),
         ))
         .bind(pay_to_npi)
         .bind(through.to_string())
@@ -397,11 +408,21 @@ impl Store {
                     row,
                     table: "claims",
                 };
-                let decision = read_decision(row)?;
-                let claim = crate::claims::claim_json(&c, &decision.tracking)?;
+                let mut decision = read_decision(row)?;
+                let (patient_control, claim) = match decision.remittance.take() {
+                    Some(r) => (r.patient_control, r.claim),
+                    None => (
+                        c.text("claim_patient_control")?,
+                        crate::claims::claim_json_in(
+                            &c,
+                            ("claim_claim", "claim_claim_packed"),
+                            &decision.tracking,
+                        )?,
+                    ),
+                };
                 Ok(PayableClaim {
                     decision,
-                    patient_control: c.text("patient_control")?,
+                    patient_control,
                     claim,
                     last_name: c.opt_text("last_name")?,
                     first_name: c.opt_text("first_name")?,

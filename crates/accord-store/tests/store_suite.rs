@@ -826,12 +826,15 @@ async fn older_database_is_upgraded_on_connect(db: TestDb) {
         .into_iter()
         .map(|(v, _)| v)
         .collect();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16]);
+    assert_eq!(
+        applied,
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17]
+    );
     assert!(store.get_member(&mid("M1")).await.unwrap().is_some());
     assert_eq!(store.events_for(MEMBER, "M1").await.unwrap().len(), 1);
     // Connecting again changes nothing.
     let again = db.store().await;
-    assert_eq!(again.applied_migrations().await.unwrap().len(), 15);
+    assert_eq!(again.applied_migrations().await.unwrap().len(), 16);
 }
 
 async fn bulk_insert_spans_many_chunks(db: TestDb) {
@@ -958,6 +961,7 @@ async fn qm_01_quality_read_follows_decisions_reversals_and_is_backfilled(db: Te
         decision: json!({ "tracking": t, "status": status, "reversal": null }).to_string(),
         trace: None,
         cycle: None,
+        remittance: None,
     };
     let mut uow = store.begin("adjudication", "run", at(T0)).await.unwrap();
     uow.insert_decisions(&[
@@ -1472,6 +1476,7 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
         decision: json!({ "tracking": t, "status": status }).to_string(),
         trace: None,
         cycle: None,
+        remittance: None,
     };
     let line = |t: &str| HistoryLine {
         tracking: t.into(),
@@ -1511,10 +1516,16 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
     );
     // Deciding again replaces the row and writes another event. This time the trace is stored
     // apart (compressed): the decision reads back whole, the payment cycle's read leaves it out.
+    // And the claim's remittance facts are kept beside it (decision 0040).
     let trace = r#"[{"step":"pricing","rule":"PAY-01","line":1,"text":"fee schedule"}]"#;
+    let kept = accord_store::RemittanceFacts {
+        patient_control: "PT2-AS-KEPT".into(),
+        claim: r#"{"kind":"professional","frequency":{"code":"original"}}"#.into(),
+    };
     let with_trace_apart = StoredDecision {
         decision: r#"{"tracking":"T2","status":"processed_primary","trace":[]}"#.into(),
         trace: Some(trace.into()),
+        remittance: Some(kept.clone()),
         ..decided("T2", "processed_primary", 3_000)
     };
     let mut uow = store.begin("examiner", "approve", at(T0)).await.unwrap();
@@ -1531,6 +1542,7 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
         format!(r#"{{"tracking":"T2","status":"processed_primary","trace":{trace}}}"#)
     );
     assert_eq!(whole.trace, None);
+    assert_eq!(whole.remittance.as_ref(), Some(&kept));
     assert_eq!(store.counts().await.unwrap().get("decision_traces"), 1);
     assert_eq!(store.events_for("claim", "T2").await.unwrap().len(), 3);
 
@@ -1563,6 +1575,15 @@ async fn pay_06_decisions_history_authorizations_and_cycles_round_trip(db: TestD
     assert_eq!(payable.len(), 2);
     assert_eq!(payable[0].last_name.as_deref(), Some("O'Brien-Łukasz"));
     assert_eq!(payable[0].patient_control, "PT1");
+    // PAY-06, decision 0040: without facts beside the decision, the claim's row gives them; with
+    // them, the claim's row is not read.
+    assert_eq!(payable[0].claim, json!({ "tracking": "T1" }).to_string());
+    assert_eq!(payable[1].patient_control, kept.patient_control);
+    assert_eq!(payable[1].claim, kept.claim);
+    assert_eq!(
+        payable[1].decision.remittance, None,
+        "moved into the payable claim"
+    );
     assert_eq!(store.next_cycle().await.unwrap(), 1);
     let mut uow = store
         .begin("payment-cycle", "cycle 1", at(T0))
@@ -2344,6 +2365,7 @@ async fn rec_01_changed_authorizations_and_the_events_since_an_instant(db: TestD
         decision: json!({ "tracking": t }).to_string(),
         trace: None,
         cycle: None,
+        remittance: None,
     };
     uow.save_decisions(&[decided("T1"), decided("T2")])
         .await
@@ -2414,6 +2436,7 @@ async fn clm_01_claim_and_decision_json_are_kept_packed_and_read_back_as_given(d
         decision: decision_json.clone(),
         trace: None,
         cycle: None,
+        remittance: None,
     }])
     .await
     .unwrap();

@@ -225,6 +225,7 @@ async fn load(
                 decision: "{}".into(),
                 trace: None,
                 cycle: None,
+                remittance: None,
             });
         }
         let mut uow = store
