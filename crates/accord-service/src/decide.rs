@@ -78,9 +78,22 @@ pub fn decide_with(
     release: Option<&accord_claims::ExaminerRelease>,
     today: Date,
 ) -> Decided {
-    let mut decided = decide_unserialized(reference, plan, claim, original, release, today);
+    let what = ToDecide {
+        claim,
+        original,
+        release,
+    };
+    let mut decided = decide_unserialized(reference, plan, what, today);
     decided.serialize();
     decided
+}
+
+/// A claim to decide: the claim, the current decision on the claim a corrected or void claim
+/// replaces, and an examiner's release of pended lines.
+pub(crate) struct ToDecide<'a> {
+    pub(crate) claim: &'a Claim,
+    pub(crate) original: Option<&'a Decision>,
+    pub(crate) release: Option<&'a accord_claims::ExaminerRelease>,
 }
 
 /// [`decide_with`], with the stored row's JSON left for [`Decided::serialize`] (intake writes it
@@ -88,11 +101,14 @@ pub fn decide_with(
 pub(crate) fn decide_unserialized(
     reference: &mut Reference,
     plan: &Plan,
-    claim: &Claim,
-    original: Option<&Decision>,
-    release: Option<&accord_claims::ExaminerRelease>,
+    what: ToDecide<'_>,
     today: Date,
 ) -> Decided {
+    let ToDecide {
+        claim,
+        original,
+        release,
+    } = what;
     let decision = {
         let mut facts = Facts::new(
             plan,
@@ -315,10 +331,10 @@ mod tests {
 
     /// The store keeps traces apart and splices them back at the end of the decision's JSON: the
     /// engine must keep serialising the trace last.
-    #[test]
-    fn a_decision_without_its_trace_ends_with_an_empty_trace() {
-        let d = Decision {
-            tracking: "T1".into(),
+    /// A denied claim with no lines and nothing paid, with `trace`.
+    fn denied(tracking: &str, trace: Vec<TraceStep>) -> Decision {
+        Decision {
+            tracking: tracking.into(),
             status: ClaimStatus::Denied,
             rejections: Vec::new(),
             lines: Vec::new(),
@@ -327,8 +343,13 @@ mod tests {
             paid: Money::ZERO,
             patient_responsibility: Money::ZERO,
             reversal: None,
-            trace: Vec::new(),
-        };
+            trace,
+        }
+    }
+
+    #[test]
+    fn a_decision_without_its_trace_ends_with_an_empty_trace() {
+        let d = denied("T1", Vec::new());
         let json = serde_json::to_string(&d).unwrap();
         assert!(json.ends_with("\"trace\":[]}"), "{json}");
     }
@@ -344,18 +365,7 @@ mod tests {
             line: None,
             text: "member eligible on every date of service".into(),
         };
-        let decision = Decision {
-            tracking: "T2".into(),
-            status: ClaimStatus::Denied,
-            rejections: Vec::new(),
-            lines: Vec::new(),
-            billed: Money::ZERO,
-            allowed: Money::ZERO,
-            paid: Money::ZERO,
-            patient_responsibility: Money::ZERO,
-            reversal: None,
-            trace: vec![step],
-        };
+        let decision = denied("T2", vec![step]);
         let day = jiff::civil::date(2026, 3, 2);
         let mut decided = Decided {
             stored: StoredDecision {

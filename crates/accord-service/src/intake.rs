@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::ServiceError;
 use crate::adjudication::{RunOptions, StagedDecisions, load_reference};
-use crate::decide::{Decided, Tally, decide_unserialized};
+use crate::decide::{Decided, Tally, ToDecide, decide_unserialized};
 use crate::paid_claim_view::quality_record;
 use crate::queued::QueuedUnitOfWork;
 use crate::reference::Reference;
@@ -114,14 +114,12 @@ impl<'p> IntakeReference<'p> {
     ) -> Option<Decided> {
         let (opts, tally) = self.deciding.as_mut()?;
         // The stored row's JSON is written where the batch is staged, off this thread.
-        let d = decide_unserialized(
-            &mut self.reference,
-            self.plan,
+        let what = ToDecide {
             claim,
             original,
-            None,
-            opts.today,
-        );
+            release: None,
+        };
+        let d = decide_unserialized(&mut self.reference, self.plan, what, opts.today);
         tally.add(&d);
         Some(d)
     }
