@@ -523,7 +523,7 @@ impl Batch {
             })
             .collect();
         // Decision 0040: what each decided claim's 835 needs of the claim, beside its decision.
-        let remittance: std::collections::HashMap<&str, accord_store::RemittanceFacts> = self
+        let mut remittance: std::collections::HashMap<&str, accord_store::RemittanceFacts> = self
             .claims
             .iter()
             .zip(&self.engines)
@@ -535,7 +535,6 @@ impl Batch {
                 Some((stored.tracking.as_str(), facts))
             })
             .collect();
-        let mut remittance = remittance;
         for d in &mut self.decided {
             d.serialize();
             d.stored.remittance = remittance.remove(d.stored.tracking.as_str());
