@@ -107,11 +107,7 @@ impl Money {
 
     /// The exact amount as text, scale kept (`80.50` stays `80.50`): what `Decimal` writes.
     pub fn exact_string(self) -> String {
-        let mut buf = [0u8; TEXT_MAX];
-        match exact_text(self.0, &mut buf) {
-            Some(text) => text.to_owned(),
-            None => self.0.to_string(),
-        }
+        with_exact_text(self.0, str::to_owned)
     }
 
     /// The amount as X12 writes it: no currency sign, no thousands separator, no trailing zeros
@@ -170,6 +166,16 @@ fn exact_text(d: Decimal, buf: &mut [u8; TEXT_MAX]) -> Option<&str> {
         put(buf, b'-');
     }
     std::str::from_utf8(&buf[at..]).ok()
+}
+
+/// `f` of `d`'s exact text: written on the stack by [`exact_text`], or by `Decimal` when its
+/// mantissa does not fit 64 bits.
+fn with_exact_text<R>(d: Decimal, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; TEXT_MAX];
+    match exact_text(d, &mut buf) {
+        Some(text) => f(text),
+        None => f(&d.to_string()),
+    }
 }
 
 /// A plain amount (`-?digits(.digits)?`, at most four decimals and 18 digits in all), read
@@ -255,11 +261,7 @@ impl Sum for Money {
 
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut buf = [0u8; TEXT_MAX];
-        match exact_text(self.0, &mut buf) {
-            Some(text) => s.serialize_str(text),
-            None => s.serialize_str(&self.0.to_string()),
-        }
+        with_exact_text(self.0, |text| s.serialize_str(text))
     }
 }
 

@@ -266,20 +266,16 @@ impl<'a> ChecksAhead<'a> {
 
     /// The next file's report, in order; the check of the one after it starts.
     pub(crate) async fn next(&mut self) -> Result<CheckReport, ServiceError> {
-        let report = match self.ahead.take() {
-            Some(task) => task.await.map_err(|e| ServiceError::Invalid {
-                record: "intake".into(),
-                field: "check",
-                message: e.to_string(),
-            })??,
-            None => {
-                return Err(ServiceError::Invalid {
-                    record: "intake".into(),
-                    field: "check",
-                    message: "no file left to check".into(),
-                });
-            }
+        let failed = |message: String| ServiceError::Invalid {
+            record: "intake".into(),
+            field: "check",
+            message,
         };
+        let task = self
+            .ahead
+            .take()
+            .ok_or_else(|| failed("no file left to check".into()))?;
+        let report = task.await.map_err(|e| failed(e.to_string()))??;
         self.checked += 1;
         self.ahead = self.files.get(self.checked).map(|f| check_on_a_thread(f));
         Ok(report)
