@@ -329,8 +329,6 @@ mod tests {
     use super::*;
     use accord_claims::TraceStep;
 
-    /// The store keeps traces apart and splices them back at the end of the decision's JSON: the
-    /// engine must keep serialising the trace last.
     /// A denied claim with no lines and nothing paid, with `trace`.
     fn denied(tracking: &str, trace: Vec<TraceStep>) -> Decision {
         Decision {
@@ -347,6 +345,8 @@ mod tests {
         }
     }
 
+    /// The store keeps traces apart and splices them back at the end of the decision's JSON: the
+    /// engine must keep serialising the trace last.
     #[test]
     fn a_decision_without_its_trace_ends_with_an_empty_trace() {
         let d = denied("T1", Vec::new());
